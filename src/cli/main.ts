@@ -1,0 +1,64 @@
+import { UsageError } from '../errors.js';
+import { toolVersion } from '../meta.js';
+
+const HELP = `migratelint: lint database migrations before they reach production
+
+Usage:
+  migratelint lint [paths...] [options]   lint migration files, folders or globs ('-' reads stdin)
+  migratelint rules                       list the rules with their default severity
+  migratelint explain <rule>              print a rule's documentation
+
+Lint options:
+  -f, --format <name>        text (default), json, sarif
+  -o, --output <file>        write the report to a file instead of stdout
+      --stdin-filename <p>   the name (and so the format) of SQL read from stdin
+      --pg-version <n>       major version of the production PostgreSQL server
+      --debug                show stack traces of internal errors
+
+Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or input error.
+`;
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        io.stdout.write(`${toolVersion()}\n`);
+        return 0;
+      case 'lint':
+        return await (await import('./lint-command.js')).lintCommand(rest, io);
+      case 'rules':
+        return (await import('./rules-command.js')).rulesCommand(rest, io);
+      case 'explain':
+        return (await import('./rules-command.js')).explainCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}" (try: migratelint --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`migratelint: ${e.message}\n`);
+    } else {
+      const err = e as Error;
+      io.stderr.write(`migratelint: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+      if (debug && err?.stack) io.stderr.write(`${err.stack}\n`);
+    }
+    return 2;
+  }
+}

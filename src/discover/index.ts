@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MigrationFormat } from '../ir/types.js';
+import { classifyPath, partnerPath, type PathClass } from './classify.js';
+import { UsageError } from '../errors.js';
+import { SUPPORTED_EXTENSIONS, frontendNameFor } from '../frontends/registry.js';
+
+/** The files of one migration, before they are read. */
+export interface MigrationUnit {
+  key: string;
+  /** The frontend that reads it (`sql`, `typescript`, `python`). */
+  frontend: string;
+  format: MigrationFormat;
+  /** The main file: the up half of a pair, or the only file. */
+  path: string;
+  up?: string;
+  down?: string;
+  version?: string;
+  name?: string;
+  /** Whether this format has a down convention that applies to this migration. */
+  expectsDown: boolean;
+  /** Where the down file would be, when it is expected but absent. */
+  expectedDown?: string;
+}
+
+export interface DiscoverOptions {
+  cwd?: string;
+  /** File endings to collect when walking directories. */
+  extensions?: string[];
+  /** Called for each file; return false to leave it out (config include/exclude). */
+  filter?: (file: string) => boolean;
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.migratelint']);
+
+/** Expands paths (files, directories, globs) into the list of migration files. */
+export async function collectFiles(inputs: string[], options: DiscoverOptions = {}): Promise<string[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const extensions = options.extensions ?? SUPPORTED_EXTENSIONS;
+  const wanted = (f: string) => extensions.some((ext) => f.toLowerCase().endsWith(ext));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (file: string) => {
+    const rel = path.relative(cwd, path.resolve(cwd, file)) || file;
+    if (seen.has(rel)) return;
+    if (options.filter && !options.filter(rel)) return;
+    seen.add(rel);
+    out.push(rel);
+  };
+
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      for (const file of walk(abs)) if (wanted(file)) add(file);
+    } else if (stat?.isFile()) {
+      if (!wanted(abs)) {
+        throw new UsageError(`${input}: not a migration file migratelint reads (expected ${extensions.join(', ')})`);
+      }
+      add(abs);
+    } else if (/[*?[{]/.test(input)) {
+      const { glob } = await import('tinyglobby');
+      const matches = await glob(input, { cwd, ignore: ['**/node_modules/**'], absolute: true });
+      if (matches.length === 0) throw new UsageError(`${input}: no files match this pattern`);
+      for (const file of matches.sort()) if (wanted(file)) add(file);
+    } else {
+      throw new UsageError(`${input}: no such file or directory`);
+    }
+  }
+  return out;
+}
+
+function* walk(dir: string): Generator<string> {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) yield* walk(full);
+    } else if (entry.isFile()) yield full;
+  }
+}
+
+/**
+ * Groups files into migrations: up/down halves of a pair become one unit, and the
+ * partner of a half that was named alone (as pre-commit does) is looked up on disk.
+ */
+export function groupMigrations(files: string[], cwd = process.cwd()): MigrationUnit[] {
+  const units = new Map<string, MigrationUnit>();
+  const dirListings = new Map<string, string[]>();
+  const listDir = (dir: string) => {
+    let list = dirListings.get(dir);
+    if (!list) {
+      try {
+        list = fs.readdirSync(path.resolve(cwd, dir));
+      } catch {
+        list = [];
+      }
+      dirListings.set(dir, list);
+    }
+    return list;
+  };
+  const exists = (file: string) => fs.existsSync(path.resolve(cwd, file));
+
+  for (const file of files) {
+    const cls = classifyPath(file);
+    let unit = units.get(cls.key);
+    if (!unit) {
+      unit = {
+        key: cls.key,
+        frontend: frontendNameFor(file) ?? 'sql',
+        format: cls.format,
+        path: file,
+        version: cls.version,
+        name: cls.name,
+        expectsDown: false,
+      };
+      units.set(cls.key, unit);
+    }
+    if (cls.role === 'single') continue;
+    if (cls.role === 'up') {
+      unit.up = file;
+      unit.path = file;
+    } else {
+      unit.down = file;
+      if (!unit.up) unit.path = file;
+    }
+    unit.expectsDown = expectsDown(cls, file, listDir);
+    fillPartner(unit, cls, file, exists, listDir);
+  }
+  return [...units.values()];
+}
+
+function expectsDown(cls: PathClass, file: string, listDir: (dir: string) => string[]): boolean {
+  if (cls.format !== 'flyway') return true;
+  // Flyway undo migrations are optional; expect them only where the folder uses them.
+  return listDir(path.dirname(file)).some((f) => /^U\d[\w.]*__.+\.sql$/.test(f));
+}
+
+function fillPartner(
+  unit: MigrationUnit,
+  cls: PathClass,
+  file: string,
+  exists: (f: string) => boolean,
+  listDir: (dir: string) => string[],
+): void {
+  const dir = path.dirname(file);
+  if (cls.format === 'flyway') {
+    const prefix = cls.role === 'up' ? 'U' : 'V';
+    const partner = listDir(dir).find((f) => {
+      const c = classifyPath(path.join(dir, f));
+      return c.format === 'flyway' && c.key === cls.key && f.startsWith(prefix);
+    });
+    if (partner) setHalf(unit, cls.role === 'up' ? 'down' : 'up', path.join(dir, partner));
+    else if (cls.role === 'up') unit.expectedDown = path.join(dir, `U${cls.version}__${cls.name}.sql`);
+    return;
+  }
+  const partner = partnerPath(file, cls);
+  if (partner && exists(partner)) setHalf(unit, cls.role === 'up' ? 'down' : 'up', partner);
+  else if (partner && cls.role === 'up') unit.expectedDown = partner;
+}
+
+function setHalf(unit: MigrationUnit, role: 'up' | 'down', file: string): void {
+  if (role === 'up') {
+    unit.up ??= file;
+    unit.path = unit.up;
+  } else unit.down ??= file;
+}

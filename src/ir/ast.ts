@@ -1,0 +1,56 @@
+/**
+ * Small helpers over libpg-query's JSON AST, where every node is `{ TypeName: {...} }`
+ * inside lists and a bare object in typed fields.
+ */
+
+/** The type name and body of a wrapped node (`{ IndexStmt: {...} }`). */
+export function unwrap(node: unknown): [string, any] | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const keys = Object.keys(node);
+  if (keys.length !== 1) return undefined;
+  const key = keys[0];
+  if (key[0] < 'A' || key[0] > 'Z') return undefined;
+  return [key, (node as Record<string, unknown>)[key]];
+}
+
+/** Every wrapped node of the given type anywhere under `root`, depth first. */
+export function findNodes(root: unknown, type: string): any[] {
+  const out: any[] = [];
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === type && child && typeof child === 'object' && !Array.isArray(child)) out.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** `schema.name` of a RangeVar, as written (the parser folds unquoted names to lower case). */
+export function qualifiedName(rangeVar: { schemaname?: string; relname?: string } | undefined): string {
+  if (!rangeVar) return '?';
+  return rangeVar.schemaname ? `${rangeVar.schemaname}.${rangeVar.relname}` : `${rangeVar.relname}`;
+}
+
+/** The string parts of a name list (`[{String:{sval:'public'}}, {String:{sval:'users'}}]`). */
+export function nameParts(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((n) => unwrap(n)).flatMap((u) => (u && u[0] === 'String' ? [u[1].sval as string] : []));
+}
+
+/** Statement bodies of the CTEs attached to a statement, recursively (`WITH x AS (DELETE ...)`). */
+export function cteStatements(node: any): [string, any][] {
+  const out: [string, any][] = [];
+  for (const cte of node?.withClause?.ctes ?? []) {
+    const inner = unwrap(cte.CommonTableExpr?.ctequery);
+    if (!inner) continue;
+    out.push(inner);
+    out.push(...cteStatements(inner[1]));
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * The intermediate representation every frontend lowers to and every rule reads.
+ * Positions are 1-based; columns count UTF-16 code units (what editors and SARIF's
+ * default `utf16CodeUnits` column kind use); `end` is exclusive.
+ */
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Known migration formats. `sql` is a plain SQL file with no up/down convention. */
+export type MigrationFormat =
+  // SQL files
+  | 'sql'
+  | 'flyway'
+  | 'prisma'
+  | 'drizzle'
+  | 'golang-migrate'
+  | 'diesel'
+  | 'dbmate'
+  | 'goose'
+  // TypeScript / JavaScript
+  | 'knex'
+  | 'typeorm'
+  | 'sequelize'
+  | 'node-pg-migrate'
+  | 'kysely'
+  | 'mikro-orm'
+  | 'db-migrate'
+  // Python
+  | 'alembic'
+  | 'django';
+
+/** Where a statement's SQL came from. */
+export type StatementOrigin = 'sql' | 'raw-string' | 'builder';
+
+/**
+ * A piece of SQL text as handed to the parser, plus the way back to the original file.
+ * For a `.sql` file it is the file (or one section of it); for code it is a string
+ * literal or the SQL printed for a builder call.
+ */
+export interface SqlChunk {
+  readonly sql: string;
+  readonly file: string;
+  readonly origin: StatementOrigin;
+  /** Maps a UTF-16 offset in `sql` to a position in the original file. */
+  position(offset: number): Position;
+}
+
+export interface ParseFailure {
+  message: string;
+  /** UTF-16 offset in the chunk where the parser stopped. */
+  offset: number;
+}
+
+export interface Statement {
+  /** The AST node's type name (`IndexStmt`, `DeleteStmt`, ...) or `Invalid` when it did not parse. */
+  readonly kind: string;
+  /** The node itself, e.g. the body of `{ IndexStmt: {...} }`. Undefined when it did not parse. */
+  readonly node: any;
+  /** The SQL text of this statement alone. */
+  readonly text: string;
+  readonly chunk: SqlChunk;
+  /** UTF-16 offsets of the statement inside `chunk.sql`. */
+  readonly start: number;
+  readonly end: number;
+  readonly range: Range;
+  readonly error?: ParseFailure;
+  /** Converts a parser `location` (UTF-8 byte offset into `text`) to a range in the file. */
+  locate(byteLocation: number | undefined): Range;
+}
+
+export type SectionState = 'present' | 'missing' | 'empty' | 'irreversible';
+
+export interface Section {
+  state: SectionState;
+  statements: Statement[];
+  /** The file holding this section (for pairs, the up or the down file). */
+  file?: string;
+  /** Where the section starts, for findings about the section as a whole. */
+  range?: Range;
+  /** Whether the section runs inside a transaction; undefined when the format does not say. */
+  transaction?: boolean;
+  /** Why the section is irreversible or missing, in words, for messages. */
+  reason?: string;
+}
+
+export interface Comment {
+  file: string;
+  text: string;
+  range: Range;
+  /** UTF-16 offset just past the comment inside its file. */
+  endOffset: number;
+}
+
+export interface FileProblem {
+  file: string;
+  message: string;
+  range?: Range;
+}
+
+export interface Migration {
+  /** The main file (the up file for pairs). */
+  path: string;
+  /** Every file this migration was read from. */
+  files: string[];
+  format: MigrationFormat;
+  version?: string;
+  name?: string;
+  up: Section;
+  down: Section;
+  /** Whether the format expects a down migration at all (golang-migrate, diesel, dbmate, ...). */
+  expectsDown: boolean;
+  comments: Comment[];
+  problems: FileProblem[];
+  /** File contents by path, for code frames. */
+  sources: Map<string, string>;
+  /**
+   * Ordering information for sequence checks: the migration's own id and the ids it
+   * follows (Alembic `revision`/`down_revision`, Django `dependencies`).
+   */
+  graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[] };
+  /** For code migrations: builder calls analysed, and the ones that could not be. */
+  coverage?: { analysed: number; unanalysed: { file: string; range: Range; reason: string }[] };
+}
+
+export type Severity = 'error' | 'warn' | 'off';
+
+export interface TextEdit {
+  file: string;
+  range: Range;
+  text: string;
+}
+
+export interface Fix {
+  description: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Exclude<Severity, 'off'>;
+  message: string;
+  file: string;
+  range: Range;
+  fix?: Fix;
+}
