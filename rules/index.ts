@@ -10,6 +10,8 @@ import requireDowngrade from './require-downgrade.js';
 import parseError from './parse-error.js';
 import unusedDisable from './unused-disable.js';
 import unknownRule from './unknown-rule.js';
+import { lockRules } from './catalog-locks.js';
+import { typeRules } from './catalog-types.js';
 
 /** Every built-in rule, in the order they are documented. */
 export const builtinRules: readonly Rule[] = [
@@ -24,4 +26,6 @@ export const builtinRules: readonly Rule[] = [
   parseError,
   unusedDisable,
   unknownRule,
+  ...lockRules,
+  ...typeRules,
 ];

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
+import { commands } from './commands.js';
 
 const HELP = `migratelint: lint database migrations before they reach production
 
@@ -42,14 +43,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case '--version':
         io.stdout.write(`${toolVersion()}\n`);
         return 0;
-      case 'lint':
-        return await (await import('./lint-command.js')).lintCommand(rest, io);
-      case 'rules':
-        return (await import('./rules-command.js')).rulesCommand(rest, io);
-      case 'explain':
-        return (await import('./rules-command.js')).explainCommand(rest, io);
-      default:
-        throw new UsageError(`unknown command "${command}" (try: migratelint --help)`);
+      default: {
+        const load = Object.hasOwn(commands, command) ? commands[command] : undefined;
+        if (!load) throw new UsageError(`unknown command "${command}" (try: migratelint --help)`);
+        return await (await load())(rest, io);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -43,7 +43,10 @@ export interface RuleContext {
 export interface Rule {
   /** Stable kebab-case id: the public interface. */
   id: string;
+  /** Default severity: the one the `migratelint:recommended` preset uses unless `presets` says otherwise. */
   severity: RuleSeverity;
+  /** Per-preset severities, for rules (style rules) that are off in `recommended` and on in `strict`. */
+  presets?: { recommended?: RuleSeverity | 'off'; strict?: RuleSeverity | 'off' };
   summary: string;
   docs: RuleDocs;
   /** Runs once per present section (up, then down). */

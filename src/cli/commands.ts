@@ -1,0 +1,12 @@
+import type { Io } from './main.js';
+import { execCommands } from './exec-commands.js';
+
+export type Command = (args: string[], io: Io) => Promise<number> | number;
+
+/** Every CLI command, imported only when it runs so start-up stays small. */
+export const commands: Record<string, () => Promise<Command>> = {
+  lint: async () => (await import('./lint-command.js')).lintCommand,
+  rules: async () => (await import('./rules-command.js')).rulesCommand,
+  explain: async () => (await import('./rules-command.js')).explainCommand,
+  ...execCommands,
+};
