@@ -8,5 +8,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./lint-command.js')).lintCommand,
   rules: async () => (await import('./rules-command.js')).rulesCommand,
   explain: async () => (await import('./rules-command.js')).explainCommand,
+  baseline: async () => (await import('./baseline-command.js')).baselineCommand,
+  init: async () => (await import('./init-command.js')).initCommand,
+  'print-config': async () => (await import('./print-config-command.js')).printConfigCommand,
   ...execCommands,
 };

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lint, lintText, type LintResult } from '../lint.js';
+import { lint, lintText, type LintOptions, type LintResult } from '../lint.js';
 import { reporters } from '../report/index.js';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
+import { changedSince } from '../discover/git.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
 
@@ -13,32 +16,64 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function lintCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    format: { type: 'string', short: 'f', default: 'text' },
-    output: { type: 'string', short: 'o' },
-    'stdin-filename': { type: 'string' },
-    'pg-version': { type: 'string' },
-    debug: { type: 'boolean' },
-  });
-  const reporter = reporters[values.format!];
-  if (!reporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${Object.keys(reporters).join(', ')})`);
-  const options = { cwd: io.cwd, pgVersion: intOption(values['pg-version'], 'pg-version') };
-  if (positionals.length === 0) throw new UsageError('no paths given (try: migratelint lint migrations/)');
+export const LINT_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'pg-version': { type: 'string' },
+  'changed-since': { type: 'string' },
+  'stdin-filename': { type: 'string' },
+  debug: { type: 'boolean' },
+} as const;
 
-  let result: LintResult;
+/** Loads the config and runs the linter the way every linting command does. */
+export async function runLint(values: Record<string, any>, positionals: string[], io: Io): Promise<{ result: LintResult; config: ResolvedConfig }> {
+  const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
+  const options: LintOptions = { cwd: io.cwd, config, pgVersion: intOption(values['pg-version'], 'pg-version') };
+  if (values['changed-since'] !== undefined) options.only = changedSince(values['changed-since'], io.cwd);
+
   if (positionals.includes('-')) {
     if (positionals.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
-    result = await lintText(await readStdin(io.stdin), values['stdin-filename'] ?? 'stdin.sql', options);
-  } else {
-    result = await lint(positionals, options);
+    return { result: await lintText(await readStdin(io.stdin), values['stdin-filename'] ?? 'stdin.sql', options), config };
+  }
+  let paths = positionals;
+  if (paths.length === 0) {
+    if (!config.include?.length && options.only === undefined) {
+      throw new UsageError('no paths given (try: migratelint lint migrations/, or set "include" in the config)');
+    }
+    paths = [path.relative(io.cwd, config.dir) || '.'];
+  }
+  return { result: await lint(paths, options), config };
+}
+
+export async function lintCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    ...LINT_OPTIONS,
+    format: { type: 'string', short: 'f', default: 'text' },
+    output: { type: 'string', short: 'o' },
+    baseline: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  const reporter = reporters[values.format];
+  if (!reporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${Object.keys(reporters).join(', ')})`);
+  if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {
+    throw new UsageError(`--fail-on expects "error" or "warn", got "${values['fail-on']}"`);
+  }
+
+  let { result, config } = await runLint(values, positionals, io);
+
+  const baselinePath = values.baseline ?? (config.baseline === false ? undefined : config.baseline ?? DEFAULT_BASELINE);
+  if (baselinePath) {
+    const baseline = readBaseline(baselinePath, io.cwd);
+    if (baseline) {
+      const applied = applyBaseline(result, baseline, baselinePath, io.cwd);
+      result = { ...applied.result, baseline: applied.outcome };
+    }    else if (values.baseline) throw new UsageError(`${values.baseline}: baseline file not found (create it with: migratelint baseline)`);
   }
 
   const toFile = values.output !== undefined;
   const color = !toFile && values.format === 'text' && wantsColor(io);
   const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color });
   if (toFile) {
-    const target = path.resolve(io.cwd, values.output!);
+    const target = path.resolve(io.cwd, values.output);
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, report);
@@ -50,7 +85,8 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   const unreadable = result.migrations.flatMap((m) => m.problems).filter((p) => p.message.startsWith('cannot read'));
   for (const p of unreadable) io.stderr.write(`migratelint: ${p.file}: ${p.message}\n`);
   if (unreadable.length) return 2;
-  return result.errorCount > 0 ? 1 : 0;
+  const failOn = values['fail-on'] ?? config.failOn;
+  return result.errorCount > 0 || (failOn === 'warn' && result.warningCount > 0) ? 1 : 0;
 }
 
 function wantsColor(io: Io): boolean {

@@ -6,12 +6,19 @@ const HELP = `migratelint: lint database migrations before they reach production
 
 Usage:
   migratelint lint [paths...] [options]   lint migration files, folders or globs ('-' reads stdin)
+  migratelint baseline [paths...]         record today's findings; later runs report only new ones
+  migratelint init                        detect the migrations folder and write .migratelintrc.json
+  migratelint print-config <file>         show the effective config for one file
   migratelint rules                       list the rules with their default severity
   migratelint explain <rule>              print a rule's documentation
 
 Lint options:
-  -f, --format <name>        text (default), json, sarif
+  -f, --format <name>        text (default), json, sarif, github, gitlab, markdown, junit, compact
   -o, --output <file>        write the report to a file instead of stdout
+  -c, --config <file>        use this config file instead of searching for one
+      --changed-since <ref>  lint only migrations added or changed since a git ref
+      --baseline <file>      hide findings recorded in this baseline (default: .migratelint-baseline.json if present)
+      --fail-on <level>      exit 1 on "error" (default) or also on "warn" findings
       --stdin-filename <p>   the name (and so the format) of SQL read from stdin
       --pg-version <n>       major version of the production PostgreSQL server
       --debug                show stack traces of internal errors

@@ -89,7 +89,11 @@ function* walk(dir: string): Generator<string> {
  * Groups files into migrations: up/down halves of a pair become one unit, and the
  * partner of a half that was named alone (as pre-commit does) is looked up on disk.
  */
-export function groupMigrations(files: string[], cwd = process.cwd()): MigrationUnit[] {
+export function groupMigrations(
+  files: string[],
+  cwd = process.cwd(),
+  formatFor?: (file: string) => MigrationFormat | undefined,
+): MigrationUnit[] {
   const units = new Map<string, MigrationUnit>();
   const dirListings = new Map<string, string[]>();
   const listDir = (dir: string) => {
@@ -107,7 +111,7 @@ export function groupMigrations(files: string[], cwd = process.cwd()): Migration
   const exists = (file: string) => fs.existsSync(path.resolve(cwd, file));
 
   for (const file of files) {
-    const cls = classifyPath(file);
+    const cls = classifyWithOverride(file, formatFor?.(file));
     let unit = units.get(cls.key);
     if (!unit) {
       unit = {
@@ -133,6 +137,17 @@ export function groupMigrations(files: string[], cwd = process.cwd()): Migration
     fillPartner(unit, cls, file, exists, listDir);
   }
   return [...units.values()];
+}
+
+/**
+ * Path detection, unless the config names the format: then a pair format keeps the
+ * detected pairing, and any other format makes the file a migration of its own.
+ */
+function classifyWithOverride(file: string, format: MigrationFormat | undefined): PathClass {
+  const cls = classifyPath(file);
+  if (!format || format === cls.format) return cls;
+  if (cls.role !== 'single' && (format === 'golang-migrate' || format === 'diesel' || format === 'flyway')) return cls;
+  return { ...cls, format, role: 'single', key: file };
 }
 
 function expectsDown(cls: PathClass, file: string, listDir: (dir: string) => string[]): boolean {

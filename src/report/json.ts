@@ -45,6 +45,9 @@ export const jsonReporter: Reporter = (result, ctx) => {
           }
         : null,
     })),
+    baseline: result.baseline
+      ? { file: result.baseline.file, suppressed: result.baseline.suppressed, stale: result.baseline.stale }
+      : null,
   };
   return JSON.stringify(out, null, 2) + '\n';
 };

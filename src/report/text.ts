@@ -19,6 +19,14 @@ export const textReporter: Reporter = (result, ctx) => {
     out.push('');
   }
   out.push(summaryLine(result.findings.length, result.errorCount, result.warningCount, result.files.length, c));
+  if (result.baseline) {
+    const { file, suppressed, stale } = result.baseline;
+    if (suppressed) out.push(c.dim(`${suppressed} known finding${suppressed === 1 ? '' : 's'} hidden by ${file}`));
+    if (stale.length) {
+      out.push(c.yellow(`${stale.length} entr${stale.length === 1 ? 'y' : 'ies'} of ${file} no longer match (fixed or gone); run \`migratelint baseline\` to shrink it:`));
+      for (const e of stale) out.push(c.dim(`  ${e.file}:${e.line}  ${e.ruleId}  ${e.message}`));
+    }
+  }
   return out.join('\n') + '\n';
 };
 

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Finding } from './ir/types.js';
+import type { LintResult } from './lint.js';
+import { fingerprints } from './report/fingerprint.js';
+import { UsageError } from './errors.js';
+
+export const DEFAULT_BASELINE = '.migratelint-baseline.json';
+
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  /** Relative to the baseline file's directory, with forward slashes. */
+  file: string;
+  message: string;
+  /** Where it was when recorded; informative only, matching never uses it. */
+  line: number;
+}
+
+export interface BaselineFile {
+  migratelintBaseline: 1;
+  findings: BaselineEntry[];
+}
+
+export interface BaselineOutcome {
+  file: string;
+  suppressed: number;
+  /** Entries for files linted in this run that no longer match any finding. */
+  stale: BaselineEntry[];
+}
+
+/** Paths in a baseline are relative to the baseline's folder, so it works from any working directory. */
+function pathKey(baselinePath: string, cwd: string): (file: string) => string {
+  const dir = path.dirname(path.resolve(cwd, baselinePath));
+  return (file) => path.relative(dir, path.resolve(cwd, file)).split(path.sep).join('/');
+}
+
+function entries(result: LintResult, findings: readonly Finding[], baselinePath: string, cwd: string): BaselineEntry[] {
+  const key = pathKey(baselinePath, cwd);
+  const prints = fingerprints(findings, result.migrations, key);
+  return findings.map((f, i) => ({ fingerprint: prints[i], ruleId: f.ruleId, file: key(f.file), message: f.message, line: f.range.start.line }));
+}
+
+/** Records today's findings so later runs report only new ones. */
+export function writeBaseline(result: LintResult, baselinePath: string, cwd: string): number {
+  const data: BaselineFile = { migratelintBaseline: 1, findings: entries(result, result.findings, baselinePath, cwd) };
+  fs.writeFileSync(path.resolve(cwd, baselinePath), JSON.stringify(data, null, 2) + '\n');
+  return data.findings.length;
+}
+
+export function readBaseline(baselinePath: string, cwd: string): BaselineFile | undefined {
+  const abs = path.resolve(cwd, baselinePath);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let data: BaselineFile;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${baselinePath}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (data?.migratelintBaseline !== 1 || !Array.isArray(data.findings)) {
+    throw new UsageError(`${baselinePath}: not a migratelint baseline (run: migratelint baseline)`);
+  }
+  return data;
+}
+
+/**
+ * Drops findings recorded in the baseline (matched by fingerprint, each entry used
+ * once) and lists the entries of linted files that no longer match anything.
+ */
+export function applyBaseline(result: LintResult, baseline: BaselineFile, baselinePath: string, cwd: string): { result: LintResult; outcome: BaselineOutcome } {
+  const current = entries(result, result.findings, baselinePath, cwd);
+  const available = new Map<string, BaselineEntry[]>();
+  for (const e of baseline.findings) available.set(e.fingerprint, [...(available.get(e.fingerprint) ?? []), e]);
+  const kept: Finding[] = [];
+  let suppressed = 0;
+  current.forEach((entry, i) => {
+    const match = available.get(entry.fingerprint);
+    if (match?.length) {
+      match.pop();
+      suppressed++;
+    } else kept.push(result.findings[i]);
+  });
+  const linted = new Set(result.files.map(pathKey(baselinePath, cwd)));
+  const stale = [...available.values()].flat().filter((e) => linted.has(e.file));
+  return {
+    result: {
+      ...result,
+      findings: kept,
+      errorCount: kept.filter((f) => f.severity === 'error').length,
+      warningCount: kept.filter((f) => f.severity === 'warn').length,
+    },
+    outcome: { file: baselinePath, suppressed, stale },
+  };
+}

@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { MigrationFormat } from '../ir/types.js';
+import type { Rule, RuleSeverity } from '../engine/rule.js';
+import { builtinRules } from '../../rules/index.js';
+import { UsageError } from '../errors.js';
+import { ConfigError } from './errors.js';
+import { validateShape, type SeveritySetting, type UserConfig } from './schema.js';
+
+export const PRESETS = ['migratelint:recommended', 'migratelint:strict'] as const;
+export type PresetName = 'recommended' | 'strict';
+
+export interface RuleConfig {
+  severity: RuleSeverity | 'off';
+  options: Record<string, unknown>;
+}
+
+/** The configuration in force for a run, with `extends`, presets and plugins resolved. */
+export interface ResolvedConfig {
+  /** The config file that was loaded; undefined when none was found. */
+  file?: string;
+  /** Globs in the config are relative to this directory. */
+  dir: string;
+  preset: PresetName;
+  rules: Record<string, RuleConfig>;
+  include?: string[];
+  exclude?: string[];
+  formats: [string, MigrationFormat][];
+  pgVersion?: number;
+  transaction?: UserConfig['transaction'];
+  failOn: 'error' | 'warn';
+  baseline?: string | false;
+  /** Rules from plugins. */
+  pluginRules: Rule[];
+}
+
+const SEARCH_PLACES = [
+  'package.json',
+  '.migratelintrc',
+  '.migratelintrc.json',
+  '.migratelintrc.yaml',
+  '.migratelintrc.yml',
+  '.migratelintrc.js',
+  '.migratelintrc.cjs',
+  '.migratelintrc.mjs',
+  'migratelint.config.js',
+  'migratelint.config.cjs',
+  'migratelint.config.mjs',
+  'migratelint.config.ts',
+];
+
+/** Severity of a rule in a preset. */
+export function presetSeverity(rule: Rule, preset: PresetName): RuleSeverity | 'off' {
+  return rule.presets?.[preset] ?? rule.severity;
+}
+
+/** Finds and loads the config for a run: `configFile` if given, else searched from `cwd` upwards to the project root. */
+export async function loadConfig(options: { cwd: string; configFile?: string }): Promise<ResolvedConfig> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const explorer = cosmiconfig('migratelint', { searchPlaces: SEARCH_PLACES, searchStrategy: 'project' });
+  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  try {
+    found = options.configFile
+      ? await explorer.load(path.resolve(options.cwd, options.configFile))
+      : await explorer.search(options.cwd);
+  } catch (e) {
+    throw loadError(e, options.configFile ? path.resolve(options.cwd, options.configFile) : undefined, options.cwd);
+  }
+  if (!found) return resolve({}, undefined, options.cwd);
+  const file = path.relative(options.cwd, found.filepath) || found.filepath;
+  const user = validateShape(found.isEmpty ? {} : found.config, file, found.filepath);
+  return resolve(user, file, path.dirname(found.filepath), found.filepath);
+}
+
+function loadError(e: unknown, file: string | undefined, cwd: string): UsageError {
+  const err = e as NodeJS.ErrnoException & { filepath?: string };
+  const shown = (p: string) => path.relative(cwd, p) || p;
+  if (err.code === 'ENOENT') return new UsageError(`${shown(file ?? err.path ?? 'config')}: config file not found`);
+  const where = err.filepath ?? file;
+  // Loaders prefix their message with "JSON Error in <path>:" and put the detail on later lines.
+  const lines = String(err.message ?? e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(JSON|YAML) Error in /.test(l) && !l.startsWith('>') && !/^\d+ \|/.test(l) && !/^\|/.test(l));
+  return new UsageError(`${where ? shown(where) : 'config'}: cannot load config: ${lines[0] ?? 'unreadable'}`);
+}
+
+/** Resolves `extends` (presets, npm packages, files) and plugins into the final config. */
+export async function resolve(user: UserConfig, file: string | undefined, dir: string, absolutePath = file): Promise<ResolvedConfig> {
+  const label = file ?? 'config';
+  const merged = await mergeExtends(user, label, dir, new Set(), absolutePath);
+  const pluginRules = await loadPlugins(merged.plugins ?? [], label, dir, absolutePath);
+  const all = [...builtinRules, ...pluginRules];
+  const known = new Map(all.map((r) => [r.id, r]));
+
+  const rules: Record<string, RuleConfig> = {};
+  for (const rule of all) rules[rule.id] = { severity: presetSeverity(rule, merged.preset ?? 'recommended'), options: {} };
+  for (const [id, setting] of Object.entries(merged.rules)) {
+    if (!known.has(id)) {
+      const source = merged.ruleSource.get(id);
+      throw new ConfigError(source?.label ?? label, ['rules', id], `unknown rule${suggest(id, [...known.keys()])}`, source?.path ?? absolutePath);
+    }
+    const [severity, options] = typeof setting === 'string' ? [setting, {}] : [setting[0], setting[1] ?? {}];
+    rules[id] = { severity: severity as SeveritySetting, options };
+  }
+  return {
+    file,
+    dir,
+    preset: merged.preset ?? 'recommended',
+    rules,
+    include: merged.include,
+    exclude: merged.exclude,
+    formats: Object.entries(merged.formats ?? {}),
+    pgVersion: merged.pgVersion,
+    transaction: merged.transaction,
+    failOn: merged.failOn ?? 'error',
+    baseline: merged.baseline,
+    pluginRules,
+  };
+}
+
+interface Merged extends Omit<UserConfig, 'extends' | 'rules'> {
+  /** Unset until some config in the chain names a preset; recommended in the end. */
+  preset?: PresetName;
+  rules: NonNullable<UserConfig['rules']>;
+  /** Which file set each rule, so an unknown id is reported where it was written. */
+  ruleSource: Map<string, { label: string; path?: string }>;
+}
+
+async function mergeExtends(user: UserConfig, label: string, dir: string, seen: Set<string>, absolutePath?: string): Promise<Merged> {
+  let acc: Merged = { rules: {}, ruleSource: new Map() };
+  const parents = user.extends === undefined ? [] : Array.isArray(user.extends) ? user.extends : [user.extends];
+  for (const [i, name] of parents.entries()) {
+    if (name === 'migratelint:recommended' || name === 'migratelint:strict') {
+      acc = { ...acc, preset: name === 'migratelint:strict' ? 'strict' : 'recommended' };
+      continue;
+    }
+    if (name.startsWith('migratelint:')) {
+      throw new ConfigError(label, Array.isArray(user.extends) ? ['extends', i] : ['extends'], `unknown preset "${name}" (expected ${PRESETS.join(' or ')})`, absolutePath);
+    }
+    const { config, file } = await loadShared(name, label, dir, Array.isArray(user.extends) ? ['extends', i] : ['extends'], absolutePath);
+    if (seen.has(file)) throw new ConfigError(label, ['extends'], `"${name}" extends itself in a cycle`, absolutePath);
+    const parent = await mergeExtends(validateShape(config, file), file, path.dirname(file), new Set([...seen, file]), file);
+    acc = combine(acc, parent);
+  }
+  const own: Merged = {
+    ...user,
+    preset: undefined,
+    rules: user.rules ?? {},
+    ruleSource: new Map(Object.keys(user.rules ?? {}).map((id) => [id, { label, path: absolutePath }])),
+  };
+  delete (own as UserConfig).extends;
+  return combine(acc, own);
+}
+
+/** `child` over `base`: rules merge per id, plugins add up, everything else is replaced. */
+function combine(base: Merged, child: Merged): Merged {
+  return {
+    ...base,
+    ...Object.fromEntries(Object.entries(child).filter(([, v]) => v !== undefined)),
+    preset: child.preset ?? base.preset,
+    rules: { ...base.rules, ...child.rules },
+    ruleSource: new Map([...base.ruleSource, ...child.ruleSource]),
+    plugins: [...(base.plugins ?? []), ...(child.plugins ?? [])],
+  } as Merged;
+}
+
+/** Resolves a module or file name the way Node would from the config's directory. */
+function resolveFrom(dir: string, name: string): string {
+  if (name.startsWith('.') || path.isAbsolute(name)) return path.resolve(dir, name);
+  return createRequire(path.join(dir, 'package.json')).resolve(name);
+}
+
+async function importModule(file: string): Promise<unknown> {
+  if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (/\.ya?ml$/.test(file)) return (await import('yaml')).parse(fs.readFileSync(file, 'utf8'));
+  const mod = await import(pathToFileURL(file).href);
+  return mod.default ?? mod;
+}
+
+async function loadShared(name: string, label: string, dir: string, keyPath: (string | number)[], absolutePath?: string) {
+  let file: string;
+  try {
+    file = resolveFrom(dir, name);
+  } catch {
+    throw new ConfigError(label, keyPath, `cannot find shareable config "${name}" (is it installed?)`, absolutePath);
+  }
+  try {
+    return { config: await importModule(file), file };
+  } catch (e) {
+    throw new ConfigError(label, keyPath, `cannot load shareable config "${name}": ${String((e as Error).message ?? e).split('\n')[0]}`, absolutePath);
+  }
+}
+
+async function loadPlugins(names: string[], label: string, dir: string, absolutePath?: string): Promise<Rule[]> {
+  const rules: Rule[] = [];
+  for (const [i, name] of names.entries()) {
+    let exported: unknown;
+    try {
+      exported = await importModule(resolveFrom(dir, name));
+    } catch (e) {
+      throw new ConfigError(label, ['plugins', i], `cannot load plugin "${name}": ${String((e as Error).message ?? e).split('\n')[0]}`, absolutePath);
+    }
+    const list = Array.isArray(exported) ? exported : (exported as { rules?: unknown })?.rules ?? [exported];
+    for (const rule of Array.isArray(list) ? list : Object.values(list as object)) {
+      const r = rule as Partial<Rule>;
+      if (!r || typeof r.id !== 'string' || (typeof r.check !== 'function' && typeof r.checkMigration !== 'function')) {
+        throw new ConfigError(label, ['plugins', i], `plugin "${name}" exports something that is not a rule (a rule needs an id and a check function)`, absolutePath);
+      }
+      if (r.severity !== 'error' && r.severity !== 'warn') {
+        throw new ConfigError(label, ['plugins', i], `plugin rule "${r.id}" needs severity "error" or "warn"`, absolutePath);
+      }
+      if (builtinRules.some((b) => b.id === r.id) || rules.some((p) => p.id === r.id)) {
+        throw new ConfigError(label, ['plugins', i], `plugin rule "${r.id}" has the same id as another rule`, absolutePath);
+      }
+      rules.push({ ...(r as Rule), summary: r.summary ?? r.id, docs: r.docs ?? { why: '', safe: '', bad: '', good: '' } });
+    }
+  }
+  return rules;
+}
+
+function suggest(id: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(id, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best && bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? ` (did you mean "${best}"?)` : ' (see: migratelint rules)';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,114 @@
+import type { MigrationFormat } from '../ir/types.js';
+import { ConfigError } from './errors.js';
+
+export type SeveritySetting = 'off' | 'warn' | 'error';
+export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
+
+/** The config file as users write it. Every key is documented in `.migratelintrc.example`. */
+export interface UserConfig {
+  extends?: string | string[];
+  rules?: Record<string, RuleSetting>;
+  include?: string[];
+  exclude?: string[];
+  formats?: Record<string, MigrationFormat>;
+  pgVersion?: number;
+  transaction?: boolean | Partial<Record<MigrationFormat, boolean>>;
+  plugins?: string[];
+  failOn?: 'error' | 'warn';
+  baseline?: string | false;
+}
+
+export const FORMATS: readonly MigrationFormat[] = [
+  'sql',
+  'flyway',
+  'prisma',
+  'drizzle',
+  'golang-migrate',
+  'diesel',
+  'dbmate',
+  'goose',
+  'knex',
+  'typeorm',
+  'sequelize',
+  'node-pg-migrate',
+  'kysely',
+  'mikro-orm',
+  'db-migrate',
+  'alembic',
+  'django',
+];
+
+const SEVERITIES = ['off', 'warn', 'error'];
+const KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
+
+/**
+ * Checks the shape of one config file (before `extends` is resolved). Rule ids are
+ * checked later, once plugins are loaded. Throws a ConfigError naming the key path.
+ */
+export function validateShape(raw: unknown, file: string, absolutePath = file): UserConfig {
+  const fail = (keyPath: (string | number)[], message: string): never => {
+    throw new ConfigError(file, keyPath, message, absolutePath);
+  };
+  if (!isObject(raw)) fail([], `the config must be an object, got ${describe(raw)}`);
+  const config = raw as Record<string, unknown>;
+  for (const key of Object.keys(config)) {
+    if (!KEYS.includes(key)) fail([key], `unknown key (expected one of: ${KEYS.join(', ')})`);
+  }
+  const stringList = (key: string) => {
+    const v = config[key];
+    if (v === undefined) return;
+    if (!Array.isArray(v)) fail([key], `expected an array of strings, got ${describe(v)}`);
+    (v as unknown[]).forEach((item, i) => {
+      if (typeof item !== 'string' || item === '') fail([key, i], `expected a non-empty string, got ${describe(item)}`);
+    });
+  };
+
+  if (config.extends !== undefined && typeof config.extends !== 'string') stringList('extends');
+  stringList('include');
+  stringList('exclude');
+  stringList('plugins');
+
+  if (config.rules !== undefined) {
+    if (!isObject(config.rules)) fail(['rules'], `expected an object of rule id → severity, got ${describe(config.rules)}`);
+    for (const [id, setting] of Object.entries(config.rules as object)) validateRuleSetting(setting, ['rules', id], fail);
+  }
+  if (config.formats !== undefined) {
+    if (!isObject(config.formats)) fail(['formats'], `expected an object of glob → format, got ${describe(config.formats)}`);
+    for (const [glob, format] of Object.entries(config.formats as object)) {
+      if (!FORMATS.includes(format as MigrationFormat)) fail(['formats', glob], `unknown format ${describe(format)} (expected one of: ${FORMATS.join(', ')})`);
+    }
+  }
+  if (config.pgVersion !== undefined) {
+    const v = config.pgVersion;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 9 || v > 30) fail(['pgVersion'], `expected a PostgreSQL major version such as 15, got ${describe(v)}`);
+  }
+  if (config.transaction !== undefined && typeof config.transaction !== 'boolean') {
+    if (!isObject(config.transaction)) fail(['transaction'], `expected true, false or an object of format → boolean, got ${describe(config.transaction)}`);
+    for (const [format, value] of Object.entries(config.transaction as object)) {
+      if (!FORMATS.includes(format as MigrationFormat)) fail(['transaction', format], `unknown format (expected one of: ${FORMATS.join(', ')})`);
+      if (typeof value !== 'boolean') fail(['transaction', format], `expected true or false, got ${describe(value)}`);
+    }
+  }
+  if (config.failOn !== undefined && config.failOn !== 'error' && config.failOn !== 'warn') {
+    fail(['failOn'], `expected "error" or "warn", got ${describe(config.failOn)}`);
+  }
+  if (config.baseline !== undefined && config.baseline !== false && (typeof config.baseline !== 'string' || !config.baseline)) {
+    fail(['baseline'], `expected a file path or false, got ${describe(config.baseline)}`);
+  }
+  return config as UserConfig;
+}
+
+function validateRuleSetting(setting: unknown, keyPath: string[], fail: (p: (string | number)[], m: string) => never): void {
+  const expected = `expected "off", "warn", "error" or [severity, { options }]`;
+  if (typeof setting === 'string') {
+    if (!SEVERITIES.includes(setting)) fail(keyPath, `bad severity ${describe(setting)} (${expected})`);
+    return;
+  }
+  if (!Array.isArray(setting) || setting.length < 1 || setting.length > 2) fail(keyPath, `${expected}, got ${describe(setting)}`);
+  const [severity, options] = setting as unknown[];
+  if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) fail([...keyPath, 0], `bad severity ${describe(severity)} (${expected})`);
+  if (options !== undefined && !isObject(options)) fail([...keyPath, 1], `rule options must be an object, got ${describe(options)}`);
+}
