@@ -5,3 +5,5 @@ export type { Rule, RuleContext, RuleDocs, RuleSeverity } from './engine/rule.js
 export type * from './ir/types.js';
 export { reporters } from './report/index.js';
 export { builtinRules } from '../rules/index.js';
+export { loadConfig } from './config/load.js';
+export type { ResolvedConfig } from './config/load.js';

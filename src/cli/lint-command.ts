@@ -7,6 +7,7 @@ import { toolVersion } from '../meta.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
 import { changedSince } from '../discover/git.js';
+import { loadFrontend } from '../frontends/registry.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
 
@@ -26,6 +27,8 @@ export const LINT_OPTIONS = {
 
 /** Loads the config and runs the linter the way every linting command does. */
 export async function runLint(values: Record<string, any>, positionals: string[], io: Io): Promise<{ result: LintResult; config: ResolvedConfig }> {
+  // Compile the SQL parser's WASM while the config is searched for: the two overlap.
+  loadFrontend('sql').catch(() => undefined);
   const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
   const options: LintOptions = { cwd: io.cwd, config, pgVersion: intOption(values['pg-version'], 'pg-version') };
   if (values['changed-since'] !== undefined) options.only = changedSince(values['changed-since'], io.cwd);
