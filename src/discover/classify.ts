@@ -18,7 +18,7 @@ const GOLANG_MIGRATE = /^(.+)\.(up|down)\.sql$/i;
 const FLYWAY = /^([VU])(\d[\w.]*?)__(.+)\.sql$/;
 const FLYWAY_REPEATABLE = /^R__(.+)\.sql$/;
 const VERSION_NAME = /^(\d[\d_.-]*?)[_-](.+?)(?:\.(?:up|down))?\.[a-z]+$/i;
-const DIR_VERSION_NAME = /^(\d[\d_.-]*?)[_-](.+)$/;
+const DIR_VERSION_NAME = /^(\d+(?:[-.]\d+)*)[_-](.+)$/;
 
 export function classifyPath(file: string): PathClass {
   const base = path.basename(file);

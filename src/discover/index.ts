@@ -21,6 +21,8 @@ export interface MigrationUnit {
   expectsDown: boolean;
   /** Where the down file would be, when it is expected but absent. */
   expectedDown?: string;
+  /** Whether the framework wraps this migration in a transaction, when its files say (diesel metadata.toml). */
+  transaction?: boolean;
 }
 
 export interface DiscoverOptions {
@@ -95,20 +97,7 @@ export function groupMigrations(
   formatFor?: (file: string) => MigrationFormat | undefined,
 ): MigrationUnit[] {
   const units = new Map<string, MigrationUnit>();
-  const dirListings = new Map<string, string[]>();
-  const listDir = (dir: string) => {
-    let list = dirListings.get(dir);
-    if (!list) {
-      try {
-        list = fs.readdirSync(path.resolve(cwd, dir));
-      } catch {
-        list = [];
-      }
-      dirListings.set(dir, list);
-    }
-    return list;
-  };
-  const exists = (file: string) => fs.existsSync(path.resolve(cwd, file));
+  const folders = new FolderCache(cwd, files);
 
   for (const file of files) {
     const cls = classifyWithOverride(file, formatFor?.(file));
@@ -133,8 +122,10 @@ export function groupMigrations(
       unit.down = file;
       if (!unit.up) unit.path = file;
     }
-    unit.expectsDown = expectsDown(cls, file, listDir);
-    fillPartner(unit, cls, file, exists, listDir);
+    // Flyway undo migrations are optional; expect them only where the folder uses them.
+    unit.expectsDown = cls.format !== 'flyway' || folders.flyway(path.dirname(file)).hasUndo;
+    if (cls.format === 'diesel' && unit.transaction === undefined) unit.transaction = dieselTransaction(path.dirname(file), cwd);
+    fillPartner(unit, cls, file, folders);
   }
   return [...units.values()];
 }
@@ -150,32 +141,58 @@ function classifyWithOverride(file: string, format: MigrationFormat | undefined)
   return { ...cls, format, role: 'single', key: file };
 }
 
-function expectsDown(cls: PathClass, file: string, listDir: (dir: string) => string[]): boolean {
-  if (cls.format !== 'flyway') return true;
-  // Flyway undo migrations are optional; expect them only where the folder uses them.
-  return listDir(path.dirname(file)).some((f) => /^U\d[\w.]*__.+\.sql$/.test(f));
+/** Folder listings and existence checks, each done once per run. */
+class FolderCache {
+  private readonly given: Set<string>;
+  private readonly flywayByDir = new Map<string, { byKey: Map<string, { up?: string; down?: string }>; hasUndo: boolean }>();
+
+  constructor(
+    private readonly cwd: string,
+    files: readonly string[],
+  ) {
+    this.given = new Set(files);
+  }
+
+  exists(file: string): boolean {
+    return this.given.has(file) || fs.existsSync(path.resolve(this.cwd, file));
+  }
+
+  /** The Flyway versioned (V) and undo (U) files of a folder, by migration key. */
+  flyway(dir: string) {
+    let index = this.flywayByDir.get(dir);
+    if (!index) {
+      index = { byKey: new Map(), hasUndo: false };
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(path.resolve(this.cwd, dir));
+      } catch {
+        // an unreadable folder has no partners
+      }
+      for (const name of names) {
+        if (!/^[VU]\d/.test(name)) continue;
+        const cls = classifyPath(path.join(dir, name));
+        if (cls.format !== 'flyway' || cls.role === 'single') continue;
+        const entry = index.byKey.get(cls.key) ?? {};
+        entry[cls.role] = path.join(dir, name);
+        index.byKey.set(cls.key, entry);
+        if (cls.role === 'down') index.hasUndo = true;
+      }
+      this.flywayByDir.set(dir, index);
+    }
+    return index;
+  }
 }
 
-function fillPartner(
-  unit: MigrationUnit,
-  cls: PathClass,
-  file: string,
-  exists: (f: string) => boolean,
-  listDir: (dir: string) => string[],
-): void {
-  const dir = path.dirname(file);
+function fillPartner(unit: MigrationUnit, cls: PathClass, file: string, folders: FolderCache): void {
+  const other = cls.role === 'up' ? 'down' : 'up';
   if (cls.format === 'flyway') {
-    const prefix = cls.role === 'up' ? 'U' : 'V';
-    const partner = listDir(dir).find((f) => {
-      const c = classifyPath(path.join(dir, f));
-      return c.format === 'flyway' && c.key === cls.key && f.startsWith(prefix);
-    });
-    if (partner) setHalf(unit, cls.role === 'up' ? 'down' : 'up', path.join(dir, partner));
-    else if (cls.role === 'up') unit.expectedDown = path.join(dir, `U${cls.version}__${cls.name}.sql`);
+    const partner = folders.flyway(path.dirname(file)).byKey.get(cls.key)?.[other];
+    if (partner) setHalf(unit, other, partner);
+    else if (cls.role === 'up' && unit.expectsDown) unit.expectedDown = path.join(path.dirname(file), `U${cls.version}__${cls.name}.sql`);
     return;
   }
   const partner = partnerPath(file, cls);
-  if (partner && exists(partner)) setHalf(unit, cls.role === 'up' ? 'down' : 'up', partner);
+  if (partner && folders.exists(partner)) setHalf(unit, other, partner);
   else if (partner && cls.role === 'up') unit.expectedDown = partner;
 }
 
@@ -184,4 +201,15 @@ function setHalf(unit: MigrationUnit, role: 'up' | 'down', file: string): void {
     unit.up ??= file;
     unit.path = unit.up;
   } else unit.down ??= file;
+}
+
+/** Diesel runs a migration outside a transaction when its metadata.toml says `run_in_transaction = false`. */
+function dieselTransaction(dir: string, cwd: string): boolean | undefined {
+  let toml: string;
+  try {
+    toml = fs.readFileSync(path.resolve(cwd, dir, 'metadata.toml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return !/^\s*run_in_transaction\s*=\s*false\b/m.test(toml);
 }

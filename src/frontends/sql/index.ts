@@ -91,7 +91,7 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
   if (migration.files.length === 0) migration.files = [unit.path];
 
   if (unit.up || unit.down) {
-    const defaultTx = TRANSACTION_DEFAULT[unit.format];
+    const defaultTx = unit.transaction ?? TRANSACTION_DEFAULT[unit.format];
     const up = unit.up ? loadFile(unit.up, readFile, migration) : undefined;
     const down = unit.down ? loadFile(unit.down, readFile, migration) : undefined;
     migration.up = up ? wholeFileSection(up, defaultTx) : missing(unit.up);
