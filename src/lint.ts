@@ -1,19 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Finding, Migration, MigrationFormat } from './ir/types.js';
+import type { Finding, Migration } from './ir/types.js';
 import type { Rule, RuleSeverity } from './engine/rule.js';
-import { lintMigration, type ActiveRule, type EngineSettings } from './engine/run.js';
 import { collectFiles, groupMigrations, type MigrationUnit } from './discover/index.js';
 import { classifyPath } from './discover/classify.js';
-import { frontendNameFor, loadFrontend, type Frontend } from './frontends/registry.js';
-import { builtinRules } from '../rules/index.js';
-import { UsageError } from './errors.js';
-import { presetSeverity, type ResolvedConfig } from './config/load.js';
+import { frontendNameFor } from './frontends/registry.js';
+import type { ResolvedConfig } from './config/load.js';
 import { formatMatcher, pathMatcher } from './config/paths.js';
 import type { BaselineOutcome } from './baseline.js';
+import { UnitLinter, DEFAULT_PG_VERSION } from './pipeline/unit-linter.js';
+import { summarize } from './pipeline/summary.js';
+import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
+import { lintInWorkers, workerCount } from './pipeline/parallel.js';
+import { toolVersion } from './meta.js';
 
-/** The oldest PostgreSQL major version still supported upstream (14 reached end of life in November 2026). */
-export const DEFAULT_PG_VERSION = 15;
+export { DEFAULT_PG_VERSION, activeRules } from './pipeline/unit-linter.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -31,11 +32,22 @@ export interface LintOptions {
   extraRules?: readonly Rule[];
   /** Only these files (relative to cwd) are linted, e.g. the ones changed since a git ref. */
   only?: ReadonlySet<string>;
+  /**
+   * Keep each migration's statements (the full IR) in the result; default true. The CLI
+   * turns it off so memory does not grow with the number of files, which also allows
+   * the cache and worker threads.
+   */
+  retainIR?: boolean;
+  /** Folder of the content-hash cache; unset means no cache (only without retainIR). */
+  cacheDir?: string;
+  /** Worker threads; unset decides from the number of migrations (only without retainIR). */
+  workers?: number;
 }
 
 export interface LintResult {
   /** Every file that was read, relative to cwd. */
   files: string[];
+  /** The migrations read; without `retainIR` their sections carry no statements. */
   migrations: Migration[];
   findings: Finding[];
   /** The rules that were available, for reporters that describe them (SARIF). */
@@ -44,6 +56,8 @@ export interface LintResult {
   warningCount: number;
   /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
   baseline?: BaselineOutcome;
+  /** Cache use, when a cache was used. */
+  cache?: { hits: number; misses: number };
 }
 
 /** Lints migration files, directories or globs. */
@@ -73,61 +87,92 @@ export async function lintText(text: string, filename = 'stdin.sql', options: Li
     expectsDown: false,
     ...(cls.role === 'up' ? { up: filename } : cls.role === 'down' ? { down: filename } : {}),
   };
-  return lintUnits([unit], () => text, options);
+  return lintUnits([unit], () => text, { ...options, cacheDir: undefined, workers: 0 });
 }
 
-/** The rules in force with their severities: preset, then config, then explicit options. */
-export function activeRules(options: LintOptions): { rules: Rule[]; active: ActiveRule[] } {
-  const config = options.config;
-  const rules = [...builtinRules, ...(config?.pluginRules ?? []), ...(options.extraRules ?? [])];
-  const known = new Set(rules.map((r) => r.id));
-  for (const id of Object.keys(options.rules ?? {})) {
-    if (!known.has(id)) throw new UsageError(`unknown rule "${id}"`);
-  }
-  const active: ActiveRule[] = [];
-  for (const rule of rules) {
-    const fromConfig = config?.rules[rule.id];
-    const severity = options.rules?.[rule.id] ?? fromConfig?.severity ?? presetSeverity(rule, config?.preset ?? 'recommended');
-    if (severity === 'off') continue;
-    active.push({ rule, severity, options: options.ruleOptions?.[rule.id] ?? fromConfig?.options ?? {} });
-  }
-  return { rules, active };
-}
-
-function transactionFor(options: LintOptions, format: MigrationFormat): boolean | undefined {
-  if (options.transaction !== undefined) return options.transaction;
-  const setting = options.config?.transaction;
-  return typeof setting === 'object' ? setting[format] : setting;
+/** What makes cached results valid: the tool, and every setting that changes findings. */
+function cacheKey(options: LintOptions, rules: readonly Rule[]): string {
+  const { config } = options;
+  return JSON.stringify({
+    tool: toolVersion(),
+    config: config && { ...config, file: undefined, dir: undefined, pluginRules: undefined },
+    plugins: config?.pluginRules.map((r) => [r.id, String(r.check ?? ''), String(r.checkMigration ?? '')]),
+    rules: rules.map((r) => r.id),
+    options: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
+  });
 }
 
 async function lintUnits(units: MigrationUnit[], readFile: (file: string) => string, options: LintOptions): Promise<LintResult> {
-  const { rules, active } = activeRules(options);
-  const severities = new Map(active.map((a) => [a.rule.id, a.severity]));
-  const frontends = new Map<string, Frontend>();
-  for (const name of new Set(units.map((u) => u.frontend))) frontends.set(name, await loadFrontend(name));
-  const base: EngineSettings = {
-    pgVersion: options.pgVersion ?? options.config?.pgVersion ?? DEFAULT_PG_VERSION,
-    knownRules: new Set(rules.map((r) => r.id)),
-    severityOf: (id) => severities.get(id) ?? 'off',
-  };
-
+  const linter = new UnitLinter(options);
+  const retain = options.retainIR !== false;
   const migrations: Migration[] = [];
   const findings: Finding[] = [];
-  for (const unit of units) {
-    const migration = frontends.get(unit.frontend)!.read(unit, readFile);
-    if (!migration) continue;
+  const take = (migration: Migration | undefined, found: Finding[]) => {
+    if (!migration) return;
     migrations.push(migration);
-    const settings = { ...base, transaction: transactionFor(options, migration.format) };
-    findings.push(...lintMigration(migration, active, settings));
+    findings.push(...found);
+  };
+
+  const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
+  // With a cache, a unit's files are read once: to hash them, and for the frontend on a miss.
+  let pending: { unit: MigrationUnit; hash?: string }[] = units.map((unit) => ({ unit }));
+  const texts = new Map<string, string>();
+  const cachedRead = (file: string) => texts.get(file) ?? readFile(file);
+  if (cache) {
+    const misses: typeof pending = [];
+    for (const { unit } of pending) {
+      const contents = [unit.path, unit.up, unit.down].map((f) => {
+        if (!f) return undefined;
+        try {
+          const text = readFile(f);
+          texts.set(f, text);
+          return text;
+        } catch {
+          return undefined;
+        }
+      });
+      const hash = LintCache.hashUnit(unit, contents);
+      const hit = cache.get(unit, hash);
+      if (hit) take(hit.migration ?? undefined, hit.findings);
+      else misses.push({ unit, hash });
+    }
+    pending = misses;
   }
+
+  const workers = retain || options.extraRules?.length ? 0 : workerCount(pending.length, options.workers);
+  if (workers > 0) {
+    const cwd = options.cwd ?? process.cwd();
+    const { config, extraRules: _extra, ...settings } = options;
+    const results = await lintInWorkers(
+      pending.map((p) => p.unit),
+      { cwd, configFile: config?.file ? path.resolve(cwd, config.file) : undefined, settings: { rules: settings.rules, ruleOptions: settings.ruleOptions, pgVersion: settings.pgVersion, transaction: settings.transaction } },
+      workers,
+    );
+    results.forEach((r, i) => {
+      take(r.migration, r.findings);
+      cache?.set(pending[i].unit, pending[i].hash!, r.migration, r.findings);
+    });
+  } else {
+    await linter.prepare(pending.map((p) => p.unit));
+    for (const { unit, hash } of pending) {
+      const out = linter.lint(unit, cachedRead);
+      const migration = out && (retain ? out.migration : summarize(out.migration, out.findings));
+      take(migration, out?.findings ?? []);
+      cache?.set(unit, hash!, migration, out?.findings ?? []);
+    }
+  }
+  cache?.save();
+
   sortFindings(findings);
+  migrations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     files: migrations.flatMap((m) => m.files),
     migrations,
     findings,
-    rules,
+    rules: linter.rules,
     errorCount: findings.filter((f) => f.severity === 'error').length,
     warningCount: findings.filter((f) => f.severity === 'warn').length,
+    ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
   };
 }
 
@@ -140,3 +185,5 @@ export function sortFindings(findings: Finding[]): void {
       (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
   );
 }
+
+export { DEFAULT_CACHE_DIR };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lint, lintText, type LintOptions, type LintResult } from '../lint.js';
+import { lint, lintText, DEFAULT_CACHE_DIR, type LintOptions, type LintResult } from '../lint.js';
 import { reporters } from '../report/index.js';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
@@ -22,6 +22,9 @@ export const LINT_OPTIONS = {
   'pg-version': { type: 'string' },
   'changed-since': { type: 'string' },
   'stdin-filename': { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
+  workers: { type: 'string' },
   debug: { type: 'boolean' },
 } as const;
 
@@ -30,7 +33,15 @@ export async function runLint(values: Record<string, any>, positionals: string[]
   // Compile the SQL parser's WASM while the config is searched for: the two overlap.
   loadFrontend('sql').catch(() => undefined);
   const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
-  const options: LintOptions = { cwd: io.cwd, config, pgVersion: intOption(values['pg-version'], 'pg-version') };
+  const useCache = values.cache || values['cache-location'] !== undefined || !!io.env.MIGRATELINT_CACHE;
+  const options: LintOptions = {
+    cwd: io.cwd,
+    config,
+    pgVersion: intOption(values['pg-version'], 'pg-version'),
+    retainIR: false,
+    cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_DIR) : undefined,
+    workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
+  };
   if (values['changed-since'] !== undefined) options.only = changedSince(values['changed-since'], io.cwd);
 
   if (positionals.includes('-')) {
@@ -90,6 +101,12 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   if (unreadable.length) return 2;
   const failOn = values['fail-on'] ?? config.failOn;
   return result.errorCount > 0 || (failOn === 'warn' && result.warningCount > 0) ? 1 : 0;
+}
+
+function wholeNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} expects a whole number (0 = no worker threads), got "${value}"`);
+  return n;
 }
 
 function wantsColor(io: Io): boolean {

@@ -27,7 +27,8 @@ export async function runCli(args: string[], opts: { cwd: string; stdin?: string
     stdout,
     stderr,
     stdin: Readable.from([opts.stdin ?? '']),
-    env: opts.env ?? {},
+    // The suite can be run with the cache or worker threads forced on (see package.json).
+    env: { MIGRATELINT_CACHE: process.env.MIGRATELINT_CACHE, ...opts.env },
     cwd: opts.cwd,
   });
   return { code, stdout: stdout.text, stderr: stderr.text };

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Finding, Migration } from '../ir/types.js';
+import type { MigrationUnit } from '../discover/index.js';
+
+export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'migratelint');
+
+interface Entry {
+  /** Hash of the unit (paths, detected format) and the content of its files. */
+  hash: string;
+  /** Null when the file was not a migration at all. */
+  migration: Migration | null;
+  findings: Finding[];
+}
+
+interface CacheFile {
+  key: string;
+  entries: Record<string, Entry>;
+}
+
+/** Maps are not JSON: sources are stored as [file, text] pairs. */
+function revive(entry: Entry): Entry {
+  if (entry.migration) entry.migration.sources = new Map(entry.migration.sources as unknown as [string, string][]);
+  return entry;
+}
+
+/**
+ * A content-hash cache of lint results per migration. One file per run key (tool
+ * version + everything in the config that changes results), so changing the config
+ * or upgrading migratelint starts afresh; entries of files no longer linted are dropped
+ * when the cache is saved.
+ */
+export class LintCache {
+  private readonly file: string;
+  private readonly old: Record<string, Entry>;
+  private readonly fresh: Record<string, Entry> = {};
+  private readonly runKey: string;
+  hits = 0;
+  misses = 0;
+
+  constructor(dir: string, runKey: string) {
+    const key = createHash('sha256').update(runKey).digest('hex').slice(0, 16);
+    this.file = path.join(dir, `lint-${key}.json`);
+    let data: CacheFile | undefined;
+    try {
+      data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      data = undefined;
+    }
+    this.old = data && data.key === runKey ? data.entries : {};
+    this.runKey = runKey;
+  }
+
+  static hashUnit(unit: MigrationUnit, contents: (string | undefined)[]): string {
+    const h = createHash('sha256').update(JSON.stringify(unit));
+    for (const c of contents) h.update('\0').update(c ?? '\u0000missing');
+    return h.digest('hex');
+  }
+
+  get(unit: MigrationUnit, hash: string): Entry | undefined {
+    const entry = this.old[unit.key];
+    if (entry && entry.hash === hash) {
+      this.hits++;
+      this.fresh[unit.key] = entry;
+      return revive(entry);
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  set(unit: MigrationUnit, hash: string, migration: Migration | undefined, findings: Finding[]): void {
+    this.fresh[unit.key] = { hash, migration: migration ?? null, findings };
+  }
+
+  save(): void {
+    const replacer = (_: string, v: unknown) => (v instanceof Map ? [...v] : v);
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ key: this.runKey, entries: this.fresh }, replacer));
+      fs.renameSync(tmp, this.file);
+    } catch {
+      // A cache that cannot be written only costs speed next time.
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { Finding, Migration, MigrationFormat } from '../ir/types.js';
+import type { Rule } from '../engine/rule.js';
+import { lintMigration, type ActiveRule, type EngineSettings } from '../engine/run.js';
+import type { MigrationUnit } from '../discover/index.js';
+import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';
+import { builtinRules } from '../../rules/index.js';
+import { UsageError } from '../errors.js';
+import { presetSeverity, type ResolvedConfig } from '../config/load.js';
+
+/** The oldest PostgreSQL major version still supported upstream (14 reached end of life in November 2026). */
+export const DEFAULT_PG_VERSION = 15;
+
+/** What decides how a migration is linted (everything but which files). */
+export interface LinterSettings {
+  config?: ResolvedConfig;
+  rules?: Record<string, 'error' | 'warn' | 'off'>;
+  ruleOptions?: Record<string, Record<string, unknown>>;
+  pgVersion?: number;
+  transaction?: boolean;
+  extraRules?: readonly Rule[];
+}
+
+/** The rules in force with their severities: preset, then config, then explicit options. */
+export function activeRules(settings: LinterSettings): { rules: Rule[]; active: ActiveRule[] } {
+  const config = settings.config;
+  const rules = [...builtinRules, ...(config?.pluginRules ?? []), ...(settings.extraRules ?? [])];
+  const known = new Set(rules.map((r) => r.id));
+  for (const id of Object.keys(settings.rules ?? {})) {
+    if (!known.has(id)) throw new UsageError(`unknown rule "${id}"`);
+  }
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const fromConfig = config?.rules[rule.id];
+    const severity = settings.rules?.[rule.id] ?? fromConfig?.severity ?? presetSeverity(rule, config?.preset ?? 'recommended');
+    if (severity === 'off') continue;
+    active.push({ rule, severity, options: settings.ruleOptions?.[rule.id] ?? fromConfig?.options ?? {} });
+  }
+  return { rules, active };
+}
+
+/** Reads and lints migrations one at a time; frontends are loaded on first need. */
+export class UnitLinter {
+  readonly rules: Rule[];
+  private readonly active: ActiveRule[];
+  private readonly engine: Omit<EngineSettings, 'transaction'>;
+  private readonly frontends = new Map<string, Frontend>();
+
+  constructor(private readonly settings: LinterSettings) {
+    const { rules, active } = activeRules(settings);
+    this.rules = rules;
+    this.active = active;
+    const severities = new Map(active.map((a) => [a.rule.id, a.severity]));
+    this.engine = {
+      pgVersion: settings.pgVersion ?? settings.config?.pgVersion ?? DEFAULT_PG_VERSION,
+      knownRules: new Set(rules.map((r) => r.id)),
+      severityOf: (id) => severities.get(id) ?? 'off',
+    };
+  }
+
+  async prepare(units: readonly MigrationUnit[]): Promise<void> {
+    for (const name of new Set(units.map((u) => u.frontend))) {
+      if (!this.frontends.has(name)) this.frontends.set(name, await loadFrontend(name));
+    }
+  }
+
+  /** Undefined when the file turns out not to be a migration (a helper module, say). */
+  lint(unit: MigrationUnit, readFile: ReadFile): { migration: Migration; findings: Finding[] } | undefined {
+    const frontend = this.frontends.get(unit.frontend);
+    if (!frontend) throw new Error(`internal: frontend ${unit.frontend} not prepared`);
+    const migration = frontend.read(unit, readFile);
+    if (!migration) return undefined;
+    const findings = lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) });
+    return { migration, findings };
+  }
+
+  private transactionFor(format: MigrationFormat): boolean | undefined {
+    if (this.settings.transaction !== undefined) return this.settings.transaction;
+    const setting = this.settings.config?.transaction;
+    return typeof setting === 'object' ? setting[format] : setting;
+  }
+}
