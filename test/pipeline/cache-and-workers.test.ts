@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lint } from '../../src/lint.js';
+import { resolve } from '../../src/config/load.js';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-cache-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const shape = (r: Awaited<ReturnType<typeof lint>>) => ({
+  files: r.files,
+  formats: r.migrations.map((m) => [m.path, m.format, m.up.state, m.down.state]),
+  findings: r.findings,
+});
+
+describe('worker threads', () => {
+  it('give exactly the results of a single thread', async () => {
+    const single = await lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 0 });
+    const threaded = await lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 2 });
+    expect(single.findings.length).toBeGreaterThan(20);
+    expect(shape(threaded)).toEqual(shape(single));
+  });
+});
+
+describe('cache', () => {
+  function project() {
+    const dir = fs.mkdtempSync(path.join(tmp, 'p-'));
+    for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(dir, `${i}_m.sql`), `CREATE INDEX i${i} ON t (a);\nSELECT ${i};\n`);
+    return dir;
+  }
+
+  it('re-lints only the file that changed, with the same results as no cache', async () => {
+    const cwd = project();
+    const cacheDir = path.join(cwd, '.cache');
+    const first = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(first.cache).toEqual({ hits: 0, misses: 5 });
+    const second = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(second.cache).toEqual({ hits: 5, misses: 0 });
+    expect(shape(second)).toEqual(shape(first));
+
+    fs.writeFileSync(path.join(cwd, '3_m.sql'), 'DELETE FROM t;\n');
+    const third = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(third.cache).toEqual({ hits: 4, misses: 1 });
+    const uncached = await lint(['.'], { cwd, retainIR: false });
+    expect(shape(third)).toEqual(shape(uncached));
+    expect(third.findings.find((f) => f.file === '3_m.sql')?.ruleId).toBe('no-delete-without-where');
+  });
+
+  it('starts afresh when the config changes', async () => {
+    const cwd = project();
+    const cacheDir = path.join(cwd, '.cache');
+    await lint(['.'], { cwd, retainIR: false, cacheDir });
+    const config = await resolve({ rules: { 'require-concurrent-index': 'warn' } }, undefined, cwd);
+    const changed = await lint(['.'], { cwd, retainIR: false, cacheDir, config });
+    expect(changed.cache).toEqual({ hits: 0, misses: 5 });
+    expect(changed.findings.every((f) => f.severity === 'warn')).toBe(true);
+  });
+
+  it('notices a down file appearing next to an up file', async () => {
+    const cwd = project();
+    fs.writeFileSync(path.join(cwd, '9_x.up.sql'), 'SELECT 1;');
+    const cacheDir = path.join(cwd, '.cache');
+    const before = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(before.findings.some((f) => f.ruleId === 'require-downgrade')).toBe(true);
+    fs.writeFileSync(path.join(cwd, '9_x.down.sql'), 'SELECT 2;');
+    const after = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(after.findings.some((f) => f.ruleId === 'require-downgrade')).toBe(false);
+  });
+});
