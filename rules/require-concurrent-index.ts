@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { concurrentlyFix } from '../src/engine/fix.js';
 import { qualifiedName } from '../src/ir/ast.js';
 
 export default defineRule({
@@ -17,14 +18,18 @@ export default defineRule({
     bad: 'CREATE INDEX orders_customer_id_idx ON orders (customer_id);',
     good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
   },
-  check({ statements, report, createdBefore }) {
+  check(ctx) {
+    const { statements, report, createdBefore, embeddedIn } = ctx;
     for (const s of statements.of('IndexStmt')) {
       if (s.node.concurrent) continue;
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
       const unique = s.node.unique ? 'UNIQUE ' : '';
+      // A DO block always runs in one transaction, where CONCURRENTLY fails: the index has to move out of it.
+      const where = embeddedIn(s) ? '; move it out of the DO block to build it CONCURRENTLY' : '';
       report(
         s,
-        `CREATE ${unique}INDEX on ${qualifiedName(s.node.relation)} without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built`,
+        `CREATE ${unique}INDEX on ${qualifiedName(s.node.relation)} without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built${where}`,
+        { fix: concurrentlyFix(s, ctx) },
       );
     }
   },

@@ -118,23 +118,40 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
   let pending: { unit: MigrationUnit; hash?: string }[] = units.map((unit) => ({ unit }));
   const texts = new Map<string, string>();
   const cachedRead = (file: string) => texts.get(file) ?? readFile(file);
+  const depHashes = new Map<string, string | undefined>();
+  const depHash = (file: string) => {
+    if (!depHashes.has(file)) {
+      let hash: string | undefined;
+      try {
+        hash = LintCache.hashText(cachedRead(file));
+      } catch {
+        hash = undefined;
+      }
+      depHashes.set(file, hash);
+    }
+    return depHashes.get(file);
+  };
   if (cache) {
     const misses: typeof pending = [];
     for (const { unit } of pending) {
-      const contents = [unit.path, unit.up, unit.down].map((f) => {
+      const files = [unit.path, unit.up, unit.down];
+      const contents = files.map((f) => {
         if (!f) return undefined;
         try {
-          const text = readFile(f);
-          texts.set(f, text);
-          return text;
+          return readFile(f);
         } catch {
           return undefined;
         }
       });
       const hash = LintCache.hashUnit(unit, contents);
-      const hit = cache.get(unit, hash);
-      if (hit) take(hit.migration ?? undefined, hit.findings);
-      else misses.push({ unit, hash });
+      const hit = cache.get(unit, hash, depHash);
+      if (hit) {
+        take(hit.migration ?? undefined, hit.findings);
+        continue;
+      }
+      // Kept only until the miss is linted, so memory does not grow with the run.
+      files.forEach((f, i) => f && contents[i] !== undefined && texts.set(f, contents[i]!));
+      misses.push({ unit, hash });
     }
     pending = misses;
   }
@@ -150,15 +167,20 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
     );
     results.forEach((r, i) => {
       take(r.migration, r.findings);
-      cache?.set(pending[i].unit, pending[i].hash!, r.migration, r.findings);
+      cache?.set(pending[i].unit, pending[i].hash!, r.deps, r.migration, r.findings);
     });
   } else {
     await linter.prepare(pending.map((p) => p.unit));
     for (const { unit, hash } of pending) {
       const out = linter.lint(unit, cachedRead);
-      const migration = out && (retain ? out.migration : summarize(out.migration, out.findings));
-      take(migration, out?.findings ?? []);
-      cache?.set(unit, hash!, migration, out?.findings ?? []);
+      const migration = out.migration && (retain ? out.migration : summarize(out.migration, out.findings));
+      take(migration, out.findings);
+      if (cache) {
+        const own = new Set([unit.path, unit.up, unit.down]);
+        const deps = out.reads.filter((f) => !own.has(f)).map((f): [string, string] => [f, depHash(f) ?? '']);
+        cache.set(unit, hash!, deps, migration, out.findings);
+      }
+      for (const f of [unit.path, unit.up, unit.down]) if (f) texts.delete(f);
     }
   }
   cache?.save();

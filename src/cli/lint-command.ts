@@ -8,6 +8,7 @@ import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
 import { changedSince } from '../discover/git.js';
 import { loadFrontend } from '../frontends/registry.js';
+import { fixFile } from '../engine/fix.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
 
@@ -65,6 +66,7 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     output: { type: 'string', short: 'o' },
     baseline: { type: 'string' },
     'fail-on': { type: 'string' },
+    fix: { type: 'boolean' },
   });
   const reporter = reporters[values.format];
   if (!reporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${Object.keys(reporters).join(', ')})`);
@@ -73,6 +75,13 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   }
 
   let { result, config } = await runLint(values, positionals, io);
+  if (values.fix) {
+    if (positionals.includes('-')) throw new UsageError('--fix cannot rewrite stdin; name the files instead');
+    const fixed = applyFindingFixes(result, io.cwd);
+    if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io));
+    io.stderr.write(`migratelint: applied ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
+    io.stderr.write(recipes(result));
+  }
 
   const baselinePath = values.baseline ?? (config.baseline === false ? undefined : config.baseline ?? DEFAULT_BASELINE);
   if (baselinePath) {
@@ -101,6 +110,32 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   if (unreadable.length) return 2;
   const failOn = values['fail-on'] ?? config.failOn;
   return result.errorCount > 0 || (failOn === 'warn' && result.warningCount > 0) ? 1 : 0;
+}
+
+/** Applies every mechanical fix, file by file; overlapping fixes wait for the next run. */
+function applyFindingFixes(result: LintResult, cwd: string): { files: number; fixes: number } {
+  const byFile = new Map<string, LintResult['findings']>();
+  for (const f of result.findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  let files = 0;
+  let fixes = 0;
+  for (const [file, findings] of byFile) {
+    const abs = path.resolve(cwd, file);
+    const { output, applied } = fixFile(fs.readFileSync(abs, 'utf8'), file, findings);
+    if (applied.length === 0) continue;
+    fs.writeFileSync(abs, output);
+    files++;
+    fixes += applied.length;
+  }
+  return { files, fixes };
+}
+
+/** For what no mechanical fix covers: the safe way, once per rule. */
+function recipes(result: LintResult): string {
+  const ids = [...new Set(result.findings.map((f) => f.ruleId))];
+  if (ids.length === 0) return '';
+  const byId = new Map(result.rules.map((r) => [r.id, r]));
+  const lines = ids.map((id) => `  ${id}: ${byId.get(id)?.docs.safe ?? ''}`);
+  return `Not fixed automatically; the safe way for each:\n${lines.join('\n')}\n`;
 }
 
 function wholeNumber(value: string, name: string): number {

@@ -21,6 +21,9 @@ Lint options:
       --fail-on <level>      exit 1 on "error" (default) or also on "warn" findings
       --stdin-filename <p>   the name (and so the format) of SQL read from stdin
       --pg-version <n>       major version of the production PostgreSQL server
+      --fix                  apply the safe mechanical fixes in place, print the recipe for the rest
+      --cache                reuse results for unchanged files (node_modules/.cache/migratelint)
+      --workers <n>          worker threads (default: by folder size; 0 = none)
       --debug                show stack traces of internal errors
 
 Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or input error.

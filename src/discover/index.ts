@@ -33,7 +33,25 @@ export interface DiscoverOptions {
   filter?: (file: string) => boolean;
 }
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.migratelint']);
+/**
+ * Folders never walked into: dependencies, virtualenvs (which hold Django's own
+ * migrations) and build output (compiled copies of TypeScript migrations).
+ */
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.migratelint',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  'site-packages',
+  '.mypy_cache',
+  'dist',
+  'build',
+]);
 
 /** Expands paths (files, directories, globs) into the list of migration files. */
 export async function collectFiles(inputs: string[], options: DiscoverOptions = {}): Promise<string[]> {

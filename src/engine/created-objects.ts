@@ -1,24 +1,28 @@
 import type { Statement } from '../ir/types.js';
+import { nameParts } from '../ir/ast.js';
 import type { CreatedObjects } from './rule.js';
 
 /**
- * Records, in statement order, the tables and indexes a migration creates, so rules
- * can tell a hazard on a live table from harmless work on a table nobody uses yet.
+ * Records, in statement order, the tables, indexes and types a migration creates, so
+ * rules can tell a hazard on a live table from harmless work on a table nobody uses yet.
  * Names are compared without schema: the parser already folds unquoted identifiers.
+ * Statements found inside DO blocks count too (they are in the list the engine passes).
  */
 export class CreatedObjectsTracker {
   private readonly tables = new Map<string, number>();
   private readonly indexes = new Map<string, number>();
+  private readonly types = new Map<string, number>();
   private readonly order = new Map<Statement, number>();
 
   constructor(statements: readonly Statement[]) {
+    const first = (map: Map<string, number>, name: string | undefined, i: number) => {
+      if (name !== undefined && !map.has(name)) map.set(name, i);
+    };
     statements.forEach((s, i) => {
       this.order.set(s, i);
-      const table = createdTable(s);
-      if (table && !this.tables.has(table)) this.tables.set(table, i);
-      if (s.kind === 'IndexStmt' && s.node.idxname && !this.indexes.has(s.node.idxname)) {
-        this.indexes.set(s.node.idxname, i);
-      }
+      first(this.tables, createdTable(s), i);
+      if (s.kind === 'IndexStmt') first(this.indexes, s.node.idxname, i);
+      first(this.types, createdType(s), i);
     });
   }
 
@@ -29,6 +33,7 @@ export class CreatedObjectsTracker {
     return {
       table: (name) => earlier(this.tables, name),
       index: (name) => earlier(this.indexes, name),
+      type: (name) => earlier(this.types, name),
     };
   }
 }
@@ -39,6 +44,28 @@ function createdTable(s: Statement): string | undefined {
       return s.node.relation?.relname;
     case 'CreateTableAsStmt':
       return s.node.into?.rel?.relname;
+    case 'SelectStmt':
+      return s.node.intoClause?.rel?.relname;
+    default:
+      return undefined;
+  }
+}
+
+function lastName(list: unknown): string | undefined {
+  const parts = nameParts(list);
+  return parts[parts.length - 1];
+}
+
+function createdType(s: Statement): string | undefined {
+  switch (s.kind) {
+    case 'CreateEnumStmt':
+      return lastName(s.node.typeName);
+    case 'CreateDomainStmt':
+      return lastName(s.node.domainname);
+    case 'CreateRangeStmt':
+      return lastName(s.node.typeName);
+    case 'CompositeTypeStmt':
+      return s.node.typevar?.relname;
     default:
       return undefined;
   }

@@ -1,5 +1,6 @@
 import type { Fix, Migration, Range, Section, Statement } from '../ir/types.js';
 import type { StatementList } from './statements.js';
+import type { SectionTransactions, Transaction } from './transactions.js';
 
 export type RuleSeverity = 'error' | 'warn';
 
@@ -14,8 +15,11 @@ export interface RuleDocs {
 
 /** What a rule can ask about objects the same migration created earlier. */
 export interface CreatedObjects {
+  /** A table or materialized view (CREATE TABLE, CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW). */
   table(name: string | undefined): boolean;
   index(name: string | undefined): boolean;
+  /** A type: enum, domain, composite or range. */
+  type(name: string | undefined): boolean;
 }
 
 export interface ReportOptions {
@@ -28,14 +32,31 @@ export interface RuleContext {
   readonly migration: Migration;
   readonly sectionName: 'up' | 'down';
   readonly section: Section;
+  /**
+   * The section's statements, plus the statements found inside DO blocks (each right
+   * after its DO statement; `embeddedIn` tells them apart).
+   */
   readonly statements: StatementList;
   /** Major version of the production PostgreSQL server. */
   readonly pgVersion: number;
-  /** Whether the section runs inside a transaction; undefined when unknown. */
+  /** Whether the framework runs the section inside a transaction; undefined when unknown. */
   readonly inTransaction: boolean | undefined;
   readonly options: Record<string, unknown>;
   /** Objects created by statements before `stmt` in the same migration. */
   createdBefore(stmt: Statement): CreatedObjects;
+  /**
+   * Whether `stmt` runs inside a transaction block: the framework's, one the file opens
+   * with BEGIN, or (for a statement inside a DO block) the DO's. Undefined when unknown.
+   */
+  inTransactionAt(stmt: Statement): boolean | undefined;
+  /** The transaction `stmt` runs in (its `statements` share it), when known. */
+  transactionOf(stmt: Statement): Transaction | undefined;
+  /** Whether two statements run in the same transaction; undefined when unknown. */
+  sameTransaction(a: Statement, b: Statement): boolean | undefined;
+  /** The section's transactions and its transaction-control problems. */
+  readonly transactions: SectionTransactions;
+  /** For a statement found inside a DO block: the DO statement. */
+  embeddedIn(stmt: Statement): Statement | undefined;
   report(stmt: Statement, message: string, options?: ReportOptions): void;
   reportAt(file: string, range: Range, message: string, fix?: Fix): void;
 }
@@ -52,8 +73,14 @@ export interface Rule {
   /** Runs once per present section (up, then down). */
   check?(ctx: RuleContext): void;
   /** Runs once per migration, for checks about the migration as a whole. */
-  checkMigration?(ctx: Omit<RuleContext, 'statements' | 'createdBefore' | 'report'> & { sectionName: 'up' }): void;
+  checkMigration?(ctx: MigrationContext): void;
 }
+
+/** What `checkMigration` gets: the context without the per-section parts. */
+export type MigrationContext = Omit<
+  RuleContext,
+  'statements' | 'createdBefore' | 'report' | 'inTransactionAt' | 'transactionOf' | 'sameTransaction' | 'transactions' | 'embeddedIn'
+> & { sectionName: 'up' };
 
 export function defineRule<R extends Rule>(rule: R): R {
   return rule;

@@ -3,6 +3,8 @@ import type { Rule, RuleContext, RuleSeverity } from './rule.js';
 import { StatementList } from './statements.js';
 import { CreatedObjectsTracker } from './created-objects.js';
 import { applyDirectives } from './directives.js';
+import { SectionTransactions } from './transactions.js';
+import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../frontends/sql/plpgsql.js';
 
 export interface ActiveRule {
   rule: Rule;
@@ -10,8 +12,12 @@ export interface ActiveRule {
   options: Record<string, unknown>;
 }
 
+/** The PostgreSQL major version assumed when the settings do not give one. */
+export const FALLBACK_PG_VERSION = 15;
+
 export interface EngineSettings {
-  pgVersion: number;
+  /** Major version of the production server (default 15). */
+  pgVersion?: number;
   /** Overrides the format's transaction default when set. */
   transaction?: boolean;
   /** Every rule id that exists, for checking ignore comments. */
@@ -23,9 +29,19 @@ export interface EngineSettings {
 export function lintMigration(migration: Migration, rules: readonly ActiveRule[], settings: EngineSettings): Finding[] {
   const findings: Finding[] = [];
   const sections = (['up', 'down'] as const).filter((name) => migration[name].statements.length > 0);
+  const pgVersion = settings.pgVersion ?? FALLBACK_PG_VERSION;
   const prepared = sections.map((name) => {
     const section = migration[name];
-    return { name, section, statements: new StatementList(section.statements), tracker: new CreatedObjectsTracker(section.statements) };
+    // Rules also see the statements inside DO blocks; the IR (what the executor runs) does not change.
+    const all = withEmbeddedStatements(section.statements);
+    const wrapped = settings.transaction ?? section.transaction;
+    return {
+      name,
+      section,
+      statements: new StatementList(all),
+      tracker: new CreatedObjectsTracker(all),
+      transactions: new SectionTransactions(all, wrapped, embeddingStatement, doBlockHasTransactionControl),
+    };
   });
 
   for (const active of rules) {
@@ -33,7 +49,7 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
       findings.push({ ruleId: active.rule.id, severity: active.severity, message, file, range, ...(fix ? { fix } : {}) });
     const base = {
       migration,
-      pgVersion: settings.pgVersion,
+      pgVersion,
       options: active.options,
       reportAt: push,
     };
@@ -54,6 +70,11 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
         statements: p.statements,
         inTransaction: settings.transaction ?? p.section.transaction,
         createdBefore: (stmt: Statement) => p.tracker.before(stmt),
+        inTransactionAt: (stmt) => p.transactions.inTransactionAt(stmt),
+        transactionOf: (stmt) => p.transactions.transactionOf(stmt),
+        sameTransaction: (a, b) => p.transactions.sameTransaction(a, b),
+        transactions: p.transactions,
+        embeddedIn: embeddingStatement,
         report: (stmt, message, opts) =>
           push(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
       };

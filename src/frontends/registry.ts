@@ -25,6 +25,8 @@ interface FrontendEntry {
 
 const FRONTENDS: FrontendEntry[] = [
   { name: 'sql', extensions: ['.sql'], importer: () => import('./sql/frontend.js') },
+  { name: 'typescript', extensions: ['.js', '.cjs', '.mjs', '.ts', '.mts', '.cts'], importer: () => import('./typescript/frontend.js') },
+  { name: 'python', extensions: ['.py'], importer: () => import('./python/frontend.js') },
 ];
 
 export const SUPPORTED_EXTENSIONS = FRONTENDS.flatMap((f) => f.extensions);

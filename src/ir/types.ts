@@ -125,7 +125,7 @@ export interface Migration {
    * Ordering information for sequence checks: the migration's own id and the ids it
    * follows (Alembic `revision`/`down_revision`, Django `dependencies`).
    */
-  graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[] };
+  graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[]; replaces?: string[]; initial?: boolean };
   /** For code migrations: builder calls analysed, and the ones that could not be. */
   coverage?: { analysed: number; unanalysed: { file: string; range: Range; reason: string }[] };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'migratelin
 interface Entry {
   /** Hash of the unit (paths, detected format) and the content of its files. */
   hash: string;
+  /** Other files the result depends on (earlier Django migrations), with their content hashes. */
+  deps: [string, string][];
   /** Null when the file was not a migration at all. */
   migration: Migration | null;
   findings: Finding[];
@@ -52,15 +54,20 @@ export class LintCache {
     this.runKey = runKey;
   }
 
+  static hashText(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+  }
+
   static hashUnit(unit: MigrationUnit, contents: (string | undefined)[]): string {
     const h = createHash('sha256').update(JSON.stringify(unit));
     for (const c of contents) h.update('\0').update(c ?? '\u0000missing');
     return h.digest('hex');
   }
 
-  get(unit: MigrationUnit, hash: string): Entry | undefined {
+  /** `depHash` gives the current content hash of another file, undefined when it cannot be read. */
+  get(unit: MigrationUnit, hash: string, depHash: (file: string) => string | undefined): Entry | undefined {
     const entry = this.old[unit.key];
-    if (entry && entry.hash === hash) {
+    if (entry && entry.hash === hash && (entry.deps ?? []).every(([file, h]) => depHash(file) === h)) {
       this.hits++;
       this.fresh[unit.key] = entry;
       return revive(entry);
@@ -69,8 +76,8 @@ export class LintCache {
     return undefined;
   }
 
-  set(unit: MigrationUnit, hash: string, migration: Migration | undefined, findings: Finding[]): void {
-    this.fresh[unit.key] = { hash, migration: migration ?? null, findings };
+  set(unit: MigrationUnit, hash: string, deps: [string, string][], migration: Migration | undefined, findings: Finding[]): void {
+    this.fresh[unit.key] = { hash, deps, migration: migration ?? null, findings };
   }
 
   save(): void {

@@ -5,6 +5,7 @@ import { loadConfig, resolve } from '../config/load.js';
 import type { MigrationUnit } from '../discover/index.js';
 import { UnitLinter, type LinterSettings } from './unit-linter.js';
 import { summarize } from './summary.js';
+import { LintCache } from './cache.js';
 import type { WorkerInit, WorkerResult } from './parallel.js';
 
 /** A worker thread: loads the same config as the main thread, then lints the batches it is sent. */
@@ -21,7 +22,9 @@ async function start(init: WorkerInit): Promise<void> {
       await linter.prepare(batch.map((b) => b.unit));
       const results: WorkerResult[] = batch.map(({ index, unit }) => {
         const out = linter.lint(unit, read);
-        return { index, migration: out ? summarize(out.migration, out.findings) : undefined, findings: out?.findings ?? [] };
+        const own = new Set([unit.path, unit.up, unit.down]);
+        const deps = out.reads.filter((f) => !own.has(f)).map((f): [string, string] => [f, LintCache.hashText(read(f))]);
+        return { index, migration: out.migration && summarize(out.migration, out.findings), findings: out.findings, deps };
       });
       parentPort!.postMessage({ results });
     } catch (e) {

@@ -17,6 +17,8 @@ export interface WorkerResult {
   index: number;
   migration: Migration | undefined;
   findings: Finding[];
+  /** Files other than the unit's own that the result depends on, with content hashes. */
+  deps: [string, string][];
 }
 
 const BATCH = 100;

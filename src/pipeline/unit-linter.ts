@@ -63,14 +63,23 @@ export class UnitLinter {
     }
   }
 
-  /** Undefined when the file turns out not to be a migration (a helper module, say). */
-  lint(unit: MigrationUnit, readFile: ReadFile): { migration: Migration; findings: Finding[] } | undefined {
+  /**
+   * Reads and lints one migration. `reads` lists every file the frontend read, which
+   * can be more than the unit's own (Django replays earlier migrations): a cached
+   * result is only valid while all of them are unchanged. `migration` is undefined
+   * when the file turns out not to be a migration (a helper module, say).
+   */
+  lint(unit: MigrationUnit, readFile: ReadFile): { migration?: Migration; findings: Finding[]; reads: string[] } {
     const frontend = this.frontends.get(unit.frontend);
     if (!frontend) throw new Error(`internal: frontend ${unit.frontend} not prepared`);
-    const migration = frontend.read(unit, readFile);
-    if (!migration) return undefined;
+    const reads: string[] = [];
+    const migration = frontend.read(unit, (file) => {
+      reads.push(file);
+      return readFile(file);
+    });
+    if (!migration) return { findings: [], reads };
     const findings = lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) });
-    return { migration, findings };
+    return { migration, findings, reads };
   }
 
   private transactionFor(format: MigrationFormat): boolean | undefined {

@@ -126,3 +126,15 @@ describe('--changed-since', () => {
     expect(bad.stderr).toMatch(/^migratelint: --changed-since: /);
   });
 });
+
+describe('--fix', () => {
+  it('applies mechanical fixes in place, re-lints, and prints the safe way for the rest', async () => {
+    const cwd = tempProject({ 'db/1_a.sql': 'ALTER TABLE t ADD COLUMN payload json;\nDELETE FROM t;\n' });
+    const run = await runCli(['lint', 'db', '--fix', '-f', 'json'], { cwd });
+    expect(fs.readFileSync(path.join(cwd, 'db/1_a.sql'), 'utf8')).toBe('ALTER TABLE t ADD COLUMN payload jsonb;\nDELETE FROM t;\n');
+    expect(run.stderr).toMatch(/applied 1 fix in 1 file/);
+    expect(run.stderr).toMatch(/no-delete-without-where: Add the WHERE clause/);
+    expect(JSON.parse(run.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['no-delete-without-where']);
+    expect(run.code).toBe(1);
+  });
+});

@@ -41,8 +41,10 @@ export function ruleCases(rule: Rule, cases: { valid: ValidCase[]; invalid: Inva
   });
 }
 
+/** Lints with the rule under test switched on, even where the recommended preset leaves it off (style rules). */
 export async function findingsOf(rule: Rule, sql: string, filename = 'migration.sql', options: LintOptions = {}) {
   const builtin = (await import('../../rules/index.js')).builtinRules.some((r) => r.id === rule.id);
-  const result = await lintText(sql, filename, { ...options, extraRules: builtin ? options.extraRules : [rule, ...(options.extraRules ?? [])] });
+  const rules = { [rule.id]: rule.presets?.strict && rule.presets.strict !== 'off' ? rule.presets.strict : rule.severity, ...options.rules };
+  const result = await lintText(sql, filename, { ...options, rules, extraRules: builtin ? options.extraRules : [rule, ...(options.extraRules ?? [])] });
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

@@ -69,3 +69,42 @@ describe('cache', () => {
     expect(after.findings.some((f) => f.ruleId === 'require-downgrade')).toBe(false);
   });
 });
+
+describe('cache and files a result depends on', () => {
+  it('re-lints a Django migration when an earlier one it replays changes', async () => {
+    const cwd = fs.mkdtempSync(path.join(tmp, 'dj-'));
+    const app = path.join(cwd, 'shop', 'migrations');
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, '__init__.py'), '');
+    const initial = (nullable: boolean) => `from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name='Order', fields=[('id', models.BigAutoField(primary_key=True)), ('note', models.TextField(null=${nullable ? 'True' : 'False'}))]),
+    ]
+`;
+    fs.writeFileSync(path.join(app, '0001_initial.py'), initial(false));
+    fs.writeFileSync(
+      path.join(app, '0002_note_not_null.py'),
+      `from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    dependencies = [('shop', '0001_initial')]
+    operations = [
+        migrations.AlterField(model_name='order', name='note', field=models.TextField(null=False)),
+    ]
+`,
+    );
+    const cacheDir = path.join(cwd, '.cache');
+    const run = () => lint(['shop'], { cwd, retainIR: false, cacheDir });
+    const before = await run();
+    fs.writeFileSync(path.join(app, '0001_initial.py'), initial(true));
+    const after = await run();
+    const uncached = await lint(['shop'], { cwd, retainIR: false });
+    expect(shape(after)).toEqual(shape(uncached));
+    // 0002 now turns a nullable column NOT NULL: its findings change with 0001.
+    expect(shape(after).findings).not.toEqual(shape(before).findings);
+  });
+});

@@ -7,9 +7,21 @@ ruleCases(rule, {
     'DROP INDEX CONCURRENTLY IF EXISTS public.idx;',
     'CREATE INDEX CONCURRENTLY idx ON t (a);\nDROP INDEX idx;',
     'DROP TABLE t;',
+    // A down dropping the index its up created, together with the index's table.
+    {
+      sql: '-- migrate:up\nCREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\n-- migrate:down\nDROP INDEX t_a_idx;\nDROP TABLE t;\n',
+      filename: 'db/20240101_t.sql',
+    },
   ],
   invalid: [
     { sql: 'DROP INDEX idx;', line: 1, column: 1, message: /ACCESS EXCLUSIVE/ },
     { sql: 'DROP INDEX IF EXISTS public.idx_a, idx_b;', line: 1, column: 1, message: /public\.idx_a, idx_b/ },
+    // The down keeps the table: dropping the index locks it.
+    {
+      sql: '-- migrate:up\nCREATE INDEX t_a_idx ON t (a);\n-- migrate:down\nDROP INDEX t_a_idx;\n',
+      filename: 'db/20240101_t.sql',
+      line: 4,
+      column: 1,
+    },
   ],
 });

@@ -60,8 +60,33 @@ function loadFile(file: string, readFile: ReadFile, migration: Migration): SqlFi
   return sqlFile;
 }
 
-function wholeFileSection(f: SqlFile, transaction: boolean | undefined): Section {
+/**
+ * Flyway's PostgreSQL support looks at each migration: one holding a statement that
+ * cannot run in a transaction (CREATE/DROP INDEX CONCURRENTLY, VACUUM, ...) is run
+ * without one.
+ */
+function flywayCanUseTransaction(statements: readonly Statement[]): boolean {
+  return !statements.some((s) => {
+    switch (s.kind) {
+      case 'IndexStmt':
+      case 'ReindexStmt':
+        return !!s.node.concurrent || (s.node.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently');
+      case 'DropStmt':
+        return !!s.node.concurrent;
+      case 'VacuumStmt':
+      case 'CreatedbStmt':
+      case 'DropdbStmt':
+      case 'AlterSystemStmt':
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+function wholeFileSection(f: SqlFile, transaction: boolean | undefined, format?: MigrationFormat): Section {
   const statements = parseChunk(fileChunk(f.file, f.lines, 0, f.text.length));
+  if (format === 'flyway' && transaction) transaction = flywayCanUseTransaction(statements);
   return {
     state: statements.length ? 'present' : 'empty',
     statements,
@@ -94,9 +119,9 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
     const defaultTx = unit.transaction ?? TRANSACTION_DEFAULT[unit.format];
     const up = unit.up ? loadFile(unit.up, readFile, migration) : undefined;
     const down = unit.down ? loadFile(unit.down, readFile, migration) : undefined;
-    migration.up = up ? wholeFileSection(up, defaultTx) : missing(unit.up);
+    migration.up = up ? wholeFileSection(up, defaultTx, unit.format) : missing(unit.up);
     migration.down = down
-      ? wholeFileSection(down, defaultTx)
+      ? wholeFileSection(down, defaultTx, unit.format)
       : missing(unit.expectedDown, unit.expectedDown ? `expected ${unit.expectedDown}` : undefined);
     for (const f of [up, down]) if (f) migration.comments.push(...f.comments);
     return migration;
@@ -113,7 +138,7 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
     return migration;
   }
   if (migration.format === 'sql' && f.text.includes('--> statement-breakpoint')) migration.format = 'drizzle';
-  migration.up = wholeFileSection(f, TRANSACTION_DEFAULT[migration.format]);
+  migration.up = wholeFileSection(f, TRANSACTION_DEFAULT[migration.format], migration.format);
   return migration;
 }
 

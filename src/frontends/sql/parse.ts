@@ -18,6 +18,11 @@ export function loadSqlParser(): Promise<PgQuery> {
   return loading;
 }
 
+/** The parser when `loadSqlParser()` has already loaded it, for code that must stay synchronous. */
+export function loadedSqlParser(): PgQuery | undefined {
+  return parser;
+}
+
 function requireParser(): PgQuery {
   if (!parser) throw new Error('internal: loadSqlParser() must be awaited before parsing SQL');
   return parser;

@@ -1,0 +1,51 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { Statement } from '../src/ir/types.js';
+import { whyInTransaction } from '../src/engine/transactions.js';
+import { hasOption, tableAlterCommands } from '../src/ir/locks.js';
+
+/** The CONCURRENTLY form a statement uses, if any. */
+function concurrentForm(s: Statement): string | undefined {
+  switch (s.kind) {
+    case 'IndexStmt':
+      return s.node.concurrent ? 'CREATE INDEX CONCURRENTLY' : undefined;
+    case 'DropStmt':
+      return s.node.removeType === 'OBJECT_INDEX' && s.node.concurrent ? 'DROP INDEX CONCURRENTLY' : undefined;
+    case 'ReindexStmt':
+      return hasOption(s.node.params, 'concurrently') ? 'REINDEX CONCURRENTLY' : undefined;
+    case 'AlterTableStmt':
+      return tableAlterCommands(s).some((c) => c.subtype === 'AT_DetachPartition' && c.def?.PartitionCmd?.concurrent)
+        ? 'DETACH PARTITION CONCURRENTLY'
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export default defineRule({
+  id: 'no-concurrently-in-transaction',
+  severity: 'error',
+  summary: 'CREATE/DROP INDEX, REINDEX and DETACH PARTITION ... CONCURRENTLY fail inside a transaction',
+  docs: {
+    why:
+      'The CONCURRENTLY forms work in several transactions of their own (build, wait for older transactions, ' +
+      'validate), so PostgreSQL refuses to run them inside a transaction block: "cannot run inside a transaction ' +
+      'block", or "cannot be executed from a function" in a DO block. A migration tool that wraps each migration in ' +
+      'a transaction (Flyway, goose, dbmate, diesel, ... by default), an explicit BEGIN, or a DO block makes the ' +
+      'migration fail at that statement. This is reported even on a table created earlier in the migration, because ' +
+      'the statement fails there too.',
+    safe:
+      'Put the statement in a migration of its own that runs without a transaction (goose: -- +goose NO TRANSACTION; ' +
+      'dbmate: -- migrate:up transaction:false; Flyway: executeInTransaction=false; or the tool\'s equivalent), ' +
+      'outside any BEGIN and outside DO blocks. On a table created in the same transaction, CONCURRENTLY is not ' +
+      'needed at all: drop the keyword.',
+    bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nCOMMIT;',
+    good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      const form = concurrentForm(s);
+      if (!form || ctx.inTransactionAt(s) !== true) continue;
+      ctx.report(s, `${form} cannot run ${whyInTransaction(ctx, s)}: the migration fails here; run it in a migration without a transaction`);
+    }
+  },
+});

@@ -1,0 +1,77 @@
+import { defineRule } from '../src/engine/rule.js';
+import { codeTokens, insertAfterToken } from '../src/engine/fix.js';
+import type { Fix, Statement } from '../src/ir/types.js';
+import { qualifiedName } from '../src/ir/ast.js';
+import { hasOption } from '../src/ir/locks.js';
+
+const TARGET_WORDS = new Set(['INDEX', 'TABLE', 'SCHEMA', 'DATABASE']);
+
+function concurrently(s: Statement): boolean {
+  return hasOption(s.node.params, 'concurrently');
+}
+
+/** Inserts CONCURRENTLY after the INDEX / TABLE / SCHEMA / DATABASE keyword (options in parentheses skipped). */
+function concurrentlyFix(s: Statement, source: string | undefined): Fix | undefined {
+  const tokens = codeTokens(s);
+  if (!tokens) return undefined;
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (depth === 0 && t.keyword && TARGET_WORDS.has(t.text.toUpperCase())) {
+      const edit = insertAfterToken(s, t, ' CONCURRENTLY', source);
+      return edit ? { description: 'add CONCURRENTLY (outside a transaction)', edits: [edit] } : undefined;
+    }
+  }
+  return undefined;
+}
+
+export default defineRule({
+  id: 'require-concurrent-reindex',
+  severity: 'error',
+  summary: 'REINDEX without CONCURRENTLY blocks writes, and reads that use the index, for the whole rebuild',
+  docs: {
+    why:
+      'A plain REINDEX takes a SHARE lock on the table (INSERT, UPDATE and DELETE wait) and an ACCESS EXCLUSIVE ' +
+      'lock on each index it rebuilds, so every query that would use the index waits as well, for as long as the ' +
+      'rebuild takes. REINDEX TABLE, SCHEMA and DATABASE do this to every index in turn.',
+    safe:
+      'From PostgreSQL 12 use REINDEX ... CONCURRENTLY, which builds a new copy of the index next to the old one ' +
+      'under SHARE UPDATE EXCLUSIVE (reads and writes go on) and swaps them; it must run outside a transaction, and ' +
+      'a failure leaves an invalid "_ccnew" index to drop. Before 12, build a replacement with CREATE INDEX ' +
+      'CONCURRENTLY, then drop the old index and rename the new one. Indexes and tables created earlier in the same ' +
+      'migration are not reported. REINDEX SYSTEM has no concurrent form.',
+    bad: 'REINDEX INDEX orders_customer_id_idx;',
+    good: 'REINDEX INDEX CONCURRENTLY orders_customer_id_idx;',
+  },
+  check({ statements, report, createdBefore, pgVersion, inTransactionAt, migration }) {
+    for (const s of statements.of('ReindexStmt')) {
+      if (concurrently(s)) continue;
+      const kind: string = s.node.kind ?? '';
+      const created = createdBefore(s);
+      const name = s.node.relation ? qualifiedName(s.node.relation) : (s.node.name ?? '');
+      let what: string;
+      if (kind === 'REINDEX_OBJECT_INDEX') {
+        if (created.index(s.node.relation?.relname)) continue;
+        what = `REINDEX INDEX ${name} takes ACCESS EXCLUSIVE on index "${name}" and SHARE on its table: blocks writes, and reads that use the index`;
+      } else if (kind === 'REINDEX_OBJECT_TABLE') {
+        if (created.table(s.node.relation?.relname)) continue;
+        what = `REINDEX TABLE ${name} takes SHARE on "${name}" and ACCESS EXCLUSIVE on each of its indexes: blocks writes, and reads that use an index`;
+      } else {
+        const word = kind.replace('REINDEX_OBJECT_', '');
+        what = `REINDEX ${word}${name ? ` ${name}` : ''} rebuilds every index in it, each under ACCESS EXCLUSIVE with SHARE on its table: blocks writes, and reads that use the index being rebuilt`;
+        if (word === 'SYSTEM') {
+          report(s, `${what}; it has no concurrent form, so run it in a maintenance window`);
+          continue;
+        }
+      }
+      if (pgVersion < 12) {
+        report(s, `${what}; before PostgreSQL 12, build a replacement with CREATE INDEX CONCURRENTLY and swap it in`);
+        continue;
+      }
+      const spelled = (s.node.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently');
+      const fix = inTransactionAt(s) === true || spelled ? undefined : concurrentlyFix(s, migration.sources.get(s.chunk.file));
+      report(s, `${what}; use REINDEX ... CONCURRENTLY`, { fix });
+    }
+  },
+});

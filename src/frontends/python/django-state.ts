@@ -1,0 +1,319 @@
+/**
+ * The Django project state a migration starts from: the models its dependencies left
+ * behind. Dependencies are followed through the `dependencies` list (same app: the
+ * same folder; another app: `<apps root>/<app>/migrations/`), read with the lint run's
+ * own readFile, and replayed without emitting SQL. One cache per lint run (keyed by its
+ * readFile), so 2,000 migrations of one app are each parsed once.
+ */
+import path from 'node:path';
+import type { SyntaxNode } from '@lezer/common';
+import type { ReadFile } from '../registry.js';
+import type { DjField, ModelLookup } from './django-fields.js';
+import { PyFile, bodyStatements } from './syntax.js';
+import { Scope, asCall, constOf, itemsOf, lastName, boolConst } from './values.js';
+
+export interface DjModel {
+  key: string;
+  app: string;
+  /** Lower-case model name. */
+  name: string;
+  table: string;
+  fields: Map<string, DjField>;
+  uniqueTogether: string[][];
+  indexTogether: string[][];
+  /** Index and constraint names, and whether each is an index or a table constraint. */
+  constraints: Map<string, 'index' | 'constraint'>;
+  managed: boolean;
+  /** Created on the fly for a model no earlier migration defines (its history is unknown). */
+  stub?: boolean;
+}
+
+export type DjState = Map<string, DjModel>;
+
+/** Models of django.contrib apps, whose migrations are not in the project. */
+const BUILTIN: Record<string, { table: string; pkType: string; pk?: string }> = {
+  'auth.user': { table: 'auth_user', pkType: 'integer' },
+  'auth.group': { table: 'auth_group', pkType: 'integer' },
+  'auth.permission': { table: 'auth_permission', pkType: 'integer' },
+  'contenttypes.contenttype': { table: 'django_content_type', pkType: 'integer' },
+  'sites.site': { table: 'django_site', pkType: 'integer' },
+  'admin.logentry': { table: 'django_admin_log', pkType: 'integer' },
+  'sessions.session': { table: 'django_session', pkType: 'varchar(40)', pk: 'session_key' },
+  'flatpages.flatpage': { table: 'django_flatpage', pkType: 'integer' },
+  'redirects.redirect': { table: 'django_redirect', pkType: 'integer' },
+};
+
+export function defaultTable(key: string): string {
+  return key.replace('.', '_');
+}
+
+export function lookupFor(state: DjState): ModelLookup {
+  return {
+    pkOf(key) {
+      const model = state.get(key);
+      if (model && !model.stub) {
+        for (const f of model.fields.values()) if (f.primaryKey && f.type) return { column: f.column, type: f.type };
+        return { column: 'id', type: 'bigint' };
+      }
+      const builtin = BUILTIN[key];
+      return builtin ? { column: builtin.pk ?? 'id', type: builtin.pkType } : undefined;
+    },
+    tableOf(key) {
+      return state.get(key)?.table ?? BUILTIN[key]?.table ?? defaultTable(key);
+    },
+  };
+}
+
+/**
+ * A model that may be changed: copied on first write within one migration. A model no
+ * earlier migration defines gets a stub, so what this migration adds to it is remembered.
+ */
+export function mutableModel(state: DjState, key: string, owned: Set<DjModel>): DjModel {
+  const model = state.get(key);
+  if (!model) {
+    const dot = key.indexOf('.');
+    const stub: DjModel = {
+      key,
+      app: key.slice(0, dot),
+      name: key.slice(dot + 1),
+      table: BUILTIN[key]?.table ?? defaultTable(key),
+      fields: new Map(),
+      uniqueTogether: [],
+      indexTogether: [],
+      constraints: new Map(),
+      managed: !BUILTIN[key],
+      stub: true,
+    };
+    owned.add(stub);
+    state.set(key, stub);
+    return stub;
+  }
+  if (owned.has(model)) return model;
+  const copy: DjModel = {
+    ...model,
+    fields: new Map(model.fields),
+    uniqueTogether: model.uniqueTogether.slice(),
+    indexTogether: model.indexTogether.slice(),
+    constraints: new Map(model.constraints),
+  };
+  owned.add(copy);
+  state.set(key, copy);
+  return copy;
+}
+
+// ---------------------------------------------------------------------------
+// Reading migration files
+
+export interface DjMigrationInfo {
+  path: string;
+  file: PyFile;
+  scope: Scope;
+  classScope: Scope;
+  cls: SyntaxNode;
+  app: string;
+  name: string;
+  dependencies: [string, string][];
+  replaces: [string, string][];
+  atomic: boolean;
+  initial: boolean;
+  /** The operation call nodes, or undefined when `operations` could not be read. */
+  operations: SyntaxNode[] | undefined;
+  operationsNode?: SyntaxNode;
+}
+
+/** `<app>/migrations/0001_x.py` → app; otherwise the folder's name. */
+export function appLabel(file: string): string {
+  const dir = path.dirname(file);
+  const base = path.basename(dir);
+  const label = base === 'migrations' ? path.basename(path.dirname(dir)) : base;
+  return label && label !== '.' && label !== '..' ? label : 'app';
+}
+
+/** The `class Migration(migrations.Migration)` of a module, if any. */
+export function migrationClass(file: PyFile): SyntaxNode | undefined {
+  for (const s of bodyStatements(file.top)) {
+    const def = s.name === 'DecoratedStatement' ? s.lastChild : s;
+    if (def?.name !== 'ClassDefinition') continue;
+    const name = def.getChild('VariableName');
+    if (!name || file.src(name) !== 'Migration') continue;
+    const bases = def.getChild('ArgList');
+    if (bases && /Migration\b/.test(file.src(bases))) return def;
+  }
+  return undefined;
+}
+
+function pairs(scope: Scope, node: SyntaxNode | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  for (const item of itemsOf(scope, node) ?? []) {
+    const v = constOf(scope, item);
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') {
+      out.push([v[0], v[1]]);
+      continue;
+    }
+    // migrations.swappable_dependency(settings.AUTH_USER_MODEL)
+    const call = asCall(scope.file, item);
+    if (call && lastName(call.callee) === 'swappable_dependency') {
+      const setting = scope.file.src(call.args[0] ?? call.node);
+      out.push(/AUTH_USER_MODEL/.test(setting) ? ['auth', '__first__'] : [`__setting__`, setting]);
+    }
+  }
+  return out;
+}
+
+/** The operation calls of an `operations` value: a list, or lists joined with `+`. */
+export function operationNodes(scope: Scope, node: SyntaxNode | undefined): SyntaxNode[] | undefined {
+  if (!node) return undefined;
+  const items = itemsOf(scope, node);
+  if (items) return items;
+  if (node.name === 'BinaryExpression') {
+    const [l, op, r] = [node.firstChild, node.firstChild?.nextSibling, node.lastChild];
+    if (l && op && r && scope.file.src(op) === '+') {
+      const left = operationNodes(scope, l);
+      const right = operationNodes(scope, r);
+      if (left && right) return [...left, ...right];
+    }
+  }
+  return undefined;
+}
+
+export function migrationInfo(filePath: string, file: PyFile, scope: Scope, cls: SyntaxNode): DjMigrationInfo {
+  const classScope = Scope.function(cls, scope);
+  const attr = (name: string) => classScope.lookup(name, Number.MAX_SAFE_INTEGER);
+  const operationsNode = attr('operations');
+  return {
+    path: filePath,
+    file,
+    scope,
+    classScope,
+    cls,
+    app: appLabel(filePath),
+    name: path.basename(filePath).replace(/\.py$/i, ''),
+    dependencies: pairs(classScope, attr('dependencies')),
+    replaces: pairs(classScope, attr('replaces')),
+    atomic: boolConst(classScope, attr('atomic')) !== false,
+    initial: boolConst(classScope, attr('initial')) === true,
+    operations: operationsNode ? operationNodes(classScope, operationsNode) : [],
+    operationsNode,
+  };
+}
+
+/** Replays a migration's operations on a state, without SQL. Set by django.ts (avoids an import cycle). */
+export type Replay = (info: DjMigrationInfo, state: DjState) => void;
+
+interface Entry {
+  text?: string;
+  info?: DjMigrationInfo;
+  after?: DjState;
+  visiting?: boolean;
+}
+
+export class DjangoProject {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly readFile: ReadFile,
+    private readonly replay: Replay,
+  ) {}
+
+  /** Registers the migration being linted (already parsed). */
+  register(info: DjMigrationInfo, text: string): void {
+    const e = this.entries.get(info.path);
+    if (!e || e.text !== text) this.entries.set(info.path, { text, info });
+  }
+
+  private entry(file: string, requesterText: string): Entry | undefined {
+    let e = this.entries.get(file);
+    if (e) return e.info || e.after ? e : undefined;
+    e = {};
+    this.entries.set(file, e);
+    let text: string;
+    try {
+      text = this.readFile(file);
+    } catch {
+      return undefined;
+    }
+    // lintText hands the same text back for every path: that is no dependency.
+    if (text === requesterText) return undefined;
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    try {
+      const py = new PyFile(file, text);
+      if (py.syntaxError()) return undefined;
+      const scope = Scope.module(py);
+      const cls = migrationClass(py);
+      if (!cls) return undefined;
+      e.text = text;
+      e.info = migrationInfo(file, py, scope, cls);
+    } catch {
+      return undefined;
+    }
+    return e;
+  }
+
+  dependencyPath(info: DjMigrationInfo, [app, name]: [string, string]): string | undefined {
+    if (name === '__latest__' || app === '__setting__') return undefined;
+    const file = `${name === '__first__' ? '0001_initial' : name}.py`;
+    const dir = path.dirname(info.path);
+    if (app === info.app) return path.join(dir, file);
+    return path.join(path.dirname(path.dirname(dir)), app, 'migrations', file);
+  }
+
+  /** The state before a migration: its dependencies' states merged. */
+  stateBefore(info: DjMigrationInfo, text: string): DjState {
+    const state: DjState = new Map();
+    for (const dep of info.dependencies) {
+      const file = this.dependencyPath(info, dep);
+      const after = file ? this.stateAfter(file, text) : undefined;
+      if (after) for (const [k, v] of after) state.set(k, v);
+    }
+    return state;
+  }
+
+  /** The state after a migration file, computing its dependencies first (iteratively: chains are long). */
+  private stateAfter(start: string, requesterText: string): DjState | undefined {
+    const stack = [start];
+    while (stack.length) {
+      const file = stack[stack.length - 1];
+      const e = this.entry(file, requesterText);
+      if (!e?.info || e.after) {
+        stack.pop();
+        continue;
+      }
+      if (e.visiting) {
+        const state: DjState = new Map();
+        for (const dep of e.info.dependencies) {
+          const depFile = this.dependencyPath(e.info, dep);
+          const after = depFile ? this.entries.get(depFile)?.after : undefined;
+          if (after) for (const [k, v] of after) state.set(k, v);
+        }
+        try {
+          this.replay(e.info, state);
+        } catch {
+          // A migration we cannot replay leaves the state as its dependencies had it.
+        }
+        e.after = state;
+        e.visiting = false;
+        // The syntax tree is no longer needed once the state after the file is known.
+        e.info = undefined;
+        stack.pop();
+        continue;
+      }
+      e.visiting = true;
+      for (const dep of e.info.dependencies) {
+        const depFile = this.dependencyPath(e.info, dep);
+        if (!depFile) continue;
+        const d = this.entry(depFile, requesterText);
+        if (d?.info && !d.after && !d.visiting) stack.push(depFile);
+      }
+    }
+    return this.entries.get(start)?.after;
+  }
+}
+
+const projects = new WeakMap<ReadFile, DjangoProject>();
+
+export function projectFor(readFile: ReadFile, replay: Replay): DjangoProject {
+  let p = projects.get(readFile);
+  if (!p) projects.set(readFile, (p = new DjangoProject(readFile, replay)));
+  return p;
+}
+

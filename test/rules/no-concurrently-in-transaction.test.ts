@@ -1,0 +1,34 @@
+import rule from '../../rules/no-concurrently-in-transaction.js';
+import { ruleCases } from '../helpers/rule-cases.js';
+
+const create = 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);';
+
+ruleCases(rule, {
+  valid: [
+    // Flyway runs a migration holding CONCURRENTLY outside a transaction by itself.
+    { sql: `SELECT 1;\n${create}`, filename: 'V2__index.sql' },
+    // Unknown whether the file runs in a transaction: not reported.
+    create,
+    { sql: create, options: { transaction: false } },
+    `BEGIN;\nSELECT 1;\nCOMMIT;\n${create}`,
+    { sql: `-- +goose NO TRANSACTION\n-- +goose Up\n${create}\n-- +goose Down\nDROP INDEX CONCURRENTLY orders_customer_idx;`, filename: '00002_idx.sql' },
+    { sql: `-- migrate:up transaction:false\n${create}\n-- migrate:down\nDROP INDEX orders_customer_idx;`, filename: '20240101_idx.sql' },
+    { sql: 'CREATE INDEX orders_customer_idx ON orders (customer_id);', options: { transaction: true } },
+    { sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily_sales;', options: { transaction: true } },
+  ],
+  invalid: [
+    { sql: `BEGIN;\n${create}\nCOMMIT;`, line: 2, column: 1, message: /CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails/ },
+    { sql: create, options: { transaction: true }, line: 1, column: 1, message: /transaction setting/ },
+    { sql: `SELECT 1;\n${create}`, filename: 'migrations/2024-01-01-000000_index/up.sql', line: 2, column: 1, message: /inside the transaction diesel runs the migration in/ },
+    { sql: `-- +goose Up\n${create}`, filename: '00002_idx.sql', line: 2, column: 1, message: /goose/ },
+    { sql: 'START TRANSACTION;\nDROP INDEX CONCURRENTLY IF EXISTS old_idx;\nCOMMIT;', line: 2, column: 1, message: /DROP INDEX CONCURRENTLY/ },
+    { sql: 'BEGIN;\nREINDEX INDEX CONCURRENTLY orders_customer_idx;\nCOMMIT;', line: 2, column: 1, message: /REINDEX CONCURRENTLY/ },
+    { sql: 'BEGIN;\nREINDEX (CONCURRENTLY, VERBOSE) TABLE orders;\nCOMMIT;', line: 2, column: 1, message: /REINDEX CONCURRENTLY/ },
+    { sql: 'BEGIN;\nALTER TABLE m DETACH PARTITION m_2023 CONCURRENTLY;\nCOMMIT;', line: 2, column: 1, message: /DETACH PARTITION CONCURRENTLY/ },
+    // A DO block is always one transaction, even when the migration has none.
+    { sql: `DO $$\nBEGIN\n  ${create}\nEND $$;`, options: { transaction: false }, line: 3, column: 3, message: /inside a DO block/ },
+    // It fails even on a table created in the same transaction.
+    { sql: `BEGIN;\nCREATE TABLE orders (customer_id bigint);\n${create}\nCOMMIT;`, line: 3, column: 1 },
+    { sql: `BEGIN;\n${create}\nCOMMIT;\nBEGIN;\n${create}\nCOMMIT;`, line: 2, column: 1, count: 2 },
+  ],
+});

@@ -1,0 +1,39 @@
+import rule from '../../rules/no-long-identifier.js';
+import { ruleCases } from '../helpers/rule-cases.js';
+
+const name63 = 'a'.repeat(63);
+const name64 = 'b'.repeat(64);
+
+ruleCases(rule, {
+  valid: [
+    `CREATE TABLE ${name63} (${name63} int);`,
+    // Quoted names keep their case; 63 bytes is fine.
+    `CREATE TABLE "${'A'.repeat(63)}" (id int);`,
+    // Multi-byte characters: 31 × 2 bytes = 62.
+    `CREATE TABLE "${'é'.repeat(31)}" (id int);`,
+    // Long strings that are not identifiers.
+    `COMMENT ON TABLE t IS '${'x'.repeat(100)}';`,
+    `CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT '${'x'.repeat(100)}' $$;`,
+    `SET application_name = '${'x'.repeat(100)}';`,
+    `CREATE TABLE t (c text DEFAULT '${'x'.repeat(100)}');`,
+  ],
+  invalid: [
+    {
+      sql: `CREATE TABLE ${name64} (id int);`,
+      line: 1,
+      column: 14,
+      message: new RegExp(`identifier "${name64}" is 64 bytes: PostgreSQL silently truncates it to 63 bytes \\("${'b'.repeat(63)}"\\)`),
+    },
+    { sql: `CREATE INDEX ${name64} ON t (a);`, line: 1, column: 14 },
+    { sql: `ALTER TABLE t ADD CONSTRAINT ${name64} CHECK (a > 0) NOT VALID;`, line: 1, column: 30 },
+    { sql: `ALTER TABLE t ADD COLUMN ${name64} int;`, line: 1, column: 26 },
+    // 32 × 2 bytes = 64: over the limit in bytes, not in characters; cut on a character boundary.
+    { sql: `CREATE TABLE "${'é'.repeat(32)}" (id int);`, line: 1, column: 14, message: new RegExp(`64 bytes.*"${'é'.repeat(31)}"`) },
+    // Each name once per section.
+    { sql: `CREATE TABLE ${name64} (id int);\nALTER TABLE ${name64} ADD COLUMN x int;`, line: 1, column: 14, count: 1 },
+    { sql: `CREATE TYPE mood AS ENUM ('${'z'.repeat(70)}');`, line: 1, column: 1, message: /enum label .* is 70 bytes: PostgreSQL rejects labels/ },
+    { sql: `ALTER TABLE t RENAME COLUMN a TO ${name64};`, line: 1, column: 34 },
+    { sql: `CREATE TABLE "Mixed""Case${'x'.repeat(60)}" (id int);`, line: 1, column: 14, message: /identifier "Mixed"Casex+" is 70 bytes/ },
+    { sql: `DO $$ BEGIN CREATE TABLE ${name64} (id int); END $$;`, line: 1, column: 26 },
+  ],
+});

@@ -1,0 +1,31 @@
+import { expect, it } from 'vitest';
+import rule from '../../rules/prefer-text-over-varchar.js';
+import { findingsOf, ruleCases, type InvalidCase } from '../helpers/rule-cases.js';
+
+// A style rule, off in `recommended`: every case turns it on explicitly.
+const on = { rules: { 'prefer-text-over-varchar': 'warn' as const } };
+const valid = (list: string[]) => list.map((sql) => ({ sql, options: on }));
+const invalid = (list: InvalidCase[]) => list.map((c) => ({ ...c, options: on }));
+
+ruleCases(rule, {
+  valid: valid([
+    'CREATE TABLE t (a text, b varchar, c character varying);',
+    'CREATE TABLE t (a char(3));',
+    "SELECT 'a'::varchar(3);",
+    'CREATE TABLE t (a app.varchar(3));',
+  ]),
+  invalid: invalid([
+    { sql: 'CREATE TABLE users (id bigint, email varchar(255) NOT NULL);', line: 1, column: 38, message: /users\.email is varchar\(255\): use text/ },
+    { sql: 'ALTER TABLE users ADD COLUMN name character varying(100), ADD COLUMN nick varchar(20)[];', line: 1, column: 35, count: 2 },
+    { sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);', line: 1, column: 43 },
+  ]),
+});
+
+it('is off in recommended and warns in strict', () => {
+  expect(rule.presets).toEqual({ recommended: 'off', strict: 'warn' });
+});
+
+it('docs examples: bad is reported, good is not', async () => {
+  expect((await findingsOf(rule, rule.docs.bad, undefined, on)).length).toBeGreaterThan(0);
+  expect(await findingsOf(rule, rule.docs.good, undefined, on)).toEqual([]);
+});

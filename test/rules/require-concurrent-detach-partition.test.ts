@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../rules/require-concurrent-detach-partition.js';
+import { applyFixes } from '../../src/engine/fix.js';
+import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
+
+ruleCases(rule, {
+  valid: [
+    'ALTER TABLE measurements DETACH PARTITION measurements_2023 CONCURRENTLY;',
+    'ALTER TABLE measurements DETACH PARTITION measurements_2023 FINALIZE;',
+    'ALTER TABLE measurements ATTACH PARTITION measurements_2024 FOR VALUES FROM (1) TO (2);',
+    // No CONCURRENTLY before PostgreSQL 14: nothing better to suggest.
+    { sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2023;', options: { pgVersion: 13 } },
+    'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nALTER TABLE measurements DETACH PARTITION measurements_2023;',
+    {
+      sql: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nALTER TABLE measurements DETACH PARTITION measurements_2023;',
+      options: { transaction: true },
+    },
+  ],
+  invalid: [
+    {
+      sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2023;',
+      line: 1,
+      column: 43,
+      message: /DETACH PARTITION "measurements_2023" takes ACCESS EXCLUSIVE on "measurements" and the partition: blocks reads and writes/,
+    },
+    { sql: 'SELECT 1;\nALTER TABLE app.m DETACH PARTITION app.m_2023;', line: 2, column: 36, options: { pgVersion: 14 } },
+  ],
+});
+
+describe('require-concurrent-detach-partition fix', () => {
+  it('inserts CONCURRENTLY after the partition name', async () => {
+    const sql = 'ALTER TABLE app.m DETACH PARTITION app.m_2023;';
+    const [f] = await findingsOf(rule, sql);
+    expect(applyFixes(sql, f.fix!.edits)).toBe('ALTER TABLE app.m DETACH PARTITION app.m_2023 CONCURRENTLY;');
+  });
+
+  it('offers no fix inside a transaction', async () => {
+    const [f] = await findingsOf(rule, 'ALTER TABLE m DETACH PARTITION m_2023;', 'migration.sql', { transaction: true });
+    expect(f.fix).toBeUndefined();
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../rules/require-concurrent-reindex.js';
+import { applyFixes } from '../../src/engine/fix.js';
+import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
+
+ruleCases(rule, {
+  valid: [
+    'REINDEX INDEX CONCURRENTLY orders_customer_idx;',
+    'REINDEX (CONCURRENTLY) TABLE orders;',
+    'REINDEX (VERBOSE, CONCURRENTLY true) SCHEMA app;',
+    'CREATE INDEX orders_customer_idx ON orders (customer_id);\nREINDEX INDEX orders_customer_idx;',
+    'CREATE TABLE orders (id bigint);\nREINDEX TABLE orders;',
+    { sql: 'CREATE TABLE orders (id bigint);\nREINDEX TABLE orders;', options: { transaction: true } },
+  ],
+  invalid: [
+    {
+      sql: 'REINDEX INDEX orders_customer_idx;',
+      line: 1,
+      column: 1,
+      message: /REINDEX INDEX orders_customer_idx takes ACCESS EXCLUSIVE on index "orders_customer_idx" and SHARE on its table.*use REINDEX \.\.\. CONCURRENTLY/,
+    },
+    { sql: 'REINDEX TABLE app.orders;', line: 1, column: 1, message: /SHARE on "app\.orders" and ACCESS EXCLUSIVE on each of its indexes/ },
+    { sql: 'REINDEX (VERBOSE) SCHEMA app;', line: 1, column: 1, message: /REINDEX SCHEMA app rebuilds every index/ },
+    { sql: 'REINDEX SYSTEM;', line: 1, column: 1, message: /no concurrent form/ },
+    { sql: 'REINDEX (CONCURRENTLY false) INDEX i;', line: 1, column: 1 },
+    { sql: 'REINDEX INDEX orders_customer_idx;', options: { pgVersion: 11 }, line: 1, column: 1, message: /before PostgreSQL 12, build a replacement/ },
+  ],
+});
+
+describe('require-concurrent-reindex fix', () => {
+  const fixOf = async (sql: string, options = {}) => (await findingsOf(rule, sql, 'migration.sql', options))[0].fix;
+
+  it('inserts CONCURRENTLY after the object keyword', async () => {
+    const sql = 'REINDEX (VERBOSE) TABLE orders;';
+    expect(applyFixes(sql, (await fixOf(sql))!.edits)).toBe('REINDEX (VERBOSE) TABLE CONCURRENTLY orders;');
+  });
+
+  it('offers no fix inside a transaction (CONCURRENTLY would fail) or before PostgreSQL 12', async () => {
+    expect(await fixOf('BEGIN;\nREINDEX INDEX i;\nCOMMIT;')).toBeUndefined();
+    expect(await fixOf('REINDEX INDEX i;', { transaction: true })).toBeUndefined();
+    expect(await fixOf('REINDEX INDEX i;', { pgVersion: 11 })).toBeUndefined();
+  });
+});

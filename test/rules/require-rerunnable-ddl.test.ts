@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../rules/require-rerunnable-ddl.js';
+import { applyFixes } from '../../src/engine/fix.js';
+import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
+
+const noTx = { transaction: false };
+const goose = (body: string) => `-- +goose NO TRANSACTION\n-- +goose Up\n${body}`;
+
+ruleCases(rule, {
+  valid: [
+    // One transaction: a failure undoes everything, so a re-run starts clean.
+    { sql: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);', options: { transaction: true } },
+    'BEGIN;\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCOMMIT;',
+    { sql: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);', filename: 'V6__tables.sql' },
+    // Unknown transaction handling: not reported.
+    'CREATE TABLE a (id int);\nCREATE TABLE b (id int);',
+    // The last statement: nothing after it can fail.
+    { sql: 'SELECT 1;\nCREATE TABLE a (id int);', options: noTx },
+    // Guarded.
+    {
+      sql: 'CREATE TABLE IF NOT EXISTS a (id int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON a (id);\nDROP TABLE IF EXISTS old;\nALTER TABLE a ADD COLUMN IF NOT EXISTS b int, DROP COLUMN IF EXISTS c;\nCREATE OR REPLACE VIEW v AS SELECT 1;\nSELECT 1;',
+      options: noTx,
+    },
+    // Statements in DO blocks are usually their own guards.
+    { sql: "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN CREATE TYPE mood AS ENUM ('ok'); END IF; END $$;\nSELECT 1;", options: noTx },
+    // On a table created earlier in the migration: the CREATE TABLE fails first on a re-run.
+    { sql: 'CREATE TABLE IF NOT EXISTS a (id int);\nCREATE INDEX CONCURRENTLY a_idx ON a (id);\nSELECT 1;', options: noTx },
+    // Unnamed index: a re-run does not fail.
+    { sql: 'CREATE INDEX CONCURRENTLY ON orders (a);\nSELECT 1;', options: noTx },
+  ],
+  invalid: [
+    {
+      sql: goose('CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);'),
+      filename: '00007_idx.sql',
+      line: 3,
+      column: 1,
+      message: /CREATE INDEX orders_a_idx is committed before the rest of the migration runs: if a later statement fails, running the migration again fails here; add IF NOT EXISTS/,
+    },
+    { sql: 'DROP TABLE old_orders;\nSELECT 1;', options: noTx, line: 1, column: 1, message: /DROP TABLE old_orders.*IF EXISTS/ },
+    { sql: 'ALTER TABLE orders ADD COLUMN note text, DROP COLUMN legacy;\nSELECT 1;', options: noTx, line: 1, column: 1, count: 2 },
+    { sql: "ALTER TYPE mood ADD VALUE 'meh';\nSELECT 1;", options: noTx, line: 1, column: 1, message: /ADD VALUE 'meh'/ },
+    { sql: 'CREATE VIEW v AS SELECT 1;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nSELECT 1;', options: noTx, line: 1, column: 1, count: 2, message: /OR REPLACE/ },
+    // Explicit transactions that commit before later work.
+    { sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;', line: 2, column: 1 },
+    { sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', line: 2, column: 1 },
+    // The framework's transaction ended early by a COMMIT.
+    { sql: 'CREATE SCHEMA app;\nCOMMIT;\nCREATE TABLE app.t (id int);', options: { transaction: true }, line: 1, column: 1, message: /CREATE SCHEMA app/ },
+  ],
+});
+
+describe('require-rerunnable-ddl fixes', () => {
+  const fixed = async (sql: string) => {
+    const found = await findingsOf(rule, sql, 'migration.sql', noTx);
+    return applyFixes(sql, found.flatMap((f) => f.fix?.edits ?? []));
+  };
+
+  it('adds the guards', async () => {
+    const sql = [
+      'CREATE TABLE a (id int);',
+      'CREATE UNIQUE INDEX CONCURRENTLY a_idx ON a2 (id);',
+      'DROP INDEX CONCURRENTLY old_idx;',
+      'DROP MATERIALIZED VIEW mv;',
+      'CREATE SEQUENCE s;',
+      'CREATE EXTENSION pgcrypto;',
+      'ALTER TABLE t ADD COLUMN n int, ADD m int;',
+      "ALTER TYPE mood ADD VALUE 'x' AFTER 'y';",
+      'CREATE VIEW v AS SELECT 1;',
+      'SELECT 1;',
+    ].join('\n');
+    expect(await fixed(sql)).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS a (id int);',
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON a2 (id);',
+        'DROP INDEX CONCURRENTLY IF EXISTS old_idx;',
+        'DROP MATERIALIZED VIEW IF EXISTS mv;',
+        'CREATE SEQUENCE IF NOT EXISTS s;',
+        'CREATE EXTENSION IF NOT EXISTS pgcrypto;',
+        'ALTER TABLE t ADD COLUMN IF NOT EXISTS n int, ADD IF NOT EXISTS m int;',
+        "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'x' AFTER 'y';",
+        'CREATE OR REPLACE VIEW v AS SELECT 1;',
+        'SELECT 1;',
+      ].join('\n'),
+    );
+  });
+});
