@@ -1,5 +1,5 @@
 import type { Finding, Migration, Range, Statement } from '../ir/types.js';
-import type { Rule, RuleContext, RuleSeverity } from './rule.js';
+import type { ReportOptions, Rule, RuleContext, RuleSeverity } from './rule.js';
 import { StatementList } from './statements.js';
 import { CreatedObjectsTracker } from './created-objects.js';
 import { applyDirectives } from './directives.js';
@@ -25,59 +25,66 @@ export interface EngineSettings {
   severityOf(ruleId: string): 'error' | 'warn' | 'off';
 }
 
-/** Runs the active rules over one migration and applies its ignore comments. */
+/**
+ * Runs the active rules over one migration and applies its ignore comments. The
+ * contexts are built once per section and shared by every rule (only `options` and
+ * the rule findings are attributed to change between rules): rules run one after
+ * another, synchronously.
+ */
 export function lintMigration(migration: Migration, rules: readonly ActiveRule[], settings: EngineSettings): Finding[] {
   const findings: Finding[] = [];
-  const sections = (['up', 'down'] as const).filter((name) => migration[name].statements.length > 0);
   const pgVersion = settings.pgVersion ?? FALLBACK_PG_VERSION;
-  const prepared = sections.map((name) => {
-    const section = migration[name];
-    // Rules also see the statements inside DO blocks; the IR (what the executor runs) does not change.
-    const all = withEmbeddedStatements(section.statements);
-    const wrapped = settings.transaction ?? section.transaction;
-    return {
-      name,
-      section,
-      statements: new StatementList(all),
-      tracker: new CreatedObjectsTracker(all),
-      transactions: new SectionTransactions(all, wrapped, embeddingStatement, doBlockHasTransactionControl),
-    };
-  });
+  let current: ActiveRule = rules[0];
+  const reportAt = (file: string, range: Range, message: string, fix?: Finding['fix']) => {
+    findings.push({ ruleId: current.rule.id, severity: current.severity, message, file, range, ...(fix ? { fix } : {}) });
+  };
+
+  const migrationCtx = {
+    migration,
+    pgVersion,
+    options: {} as Record<string, unknown>,
+    reportAt,
+    sectionName: 'up' as const,
+    section: migration.up,
+    inTransaction: settings.transaction ?? migration.up.transaction,
+  };
+  const sectionCtxs: RuleContext[] = (['up', 'down'] as const)
+    .filter((name) => migration[name].statements.length > 0)
+    .map((name) => {
+      const section = migration[name];
+      // Rules also see the statements inside DO blocks; the IR (what the executor runs) does not change.
+      const all = withEmbeddedStatements(section.statements);
+      const tracker = new CreatedObjectsTracker(all);
+      const transactions = new SectionTransactions(all, settings.transaction ?? section.transaction, embeddingStatement, doBlockHasTransactionControl);
+      return {
+        migration,
+        pgVersion,
+        options: {},
+        reportAt,
+        sectionName: name,
+        section,
+        statements: new StatementList(all),
+        inTransaction: settings.transaction ?? section.transaction,
+        createdBefore: (stmt: Statement) => tracker.before(stmt),
+        inTransactionAt: (stmt: Statement) => transactions.inTransactionAt(stmt),
+        transactionOf: (stmt: Statement) => transactions.transactionOf(stmt),
+        sameTransaction: (a: Statement, b: Statement) => transactions.sameTransaction(a, b),
+        transactions,
+        embeddedIn: embeddingStatement,
+        report: (stmt: Statement, message: string, opts?: ReportOptions) =>
+          reportAt(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
+      };
+    });
 
   for (const active of rules) {
-    const push = (file: string, range: Range, message: string, fix?: Finding['fix']) =>
-      findings.push({ ruleId: active.rule.id, severity: active.severity, message, file, range, ...(fix ? { fix } : {}) });
-    const base = {
-      migration,
-      pgVersion,
-      options: active.options,
-      reportAt: push,
-    };
+    current = active;
     if (active.rule.checkMigration) {
-      active.rule.checkMigration({
-        ...base,
-        sectionName: 'up',
-        section: migration.up,
-        inTransaction: settings.transaction ?? migration.up.transaction,
-      });
+      migrationCtx.options = active.options;
+      active.rule.checkMigration(migrationCtx);
     }
     if (!active.rule.check) continue;
-    for (const p of prepared) {
-      const ctx: RuleContext = {
-        ...base,
-        sectionName: p.name,
-        section: p.section,
-        statements: p.statements,
-        inTransaction: settings.transaction ?? p.section.transaction,
-        createdBefore: (stmt: Statement) => p.tracker.before(stmt),
-        inTransactionAt: (stmt) => p.transactions.inTransactionAt(stmt),
-        transactionOf: (stmt) => p.transactions.transactionOf(stmt),
-        sameTransaction: (a, b) => p.transactions.sameTransaction(a, b),
-        transactions: p.transactions,
-        embeddedIn: embeddingStatement,
-        report: (stmt, message, opts) =>
-          push(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
-      };
+    for (const ctx of sectionCtxs) {
+      (ctx as { options: Record<string, unknown> }).options = active.options;
       active.rule.check(ctx);
     }
   }
