@@ -1,12 +1,17 @@
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ruleDocsUrl } from '../meta.js';
+import { presetSeverity } from '../config/load.js';
 import type { Io } from './main.js';
 
+/** Every rule with its severity in each preset, then its one-line summary. */
 export function rulesCommand(_args: string[], io: Io): number {
   const width = Math.max(...builtinRules.map((r) => r.id.length));
+  io.stdout.write(`${'rule'.padEnd(width)}  recommended  strict  summary\n`);
   for (const rule of builtinRules) {
-    io.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(5)}  ${rule.summary}\n`);
+    const recommended = presetSeverity(rule, 'recommended');
+    const strict = presetSeverity(rule, 'strict');
+    io.stdout.write(`${rule.id.padEnd(width)}  ${recommended.padEnd(11)}  ${strict.padEnd(6)}  ${rule.summary}\n`);
   }
   return 0;
 }
@@ -18,7 +23,7 @@ export function explainCommand(args: string[], io: Io): number {
   if (!rule) throw new UsageError(`unknown rule "${id}" (see: migratelint rules)`);
   const { why, safe, bad, good } = rule.docs;
   io.stdout.write(
-    `${rule.id} (default: ${rule.severity})\n${rule.summary}\n\nWhy:\n  ${why}\n\nInstead:\n  ${safe}\n\n` +
+    `${rule.id} (recommended: ${presetSeverity(rule, 'recommended')}, strict: ${presetSeverity(rule, 'strict')})\n${rule.summary}\n\nWhy:\n  ${why}\n\nInstead:\n  ${safe}\n\n` +
       `Bad:\n${indent(bad)}\n\nGood:\n${indent(good)}\n\nMore: ${ruleDocsUrl(rule.id)}\n`,
   );
   return 0;
