@@ -39,8 +39,14 @@ export function qualifiedName(rangeVar: { schemaname?: string; relname?: string 
 
 /** The string parts of a name list (`[{String:{sval:'public'}}, {String:{sval:'users'}}]`). */
 export function nameParts(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((n) => unwrap(n)).flatMap((u) => (u && u[0] === 'String' ? [u[1].sval as string] : []));
+  const out: string[] = [];
+  if (!Array.isArray(list)) return out;
+  // A hot path (every rule reads names): a plain loop, no intermediate arrays.
+  for (const n of list) {
+    const sval = (n as { String?: { sval?: string } } | undefined)?.String?.sval;
+    if (sval !== undefined) out.push(sval);
+  }
+  return out;
 }
 
 /** Statement bodies of the CTEs attached to a statement, recursively (`WITH x AS (DELETE ...)`). */
