@@ -121,26 +121,56 @@ export function parseChunk(chunk: SqlChunk): Statement[] {
   });
 }
 
+const PSQL_VARIABLE = /(?<![:\w$]):(?=['"]?[A-Za-z_])/g;
+
+/**
+ * SQL written as a psql script template uses psql variables (`:schema`, `:'value'`,
+ * `:"name"`), which are not SQL. When a statement only parses with them replaced by a
+ * stand-in of the same length (`_schema`, ` 'value'`, ` "name"`), it is linted that
+ * way: every position stays where it was.
+ */
+function parseWithPsqlVariables(pg: PgQuery, text: string): RawStmt[] | undefined {
+  if (!PSQL_VARIABLE.test(text)) return undefined;
+  PSQL_VARIABLE.lastIndex = 0;
+  const standIn = text.replace(PSQL_VARIABLE, (_colon, offset: number) => (/['"]/.test(text[offset + 1]) ? ' ' : '_'));
+  try {
+    return pg.parseSync(standIn).stmts as RawStmt[];
+  } catch {
+    return undefined;
+  }
+}
+
 function parsePieceByPiece(chunk: SqlChunk, pg: PgQuery): Statement[] {
   const out: Statement[] = [];
   for (const span of splitSql(chunk.sql).statements) {
     const text = chunk.sql.slice(span.start, span.end);
     const offsets = new OffsetConverter(text);
+    let stmts: RawStmt[];
     try {
-      for (const raw of pg.parseSync(text).stmts as RawStmt[]) {
-        const start = span.start + skipLeadingSpace(text, offsets.fromByte(raw.stmt_location ?? 0), text.length);
-        const end = raw.stmt_len
-          ? trimEnd(chunk.sql, start, span.start + offsets.fromByte((raw.stmt_location ?? 0) + raw.stmt_len))
-          : span.end;
-        out.push(new ChunkStatement(chunk, raw.stmt, start, end, span.start, offsets));
-      }
+      stmts = pg.parseSync(text).stmts as RawStmt[];
     } catch (e) {
-      const err = e as { message?: string; sqlDetails?: { cursorPosition?: number; message?: string } };
-      const cursor = err.sqlDetails?.cursorPosition;
-      const offset = span.start + (cursor === undefined ? 0 : offsets.fromCodePoint(cursor));
-      const message = err.sqlDetails?.message ?? err.message ?? 'syntax error';
-      out.push(new ChunkStatement(chunk, undefined, span.start, span.end, span.start, offsets, { message, offset }));
+      const viaPsql = chunk.origin === 'sql' ? parseWithPsqlVariables(pg, text) : undefined;
+      if (!viaPsql) {
+        out.push(invalidStatement(chunk, span, offsets, e));
+        continue;
+      }
+      stmts = viaPsql;
+    }
+    for (const raw of stmts) {
+      const start = span.start + skipLeadingSpace(text, offsets.fromByte(raw.stmt_location ?? 0), text.length);
+      const end = raw.stmt_len
+        ? trimEnd(chunk.sql, start, span.start + offsets.fromByte((raw.stmt_location ?? 0) + raw.stmt_len))
+        : span.end;
+      out.push(new ChunkStatement(chunk, raw.stmt, start, end, span.start, offsets));
     }
   }
   return out;
+}
+
+function invalidStatement(chunk: SqlChunk, span: { start: number; end: number }, offsets: OffsetConverter, e: unknown): Statement {
+  const err = e as { message?: string; sqlDetails?: { cursorPosition?: number; message?: string } };
+  const cursor = err.sqlDetails?.cursorPosition;
+  const offset = span.start + (cursor === undefined ? 0 : offsets.fromCodePoint(cursor));
+  const message = err.sqlDetails?.message ?? err.message ?? 'syntax error';
+  return new ChunkStatement(chunk, undefined, span.start, span.end, span.start, offsets, { message, offset });
 }

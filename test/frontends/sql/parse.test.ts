@@ -60,3 +60,18 @@ describe('parseChunk', () => {
     expect(stmts[1].range.start.line).toBe(2);
   });
 });
+
+describe('psql script templates', () => {
+  it('lints statements using psql variables, at their real positions', () => {
+    const sql = "create table :SCHEMA.jobs (id bigint);\nalter table :SCHEMA.jobs alter column id type int;\ncomment on table :\"SCHEMA\".jobs is :'note';\nselect 1::int;";
+    const stmts = parse(sql);
+    expect(stmts.map((s) => s.kind)).toEqual(['CreateStmt', 'AlterTableStmt', 'CommentStmt', 'SelectStmt']);
+    expect(stmts[1].range.start).toEqual({ line: 2, column: 1 });
+    expect(stmts[1].text).toBe('alter table :SCHEMA.jobs alter column id type int');
+  });
+
+  it('still reports a statement that fails for another reason', () => {
+    const stmts = parse('create tabel :SCHEMA.jobs (id bigint);');
+    expect(stmts[0].kind).toBe('Invalid');
+  });
+});
