@@ -9,8 +9,18 @@ Usage:
   migratelint baseline [paths...]         record today's findings; later runs report only new ones
   migratelint init                        detect the migrations folder and write .migratelintrc.json
   migratelint print-config <file>         show the effective config for one file
-  migratelint rules                       list the rules with their default severity
+  migratelint rules                       list the rules with their severity in each preset
   migratelint explain <rule>              print a rule's documentation
+
+Applying migrations (--db defaults to pglite:.migratelint/db; also pglite:<dir>, pglite:memory,
+postgres://..., or postgres: for the PG* environment variables):
+  migratelint apply [dir] [--db URL] [--to V] [--dry-run] [--yes] [--no-backup] [--force]
+  migratelint rollback [dir] [--db URL] [--to V | --steps N] [--dry-run] [--yes]
+  migratelint status [dir] [--db URL] [--json]
+  migratelint backup [--db URL] [--output FILE] [--tables-only]
+  migratelint restore <backup> [--db URL] [--yes]
+  migratelint backups [--prune --keep N | --max-age 30d] [--verify] [--json]
+  migratelint health [dir] [--db URL] [--json]
 
 Lint options:
   -f, --format <name>        text (default), json, sarif, github, gitlab, markdown, junit, compact

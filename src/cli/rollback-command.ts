@@ -1,0 +1,37 @@
+import type { Io } from './main.js';
+import { intOption, parseCommandArgs } from './args.js';
+import { UsageError } from '../errors.js';
+import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from '../exec/cli-shared.js';
+import { resolveMigrationsDir } from '../exec/migrations.js';
+import { rollback } from '../exec/rollback.js';
+
+/** `migratelint rollback [dir] --db <url> [--to <version> | --steps N]`: run down migrations, newest first. */
+export async function rollbackCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    ...COMMON_OPTIONS,
+    ...EXECUTION_OPTIONS,
+    to: { type: 'string' },
+    steps: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    'no-backup': { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
+  if (values.to !== undefined && values.steps !== undefined) throw new UsageError('rollback takes --to or --steps, not both');
+  const steps = intOption(values.steps, 'steps');
+  const dir = resolveMigrationsDir(onePositional(positionals, 'rollback', 'migrations directory'), io.cwd);
+  const ctx = contextFrom(values, io, 'rollback', args);
+  const exec = executionSettings(values);
+  return guard(ctx, () =>
+    rollback(ctx, {
+      ...exec,
+      dir,
+      to: values.to,
+      steps,
+      dryRun: !!values['dry-run'],
+      yes: !!values.yes,
+      backup: !values['no-backup'],
+      force: !!values.force,
+    }),
+  );
+}

@@ -1,0 +1,296 @@
+import path from 'node:path';
+import { lint } from '../lint.js';
+import { loadConfig } from '../config/load.js';
+import type { Finding } from '../ir/types.js';
+import type { Driver } from './drivers/types.js';
+import { isDataDir } from './drivers/pglite.js';
+import { ExecError } from './errors.js';
+import { compareIds, toExecMigrations, type ExecMigration } from './migrations.js';
+import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
+import { ensureHistory, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
+import { runSection, type Resume, type RunResult } from './runner.js';
+import { createBackup, formatBytes, pruneBackups, type BackupMeta } from './backup.js';
+import { newReport, openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
+import type { ReportData, ReportMigration, RunReport } from './report.js';
+
+export interface ApplyOptions extends ExecutionSettings {
+  dir: string;
+  /** Apply up to and including this version. */
+  to?: string;
+  dryRun: boolean;
+  /** Apply despite error-level lint findings. */
+  force: boolean;
+  backup: boolean;
+  /** Back up only the rows of the tables the pending migrations touch. */
+  tablesOnly: boolean;
+  /** Do not ask before touching a server. */
+  yes: boolean;
+  /** Prune old backups to this many after taking one. */
+  keepBackups?: number;
+}
+
+export function fmtMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function relative(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export function label(m: { id: string; name?: string }): string {
+  return m.name && m.name !== m.id ? `${m.id} ${m.name}` : m.id;
+}
+
+function findingSummary(f: Finding) {
+  return { ruleId: f.ruleId, severity: f.severity, file: f.file, line: f.range.start.line, column: f.range.start.column, message: f.message };
+}
+
+export function reportBackup(meta: BackupMeta): ReportData['backup'] {
+  return { file: meta.file, kind: meta.kind, bytes: meta.bytes, sha256: meta.sha256, ...(meta.note ? { note: meta.note } : {}) };
+}
+
+export function reportRun(plan: SectionPlan, run: RunResult): ReportMigration {
+  const m = plan.migration;
+  return {
+    id: m.id,
+    name: m.name,
+    file: plan.section.file ?? m.file,
+    direction: plan.direction,
+    checksum: m.checksum,
+    result: run.result,
+    durationMs: run.durationMs,
+    attempts: run.attempts,
+    ...(run.resumedFrom !== undefined ? { resumedFrom: run.resumedFrom } : {}),
+    ...(run.cleanedUp.length ? { cleanedUp: run.cleanedUp } : {}),
+    ...(run.failure
+      ? {
+          error: run.failure.message,
+          failedAt: {
+            file: run.failure.file,
+            line: run.failure.line,
+            column: run.failure.column,
+            statement: run.failure.statementIndex,
+            sqlstate: run.failure.server.code,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Asks before touching a server, when on a terminal and --yes was not given. */
+export async function confirmServer(ctx: ExecContext, yes: boolean, question: string): Promise<void> {
+  if (yes || ctx.target.kind === 'pglite' || !ctx.confirm) return;
+  if (!(await ctx.confirm(`${question} [y/N] `))) throw new ExecError('cancelled: nothing was changed');
+}
+
+/** Runs one step of the pipeline under the report, turning refusals into exit code 1. */
+export async function withReport(ctx: ExecContext, body: (report: RunReport) => Promise<number>): Promise<number> {
+  const report = newReport(ctx);
+  let code = 2;
+  try {
+    code = await body(report);
+    return code;
+  } catch (e) {
+    if (e instanceof ExecError) {
+      if (report.data.outcome === 'ok') report.data.outcome = e.message.startsWith('cancelled') ? 'refused' : 'failed';
+      report.data.message = e.message;
+      ctx.err(`migratelint: ${e.message}`);
+      if (e.hint) ctx.err(`  ${e.hint}`);
+      code = 1;
+      return code;
+    }
+    report.data.outcome = 'failed';
+    report.data.message = (e as Error)?.message ?? String(e);
+    throw e;
+  } finally {
+    const file = report.write(code, ctx.err);
+    if (file) ctx.err(`report: ${relative(ctx.cwd, file)}`);
+  }
+}
+
+interface PendingItem {
+  migration: ExecMigration;
+  plan: SectionPlan;
+  resume?: Resume;
+  outOfOrder: boolean;
+}
+
+/** Works out what apply would run, and why it might refuse. Pure: reads the history only. */
+export function pendingWork(migrations: ExecMigration[], history: HistoryRow[], serverVersionNum: number, to?: string) {
+  const states = migrationStates(history);
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const items: PendingItem[] = [];
+  const maxApplied = [...states.values()]
+    .filter((s) => stateKind(s) === 'applied')
+    .map((s) => s.version)
+    .sort(compareIds)
+    .pop();
+  if (to !== undefined && !migrations.some((m) => m.id === to) && !states.has(to)) {
+    throw new ExecError(`--to ${to}: no migration has this version`);
+  }
+  for (const m of migrations) {
+    if (to !== undefined && compareIds(m.id, to) > 0) continue;
+    const state: MigrationState | undefined = states.get(m.id);
+    const kind = stateKind(state);
+    if (kind === 'applied') {
+      if (state!.lastApplied && state!.lastApplied.checksum !== m.checksum) {
+        notes.push(`${m.id} changed in ${m.file} since it was applied (drift): the change is not applied; see migratelint status`);
+      }
+      continue;
+    }
+    if (m.migration.up.state === 'missing') {
+      problems.push(`${m.file}: ${m.id} has no up migration to apply`);
+      continue;
+    }
+    const plan = planSection(m, 'up', serverVersionNum);
+    problems.push(...plan.problems);
+    let resume: Resume | undefined;
+    if (kind === 'partial' || kind === 'running') {
+      const row = state!.current!;
+      if (row.direction === 'down') {
+        problems.push(`${m.id} was partly rolled back (${row.result} since ${new Date(row.applied_at).toISOString()}): finish it with "migratelint rollback" first`);
+        continue;
+      }
+      if (row.progress > 0 && prefixChecksum(plan, row.progress) !== row.progress_checksum) {
+        problems.push(
+          `${m.id} is partly applied (statements 1-${row.progress} of it ran) and those statements changed in ${m.file} since: ` +
+            'repair the database by hand, then record the outcome in the history table',
+        );
+        continue;
+      }
+      resume = { rowId: row.id, progress: row.progress };
+      notes.push(`${m.id} was interrupted after statement ${row.progress} of ${plan.statements.length}: resuming it there`);
+    }
+    const outOfOrder = maxApplied !== undefined && compareIds(m.id, maxApplied) < 0;
+    if (outOfOrder) notes.push(`${m.id} is older than the newest applied migration (${maxApplied}): applying it out of order`);
+    items.push({ migration: m, plan, resume, outOfOrder });
+  }
+  return { items, problems, notes, states };
+}
+
+/** `migratelint apply`: lint, lock, back up, apply each pending migration in its own transaction. */
+export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<number> {
+  return withReport(ctx, async (report) => {
+    report.data.dryRun = options.dryRun;
+    // 1. Lint: the IR that is checked is the IR that runs.
+    const task = ctx.progress.start('linting');
+    // With the project's config (severities, pgVersion, formats), as `migratelint lint` would.
+    const linted = await loadConfig({ cwd: ctx.cwd })
+      .then((config) => lint([options.dir], { cwd: ctx.cwd, config }))
+      .finally(() => task.end());
+    const migrations = toExecMigrations(linted.migrations);
+
+    // 2. Open and lock; read what the database already has.
+    let driver: Driver | undefined;
+    const freshEmbedded = ctx.target.kind === 'pglite' && ctx.target.dataDir !== null && !isDataDir(ctx.target.dataDir);
+    try {
+      let history: HistoryRow[] = [];
+      let serverVersionNum = 0;
+      if (!(options.dryRun && freshEmbedded)) {
+        driver = await openDb(ctx);
+        if (!options.dryRun) await takeLock(ctx, driver);
+        serverVersionNum = (await driver.serverVersion()).num;
+        history = await readHistory(driver, ctx.schema);
+      }
+      const work = pendingWork(migrations, history, serverVersionNum, options.to);
+      for (const n of work.notes) ctx.err(`note: ${n}`);
+      report.data.pending = work.items.map((i) => i.migration.id);
+
+      if (work.problems.length) {
+        report.data.outcome = 'refused';
+        throw new ExecError(`cannot apply:\n  ${work.problems.join('\n  ')}`);
+      }
+
+      // 3. Refuse on error-level findings in what would run.
+      const files = new Set(work.items.flatMap((i) => i.migration.migration.files));
+      const blocking = linted.findings.filter((f) => f.severity === 'error' && files.has(f.file));
+      if (blocking.length) {
+        report.data.findings = blocking.map(findingSummary);
+        if (!options.force) {
+          report.data.outcome = 'refused';
+          for (const f of blocking) ctx.err(`${f.file}:${f.range.start.line}:${f.range.start.column}: error ${f.ruleId}: ${f.message}`);
+          throw new ExecError(
+            `refusing to apply: ${blocking.length} error-level lint finding${blocking.length === 1 ? '' : 's'} in pending migrations`,
+            'fix them, or pass --force to apply anyway (the report records it)',
+          );
+        }
+        report.data.forced = true;
+        ctx.err(`warning: --force: applying despite ${blocking.length} error-level lint finding${blocking.length === 1 ? '' : 's'} (recorded in the report)`);
+      }
+
+      if (work.items.length === 0) {
+        report.data.outcome = 'nothing to do';
+        const applied = [...work.states.values()].filter((s) => stateKind(s) === 'applied').length;
+        ctx.out(`${ctx.target.display} is up to date (${applied} applied${options.to ? `, up to ${options.to}` : ''}).`);
+        return 0;
+      }
+
+      if (options.dryRun) {
+        report.data.outcome = 'dry-run';
+        ctx.out(`Would apply ${work.items.length} migration${work.items.length === 1 ? '' : 's'} to ${ctx.target.display} (dry run: nothing is changed):`);
+        for (const item of work.items) {
+          ctx.out('');
+          ctx.out(`-- ${label(item.migration)}  (${item.migration.file})${item.resume ? `  resuming after statement ${item.resume.progress}` : ''}`);
+          ctx.out(renderPlan(item.plan));
+        }
+        return 0;
+      }
+
+      await confirmServer(ctx, options.yes, `Apply ${work.items.length} migration${work.items.length === 1 ? '' : 's'} to ${ctx.target.display}?`);
+      const db = driver!;
+      await ensureHistory(db, ctx.schema);
+
+      // 4. Back up what is about to change.
+      if (options.backup) {
+        const btask = ctx.progress.start('backing up');
+        const tables = [...new Set(work.items.flatMap((i) => touchedTables(i.migration.migration.up)))];
+        const meta = await createBackup(db, {
+          dir: ctx.backupDir,
+          reason: 'before apply',
+          tablesOnly: options.tablesOnly,
+          tables,
+          onProgress: (n) => btask.update(formatBytes(n)),
+        }).finally(() => btask.end());
+        report.data.backup = reportBackup(meta);
+        ctx.err(`backup: ${relative(ctx.cwd, meta.file)} (${meta.kind}, ${formatBytes(meta.bytes)}, sha256 ${meta.sha256.slice(0, 12)})`);
+        if (meta.note) ctx.err(`note: ${meta.note}`);
+        if (options.keepBackups !== undefined) {
+          for (const f of pruneBackups(ctx.backupDir, { keep: options.keepBackups })) ctx.err(`pruned old backup ${f}`);
+        }
+      } else {
+        report.data.backup = null;
+        ctx.err('warning: --no-backup: no backup taken');
+      }
+
+      // 5. Apply, one migration at a time, stopping at the first failure.
+      const settings = runSettings(ctx, options);
+      let applied = 0;
+      for (const item of work.items) {
+        const t = ctx.progress.start(`applying ${label(item.migration)}`);
+        const run = await runSection(
+          db,
+          item.plan,
+          { ...settings, onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`) },
+          item.resume,
+        ).finally(() => t.end());
+        report.data.migrations.push(reportRun(item.plan, run));
+        if (!run.ok) {
+          report.data.outcome = 'failed';
+          ctx.out(`failed   ${label(item.migration)} after ${fmtMs(run.durationMs)}`);
+          ctx.err(`migratelint: ${run.failure!.message}`);
+          if (applied) ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+          return 1;
+        }
+        applied++;
+        ctx.out(`applied  ${label(item.migration)} (${fmtMs(run.durationMs)}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`);
+      }
+      ctx.out(`${applied} migration${applied === 1 ? '' : 's'} applied to ${ctx.target.display}.`);
+      return 0;
+    } finally {
+      if (driver) await driver.close();
+    }
+  });
+}

@@ -1,0 +1,217 @@
+import type { Client as PgClient } from 'pg';
+import type { PostgresTarget } from '../url.js';
+import { redact, withDatabase } from '../url.js';
+import { ADVISORY_LOCK_KEYS } from '../lock.js';
+import { ExecError } from '../errors.js';
+import { quoteIdent } from '../sql.js';
+import type { Driver } from './types.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** A PostgreSQL server through `pg`: one connection, held for the whole command. */
+export class PgDriver implements Driver {
+  readonly kind = 'postgres' as const;
+  readonly display: string;
+  private locked = false;
+  private lost: Error | undefined;
+
+  private constructor(
+    readonly target: PostgresTarget,
+    readonly client: PgClient,
+  ) {
+    this.display = target.display;
+    client.on('error', (e) => {
+      this.lost = e;
+    });
+  }
+
+  /** `database` connects to another database of the same server (for DROP/CREATE DATABASE). */
+  static async open(target: PostgresTarget, command: string, database?: string): Promise<PgDriver> {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({
+      ...(target.connectionString
+        ? { connectionString: database ? withDatabase(target.connectionString, database) : target.connectionString }
+        : database
+          ? { database }
+          : {}),
+      application_name: `migratelint ${command}`,
+      connectionTimeoutMillis: 15_000,
+      keepAlive: true,
+    });
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => {});
+      const msg = redact((e as Error).message || String((e as { code?: string }).code ?? e), [target.password]);
+      throw new ExecError(`cannot connect to ${target.display}: ${msg}`);
+    }
+    const driver = new PgDriver(target, client);
+    await driver.sessionSettings();
+    return driver;
+  }
+
+  private checkInterval = true;
+
+  /**
+   * When this process dies (kill -9), the server notices within a second even in the
+   * middle of a long statement, aborts its transaction and frees the migration lock,
+   * instead of running the statement to its end first (PostgreSQL 14+).
+   */
+  private async sessionSettings(): Promise<void> {
+    if (!this.checkInterval) return;
+    await this.client.query(`SET client_connection_check_interval = '1s'`).catch(() => {
+      this.checkInterval = false;
+    });
+  }
+
+  async resetSession(): Promise<void> {
+    this.check();
+    await this.client.query('RESET ALL');
+    await this.sessionSettings();
+  }
+
+  private check(): void {
+    if (this.lost) throw new ExecError(`lost the connection to ${this.display}: ${this.lost.message}`);
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    this.check();
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+
+  async execute(sql: string): Promise<void> {
+    this.check();
+    await this.client.query(sql);
+  }
+
+  copyOut(table: string, columns: string[], onBytes?: (n: number) => void): Promise<Buffer> {
+    this.check();
+    const text = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) TO STDOUT`;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let failed: unknown;
+      const submittable = {
+        submit(connection: any) {
+          connection.query(text);
+        },
+        handleCopyData(msg: any) {
+          chunks.push(msg.chunk);
+          total += msg.chunk.length;
+          onBytes?.(total);
+        },
+        handleCopyInResponse(connection: any) {
+          connection.sendCopyFail('unexpected COPY FROM');
+        },
+        handleRowDescription() {},
+        handleDataRow() {},
+        handlePortalSuspended() {},
+        handleEmptyQuery() {},
+        handleCommandComplete() {},
+        handleError(e: unknown) {
+          failed = e;
+        },
+        handleReadyForQuery() {
+          if (failed) reject(failed);
+          else resolve(Buffer.concat(chunks));
+        },
+      };
+      this.client.query(submittable as any);
+    });
+  }
+
+  copyIn(table: string, columns: string[], data: Buffer): Promise<void> {
+    this.check();
+    const text = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+    return new Promise((resolve, reject) => {
+      let failed: unknown;
+      const submittable = {
+        submit(connection: any) {
+          connection.query(text);
+        },
+        handleCopyInResponse(connection: any) {
+          const size = 64 * 1024;
+          for (let i = 0; i < data.length; i += size) connection.sendCopyFromChunk(data.subarray(i, i + size));
+          connection.endCopyFrom();
+        },
+        handleCopyData() {},
+        handleRowDescription() {},
+        handleDataRow() {},
+        handlePortalSuspended() {},
+        handleEmptyQuery() {},
+        handleCommandComplete() {},
+        handleError(e: unknown) {
+          failed = e;
+        },
+        handleReadyForQuery() {
+          if (failed) reject(failed);
+          else resolve();
+        },
+      };
+      this.client.query(submittable as any);
+    });
+  }
+
+  async serverVersion(): Promise<{ num: number; text: string }> {
+    const [row] = await this.query<{ num: string; text: string }>(`SELECT current_setting('server_version_num') AS num, version() AS text`);
+    return { num: Number(row.num), text: row.text };
+  }
+
+  async backendPid(): Promise<number> {
+    const [row] = await this.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return row.pid;
+  }
+
+  async lock(waitMs: number, onWait?: (holder: string) => void): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    let told = false;
+    for (;;) {
+      const [row] = await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [...ADVISORY_LOCK_KEYS]);
+      if (row.ok) {
+        this.locked = true;
+        return;
+      }
+      const holder = (await this.lockHolder()) ?? 'a session that just released it';
+      if (Date.now() >= deadline) {
+        throw new ExecError(
+          `another apply holds the lock on ${this.display} (${holder})`,
+          'wait for it to finish, or raise --lock-wait',
+        );
+      }
+      if (!told) {
+        told = true;
+        onWait?.(holder);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(10, deadline - Date.now()))));
+    }
+  }
+
+  async unlock(): Promise<void> {
+    if (!this.locked || this.lost) return;
+    this.locked = false;
+    await this.query('SELECT pg_advisory_unlock($1, $2)', [...ADVISORY_LOCK_KEYS]);
+  }
+
+  async lockHolder(): Promise<string | undefined> {
+    const rows = await this.query<{ pid: number; usename: string | null; application_name: string | null; addr: string | null; since: Date | null }>(
+      `SELECT l.pid, a.usename, a.application_name, host(a.client_addr) AS addr, a.backend_start AS since
+         FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 2
+          AND l.granted AND l.pid <> pg_backend_pid()`,
+      [...ADVISORY_LOCK_KEYS],
+    );
+    if (!rows.length) return undefined;
+    const r = rows[0];
+    const who = [r.usename, r.addr].filter(Boolean).join('@');
+    const since = r.since ? `, connected since ${new Date(r.since).toISOString()}` : '';
+    return `pid ${r.pid}${who ? `, ${who}` : ''}${r.application_name ? `, "${r.application_name}"` : ''}${since}`;
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.lost) await this.unlock().catch(() => {});
+    } finally {
+      await this.client.end().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import type { Driver } from './drivers/types.js';
+import { ExecError } from './errors.js';
+import { compareIds, loadMigrations, type ExecMigration } from './migrations.js';
+import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
+import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
+import { runSection, type Resume } from './runner.js';
+import { createBackup, formatBytes } from './backup.js';
+import { openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
+import { confirmServer, fmtMs, label, relative, reportBackup, reportRun, withReport } from './apply.js';
+
+export interface RollbackOptions extends ExecutionSettings {
+  dir: string;
+  /** Roll back every migration newer than this version (it stays applied). */
+  to?: string;
+  /** Roll back this many migrations (default 1). */
+  steps?: number;
+  dryRun: boolean;
+  yes: boolean;
+  backup: boolean;
+  /** Run a down whose file changed since the migration was applied. */
+  force: boolean;
+}
+
+const DOWN_WORDS: Record<string, string> = {
+  missing: 'has no down migration',
+  empty: 'has an empty down migration (it would do nothing)',
+  irreversible: 'is declared irreversible',
+};
+
+/** `migratelint rollback`: run down migrations newest first, each in its own transaction. */
+export async function rollback(ctx: ExecContext, options: RollbackOptions): Promise<number> {
+  return withReport(ctx, async (report) => {
+    report.data.dryRun = options.dryRun;
+    const migrations = await loadMigrations(options.dir, ctx.cwd);
+    const byId = new Map(migrations.map((m) => [m.id, m]));
+    let driver: Driver | undefined;
+    try {
+      driver = await openDb(ctx, { mustExist: true });
+      if (!options.dryRun) await takeLock(ctx, driver);
+      const serverVersionNum = (await driver.serverVersion()).num;
+      const history = await readHistory(driver, ctx.schema);
+      const states = migrationStates(history);
+
+      // Newest first, in the order they were applied.
+      const applied = [...states.values()]
+        .filter((s) => stateKind(s) === 'applied' || (s.current?.direction === 'down' && stateKind(s) !== 'pending'))
+        .sort((a, b) => b.current!.id - a.current!.id);
+      const partialUp = [...states.values()].filter((s) => (stateKind(s) === 'partial' || stateKind(s) === 'running') && s.current?.direction === 'up');
+      if (partialUp.length) {
+        throw new ExecError(`${partialUp.map((s) => s.version).join(', ')} ${partialUp.length === 1 ? 'is' : 'are'} partly applied: finish with "migratelint apply" before rolling back`);
+      }
+
+      let targets = applied;
+      if (options.to !== undefined) {
+        if (!states.has(options.to) && !byId.has(options.to)) throw new ExecError(`--to ${options.to}: no migration has this version`);
+        targets = applied.filter((s) => compareIds(s.version, options.to!) > 0);
+      } else {
+        targets = applied.slice(0, options.steps ?? 1);
+      }
+      if (targets.length === 0) {
+        report.data.outcome = 'nothing to do';
+        ctx.out(`Nothing to roll back on ${ctx.target.display}${options.to ? ` after ${options.to}` : ''}.`);
+        return 0;
+      }
+
+      // Check every migration on the way before running any.
+      const problems: string[] = [];
+      const plans: { plan: SectionPlan; resume?: Resume }[] = [];
+      for (const s of targets) {
+        const m: ExecMigration | undefined = byId.get(s.version);
+        if (!m) {
+          problems.push(`${s.version} is applied but its file is gone from ${options.dir}: there is no down migration to run`);
+          continue;
+        }
+        const down = m.migration.down;
+        if (down.state !== 'present') {
+          problems.push(`${label(m)} ${DOWN_WORDS[down.state] ?? 'has no usable down migration'}${down.reason ? ` (${down.reason})` : ''}`);
+          continue;
+        }
+        const appliedRow = s.lastApplied;
+        if (appliedRow && appliedRow.checksum !== m.checksum && !options.force) {
+          problems.push(`${label(m)}: ${m.file} changed since it was applied, so its down may not undo what ran (pass --force to run it anyway)`);
+          continue;
+        }
+        const plan = planSection(m, 'down', serverVersionNum);
+        problems.push(...plan.problems);
+        let resume: Resume | undefined;
+        const cur = s.current!;
+        if (cur.direction === 'down' && (cur.result === 'partial' || cur.result === 'running')) {
+          if (cur.progress > 0 && prefixChecksum(plan, cur.progress) !== cur.progress_checksum) {
+            problems.push(`${m.id} is partly rolled back and its down changed since: repair by hand`);
+            continue;
+          }
+          resume = { rowId: cur.id, progress: cur.progress };
+          ctx.err(`note: ${m.id} was interrupted while rolling back, after statement ${cur.progress}: resuming it there`);
+        }
+        plans.push({ plan, resume });
+      }
+      if (problems.length) {
+        report.data.outcome = 'refused';
+        throw new ExecError(
+          `cannot roll back:\n  ${problems.join('\n  ')}`,
+          'nothing was rolled back. To go back past a migration without a usable down, restore a backup: migratelint backups, then migratelint restore <file>',
+        );
+      }
+
+      if (options.dryRun) {
+        report.data.outcome = 'dry-run';
+        ctx.out(`Would roll back ${plans.length} migration${plans.length === 1 ? '' : 's'} on ${ctx.target.display} (dry run: nothing is changed):`);
+        for (const { plan } of plans) {
+          ctx.out('');
+          ctx.out(`-- ${label(plan.migration)}  (${plan.section.file ?? plan.migration.file})`);
+          ctx.out(renderPlan(plan));
+        }
+        return 0;
+      }
+
+      await confirmServer(ctx, options.yes, `Roll back ${plans.length} migration${plans.length === 1 ? '' : 's'} on ${ctx.target.display}?`);
+      await ensureHistory(driver, ctx.schema);
+      if (options.backup) {
+        const t = ctx.progress.start('backing up');
+        const meta = await createBackup(driver, {
+          dir: ctx.backupDir,
+          reason: 'before rollback',
+          tables: [...new Set(plans.flatMap((p) => touchedTables(p.plan.section)))],
+          onProgress: (n) => t.update(formatBytes(n)),
+        }).finally(() => t.end());
+        report.data.backup = reportBackup(meta);
+        ctx.err(`backup: ${relative(ctx.cwd, meta.file)} (${meta.kind}, ${formatBytes(meta.bytes)}, sha256 ${meta.sha256.slice(0, 12)})`);
+      } else {
+        report.data.backup = null;
+        ctx.err('warning: --no-backup: no backup taken');
+      }
+
+      const settings = runSettings(ctx, options);
+      let done = 0;
+      for (const { plan, resume } of plans) {
+        const t = ctx.progress.start(`rolling back ${label(plan.migration)}`);
+        const run = await runSection(driver, plan, { ...settings, onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`) }, resume).finally(() =>
+          t.end(),
+        );
+        report.data.migrations.push(reportRun(plan, run));
+        if (!run.ok) {
+          report.data.outcome = 'failed';
+          ctx.out(`failed       ${label(plan.migration)} after ${fmtMs(run.durationMs)}`);
+          ctx.err(`migratelint: ${run.failure!.message}`);
+          return 1;
+        }
+        done++;
+        ctx.out(`rolled back  ${label(plan.migration)} (${fmtMs(run.durationMs)})`);
+      }
+      ctx.out(`${done} migration${done === 1 ? '' : 's'} rolled back on ${ctx.target.display}.`);
+      return 0;
+    } finally {
+      if (driver) await driver.close();
+    }
+  });
+}

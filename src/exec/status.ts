@@ -1,0 +1,129 @@
+import type { Driver } from './drivers/types.js';
+import { isDataDir } from './drivers/pglite.js';
+import { compareIds, loadMigrations, type ExecMigration } from './migrations.js';
+import { historyExists, historyTable, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
+import { openDb, type ExecContext } from './context.js';
+import { fmtMs, withReport } from './apply.js';
+
+export interface StatusEntry {
+  id: string;
+  name?: string;
+  file?: string;
+  state: StateKind;
+  /** Set for applied (and partly applied) migrations. */
+  appliedAt?: string;
+  appliedBy?: string;
+  durationMs?: number | null;
+  checksum?: string;
+  /** partial / running: statements done. */
+  progress?: number;
+  /** The latest attempt failed (the migration is still in its previous state). */
+  lastFailure?: { at: string; by: string; error: string | null };
+  drift?: 'changed' | 'missing';
+}
+
+export interface StatusResult {
+  db: string;
+  server?: string;
+  historyTable: string;
+  historyPresent: boolean;
+  migrations: StatusEntry[];
+  applied: number;
+  pending: number;
+  drift: number;
+  partial: number;
+}
+
+export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
+  const migrations: ExecMigration[] = dir ? await loadMigrations(dir, ctx.cwd) : [];
+  let rows: HistoryRow[] = [];
+  let server: string | undefined;
+  let present = false;
+  if (driver) {
+    server = (await driver.serverVersion()).text.split(' on ')[0];
+    present = await historyExists(driver, ctx.schema);
+    rows = present ? await readHistory(driver, ctx.schema) : [];
+  }
+  const states = migrationStates(rows);
+  const entries: StatusEntry[] = [];
+  const seen = new Set<string>();
+  const fromRow = (row: HistoryRow | undefined) =>
+    row ? { appliedAt: new Date(row.applied_at).toISOString(), appliedBy: row.applied_by, durationMs: row.duration_ms, checksum: row.checksum } : {};
+  for (const m of migrations) {
+    seen.add(m.id);
+    const s = states.get(m.id);
+    const state = stateKind(s);
+    const entry: StatusEntry = { id: m.id, name: m.name, file: m.file, state, checksum: m.checksum };
+    if (state === 'applied') {
+      Object.assign(entry, fromRow(s!.lastApplied));
+      if (s!.lastApplied && s!.lastApplied.checksum !== m.checksum) entry.drift = 'changed';
+    } else if (state === 'partial' || state === 'running') {
+      Object.assign(entry, fromRow(s!.current), { progress: s!.current!.progress });
+    }
+    if (s?.lastFailure) entry.lastFailure = { at: new Date(s.lastFailure.applied_at).toISOString(), by: s.lastFailure.applied_by, error: s.lastFailure.error };
+    entries.push(entry);
+  }
+  for (const s of states.values()) {
+    if (seen.has(s.version)) continue;
+    const state = stateKind(s);
+    if (state === 'pending') continue; // rolled back and then deleted from disk: nothing to say
+    entries.push({ id: s.version, name: s.current?.name ?? undefined, file: s.current?.file ?? undefined, state, ...fromRow(s.lastApplied ?? s.current), drift: 'missing' });
+  }
+  entries.sort((a, b) => compareIds(a.id, b.id));
+  return {
+    db: ctx.target.display,
+    server,
+    historyTable: historyTable(ctx.schema).replace(/"/g, ''),
+    historyPresent: present,
+    migrations: entries,
+    applied: entries.filter((e) => e.state === 'applied').length,
+    pending: entries.filter((e) => e.state === 'pending').length,
+    drift: entries.filter((e) => e.drift).length,
+    partial: entries.filter((e) => e.state === 'partial' || e.state === 'running').length,
+  };
+}
+
+/** `migratelint status`: applied, pending and drift. Exit 1 when there is drift or a partly applied migration. */
+export async function status(ctx: ExecContext, options: { dir?: string; json: boolean }): Promise<number> {
+  return withReport(ctx, async (report) => {
+    let driver: Driver | undefined;
+    try {
+      const fresh = ctx.target.kind === 'pglite' && ctx.target.dataDir !== null && !isDataDir(ctx.target.dataDir);
+      if (!fresh) driver = await openDb(ctx);
+      const result = await collectStatus(ctx, options.dir, driver);
+      report.data.status = result;
+      if (options.json) ctx.out(JSON.stringify(result, null, 2));
+      else printStatus(ctx, result, fresh);
+      const attention = result.drift > 0 || result.partial > 0;
+      if (attention) report.data.outcome = 'drift';
+      return attention ? 1 : 0;
+    } finally {
+      if (driver) await driver.close();
+    }
+  });
+}
+
+function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
+  ctx.out(`Database: ${r.db}${r.server ? ` (${r.server})` : fresh ? ' (not created yet)' : ''}`);
+  ctx.out(`History:  ${r.historyTable}${r.historyPresent ? '' : ' (not created yet)'}`);
+  ctx.out('');
+  const idW = Math.max(7, ...r.migrations.map((e) => e.id.length));
+  const nameW = Math.min(40, Math.max(4, ...r.migrations.map((e) => (e.name ?? '').length)));
+  for (const e of r.migrations) {
+    const state = e.drift === 'missing' ? 'missing' : e.state;
+    let line = `  ${state.padEnd(8)} ${e.id.padEnd(idW)}  ${(e.name ?? '').slice(0, 40).padEnd(nameW)}`;
+    if (e.appliedAt) {
+      line += `  ${e.appliedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${e.appliedBy}`;
+      if (e.durationMs !== undefined && e.durationMs !== null) line += `  ${fmtMs(e.durationMs)}`;
+      if (e.checksum) line += `  ${e.checksum.slice(0, 12)}`;
+    }
+    if (e.progress !== undefined) line += `  (${e.state}: ${e.progress} statements done; run apply to resume)`;
+    if (e.drift === 'changed') line += '  DRIFT: file changed since applied';
+    if (e.drift === 'missing') line += '  DRIFT: applied, but no file on disk';
+    if (e.lastFailure) line += `  (last attempt failed ${e.lastFailure.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`;
+    ctx.out(line.trimEnd());
+  }
+  if (!r.migrations.length) ctx.out('  (no migrations)');
+  ctx.out('');
+  ctx.out(`${r.applied} applied, ${r.pending} pending${r.partial ? `, ${r.partial} partly applied` : ''}, ${r.drift} drift`);
+}

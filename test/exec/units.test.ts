@@ -1,0 +1,205 @@
+/** The execution layer's pure parts: URL masking, version order, plans, history states, the lock file. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskUrl, parseDbTarget, redact, withoutPassword } from '../../src/exec/url.js';
+import { compareVersions, toExecMigrations } from '../../src/exec/migrations.js';
+import { nonTransactionalReason, planSection, renderPlan, touchedTables } from '../../src/exec/plan.js';
+import { migrationStates, stateKind, type HistoryRow } from '../../src/exec/history.js';
+import { FileLock, lockOwnerSelf } from '../../src/exec/lock.js';
+import { parseDuration } from '../../src/exec/cli-shared.js';
+import { lintText } from '../../src/lint.js';
+import { loadSqlParser } from '../../src/frontends/sql/parse.js';
+
+describe('connection strings', () => {
+  it('masks the password wherever a connection string shows it', () => {
+    expect(maskUrl('postgres://app:s3cr%40t@db.example.com:5432/prod?sslmode=require')).toBe('postgres://app:****@db.example.com:5432/prod?sslmode=require');
+    expect(maskUrl('failed for postgresql://u:p@h/db and postgres://x@h/db')).toBe('failed for postgresql://u:****@h/db and postgres://x@h/db');
+    expect(maskUrl('postgres://h/db?user=u&password=hunter2&sslmode=verify-full')).toBe('postgres://h/db?user=u&password=****&sslmode=verify-full');
+    expect(maskUrl("host=h user=u password='a b' dbname=d")).toBe('host=h user=u password=**** dbname=d');
+    expect(redact('auth failed: hunter2 / hunter%402', ['hunter2', 'hunter@2'])).toBe('auth failed: **** / ****');
+  });
+
+  it('reads --db: pglite directories, memory, postgres URLs, PG* environment', () => {
+    expect(parseDbTarget(undefined, '/proj', {})).toEqual({ kind: 'pglite', dataDir: '/proj/.migratelint/db', display: 'pglite:.migratelint/db' });
+    expect(parseDbTarget('pglite:memory', '/proj', {})).toMatchObject({ kind: 'pglite', dataDir: null, display: 'pglite:memory' });
+    expect(parseDbTarget('pglite:/var/db', '/proj', {})).toMatchObject({ dataDir: '/var/db', display: 'pglite:/var/db' });
+    expect(parseDbTarget(undefined, '/proj', { MIGRATELINT_DB: 'pglite:other' })).toMatchObject({ dataDir: '/proj/other' });
+    const pg = parseDbTarget('postgres://app:p%40ss@h:5433/prod?sslmode=require', '/', {});
+    expect(pg).toMatchObject({ kind: 'postgres', password: 'p@ss', display: 'postgres://app:****@h:5433/prod?sslmode=require' });
+    expect(parseDbTarget('postgres:', '/', { PGHOST: 'h', PGUSER: 'u', PGPASSWORD: 'pw', PGDATABASE: 'd' })).toMatchObject({
+      kind: 'postgres',
+      connectionString: '',
+      password: 'pw',
+      display: 'postgres://u:****@h/d',
+    });
+    expect(() => parseDbTarget('mysql://root:pw@h/db', '/', {})).toThrow('got "mysql://root:****@h/db"');
+    expect(withoutPassword('postgres://u:pw@h/d?sslmode=disable')).toBe('postgres://u@h/d?sslmode=disable');
+  });
+
+  it('reads durations', () => {
+    expect(parseDuration('500ms', 'x')).toBe(500);
+    expect(parseDuration('5s', 'x')).toBe(5000);
+    expect(parseDuration('2m', 'x')).toBe(120_000);
+    expect(parseDuration('30d', 'x')).toBe(30 * 86_400_000);
+    expect(parseDuration('250', 'x')).toBe(250);
+    expect(() => parseDuration('soon', 'lock-timeout')).toThrow('--lock-timeout expects a duration');
+  });
+});
+
+describe('order of migrations', () => {
+  it('compares versions numerically part by part', () => {
+    const sorted = ['10', '9', '1.10', '1.9', '20240101120000', '2', '1_2', '1_10', '001'].sort(compareVersions);
+    expect(sorted).toEqual(['001', '1_2', '1.9', '1.10', '1_10', '2', '9', '10', '20240101120000']);
+  });
+});
+
+describe('plans', () => {
+  beforeAll(() => loadSqlParser());
+  const plan = async (sql: string, serverVersion = 150000, file = '0001_x.sql') => {
+    const { migrations } = await lintText(sql, file);
+    const [m] = toExecMigrations(migrations);
+    return planSection(m, 'up', serverVersion);
+  };
+
+  it('runs statements PostgreSQL refuses in a transaction outside one, decided from the AST', async () => {
+    const p = await plan(
+      [
+        'CREATE TABLE t (a int, b int)',
+        "INSERT INTO t VALUES (1, 2)",
+        'CREATE INDEX CONCURRENTLY t_a ON t (a)',
+        'CREATE INDEX t_b ON t (b)',
+        'DROP INDEX CONCURRENTLY t_b',
+        'REINDEX INDEX CONCURRENTLY t_a',
+        'VACUUM t',
+        'ANALYZE t',
+        "SELECT 'CREATE INDEX CONCURRENTLY x'",
+      ].join(';\n'),
+    );
+    expect(p.steps.map((s) => `${s.kind}:${s.from}-${s.to}`)).toEqual(['tx:0-2', 'bare:2-3', 'tx:3-4', 'bare:4-5', 'bare:5-6', 'bare:6-7', 'tx:7-9']);
+    expect(p.steps[1].reason).toBe('CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
+  });
+
+  it('runs ALTER TYPE ... ADD VALUE outside a transaction only before PostgreSQL 12', async () => {
+    const sql = "ALTER TYPE mood ADD VALUE 'meh'";
+    expect((await plan(sql, 110000)).steps[0].kind).toBe('bare');
+    expect((await plan(sql, 150000)).steps[0].kind).toBe('tx');
+  });
+
+  it("replaces a file's own BEGIN/COMMIT by the migration's transaction, and refuses one in the middle", async () => {
+    const wrapped = await plan('BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n');
+    expect(wrapped.statements.map((s) => s.kind)).toEqual(['CreateStmt']);
+    expect(wrapped.notes[0]).toContain('BEGIN/COMMIT is replaced');
+    const middle = await plan('CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n');
+    expect(middle.problems[0]).toMatch(/^0001_x\.sql:2:1: COMMIT inside a migration/);
+  });
+
+  it('gives each statement its own step when the format says "no transaction"', async () => {
+    const p = await plan('-- migrate:up transaction:false\nCREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n-- migrate:down\nDROP TABLE a;\n');
+    expect(p.steps.map((s) => s.kind)).toEqual(['tx', 'tx']);
+    expect(renderPlan(p)).toBe('BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nINSERT INTO a VALUES (1);\nCOMMIT;');
+  });
+
+  it('knows which tables a migration touches', async () => {
+    const p = await plan('UPDATE app.orders SET x = 1 WHERE id IN (SELECT id FROM refunds);\nDROP TABLE old_stuff;\nALTER TABLE users ADD COLUMN a int;\n');
+    expect(touchedTables(p.section).sort()).toEqual(['app.orders', 'old_stuff', 'refunds', 'users']);
+  });
+
+  it('keeps the reasons of the non-transactional statements it knows', async () => {
+    const p = await plan('ALTER TABLE p DETACH PARTITION c CONCURRENTLY;\nCREATE DATABASE x;\nCLUSTER;\nCLUSTER t USING i;\n');
+    expect(p.statements.map((s) => nonTransactionalReason(s, 150000) ?? 'tx')).toEqual([
+      'DETACH PARTITION CONCURRENTLY cannot run inside a transaction block',
+      'Createdb cannot run inside a transaction block',
+      'CLUSTER without a table cannot run inside a transaction block',
+      'tx',
+    ]);
+  });
+});
+
+describe('history states', () => {
+  const row = (id: number, version: string, direction: 'up' | 'down', result: HistoryRow['result'], progress = 0): HistoryRow => ({
+    id,
+    version,
+    name: null,
+    direction,
+    result,
+    checksum: 'c',
+    file: null,
+    applied_at: new Date(),
+    applied_by: 'me@here',
+    duration_ms: 1,
+    progress,
+    progress_checksum: null,
+    error: null,
+    tool_version: null,
+  });
+
+  it('takes the latest row that is not a failure', () => {
+    const states = migrationStates([
+      row(1, '1', 'up', 'applied'),
+      row(2, '2', 'up', 'failed'),
+      row(3, '1', 'down', 'failed'),
+      row(4, '3', 'up', 'running', 2),
+      row(5, '4', 'up', 'applied'),
+      row(6, '4', 'down', 'rolled back'),
+    ]);
+    expect(stateKind(states.get('1'))).toBe('applied');
+    expect(states.get('1')!.lastFailure!.id).toBe(3);
+    expect(stateKind(states.get('2'))).toBe('pending');
+    expect(stateKind(states.get('3'))).toBe('running');
+    expect(stateKind(states.get('4'))).toBe('pending');
+    expect(states.get('4')!.lastApplied!.id).toBe(5);
+  });
+});
+
+describe('the PGlite data-directory lock', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlt-lock-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lets one holder in at a time and names the holder', async () => {
+    const a = FileLock.forDataDir(path.join(dir, 'db'), 'apply');
+    await a.acquire(0);
+    expect(fs.existsSync(path.join(dir, 'db.lock'))).toBe(true);
+    // Another process (simulated by another owner record with a live pid: our parent's).
+    const other = new FileLock(path.join(dir, 'db.lock'), { ...lockOwnerSelf('status'), pid: process.ppid });
+    const t0 = Date.now();
+    await expect(other.acquire(300)).rejects.toThrow(`another migratelint process holds the database lock (pid ${process.pid}`);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    a.release();
+    await other.acquire(0);
+    other.release();
+    expect(fs.existsSync(path.join(dir, 'db.lock'))).toBe(false);
+  });
+
+  it('takes over a lock left by a process that was killed', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const file = path.join(dir, 'stale.lock');
+    fs.writeFileSync(file, JSON.stringify({ ...lockOwnerSelf('apply'), pid: Number(dead.stdout) }));
+    const lock = new FileLock(file, lockOwnerSelf('apply'));
+    await lock.acquire(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+});
+
+describe('progress line', () => {
+  it('draws on a terminal and stays quiet in CI or on a pipe', async () => {
+    const { Progress } = await import('../../src/exec/progress.js');
+    let out = '';
+    const tty = Object.assign(new (await import('node:stream')).PassThrough(), { isTTY: true });
+    tty.on('data', (d) => (out += d));
+    const p = Progress.for(tty, {});
+    expect(p.enabled).toBe(true);
+    const task = p.start('applying 0001 create_customers');
+    task.update('statement 2/3');
+    await new Promise((r) => setTimeout(r, 250));
+    task.end();
+    expect(out).toMatch(/^\r\x1b\[2Kapplying 0001 create_customers 0\.\ds/);
+    expect(out).toMatch(/applying 0001 create_customers 0\.[1-9]s {2}statement 2\/3/);
+    expect(out.endsWith('\r\x1b[2K')).toBe(true);
+    expect(Progress.for(tty, { CI: 'true' }).enabled).toBe(false);
+    expect(Progress.for(Object.assign(new (await import('node:stream')).PassThrough(), { isTTY: false }), {}).enabled).toBe(false);
+  });
+});
