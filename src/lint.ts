@@ -156,13 +156,21 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
     pending = misses;
   }
 
-  const workers = retain || options.extraRules?.length ? 0 : workerCount(pending.length, options.workers);
+  // Rules that are code the workers cannot load again (extra rules, plugins of a config not read from a file) keep the run in this thread.
+  const { config } = options;
+  const pluginsWithoutFile = !!config?.pluginRules.length && !config.file;
+  const workers = retain || options.extraRules?.length || pluginsWithoutFile ? 0 : workerCount(pending.length, options.workers);
   if (workers > 0) {
     const cwd = options.cwd ?? process.cwd();
-    const { config, extraRules: _extra, ...settings } = options;
+    const { pluginRules, ...plainConfig } = config ?? { pluginRules: [] };
     const results = await lintInWorkers(
       pending.map((p) => p.unit),
-      { cwd, configFile: config?.file ? path.resolve(cwd, config.file) : undefined, settings: { rules: settings.rules, ruleOptions: settings.ruleOptions, pgVersion: settings.pgVersion, transaction: settings.transaction } },
+      {
+        cwd,
+        config: config ? (plainConfig as Omit<ResolvedConfig, 'pluginRules'>) : undefined,
+        pluginConfigFile: config?.file && pluginRules.length ? path.resolve(cwd, config.file) : undefined,
+        settings: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
+      },
       workers,
     );
     results.forEach((r, i) => {

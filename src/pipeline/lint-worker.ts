@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadConfig, resolve } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { MigrationUnit } from '../discover/index.js';
 import { UnitLinter, type LinterSettings } from './unit-linter.js';
 import { summarize } from './summary.js';
@@ -10,7 +10,9 @@ import type { WorkerInit, WorkerResult } from './parallel.js';
 
 /** A worker thread: loads the same config as the main thread, then lints the batches it is sent. */
 async function start(init: WorkerInit): Promise<void> {
-  const config = init.configFile ? await loadConfig({ cwd: init.cwd, configFile: init.configFile }) : await resolve({}, undefined, init.cwd);
+  const config = init.pluginConfigFile
+    ? await loadConfig({ cwd: init.cwd, configFile: init.pluginConfigFile })
+    : init.config && { ...init.config, pluginRules: [] };
   const settings: LinterSettings = { ...init.settings, config };
   const linter = new UnitLinter(settings);
   const read = (file: string) => fs.readFileSync(path.resolve(init.cwd, file), 'utf8');

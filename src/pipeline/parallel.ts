@@ -5,11 +5,14 @@ import { Worker } from 'node:worker_threads';
 import type { Finding, Migration } from '../ir/types.js';
 import type { MigrationUnit } from '../discover/index.js';
 import type { LinterSettings } from './unit-linter.js';
+import type { ResolvedConfig } from '../config/load.js';
 
 export interface WorkerInit {
   cwd: string;
-  /** Absolute path of the config file, loaded again in each worker (plugins are code). */
-  configFile?: string;
+  /** The resolved config without its plugin rules (functions do not cross threads). */
+  config?: Omit<ResolvedConfig, 'pluginRules'>;
+  /** Absolute path of the config file, loaded again in a worker when it has plugins. */
+  pluginConfigFile?: string;
   settings: Omit<LinterSettings, 'config' | 'extraRules'>;
 }
 
