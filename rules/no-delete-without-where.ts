@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { cteStatements, qualifiedName } from '../src/ir/ast.js';
+import { changesWithoutWhere, qualifiedName } from '../src/ir/ast.js';
 
 export default defineRule({
   id: 'no-delete-without-where',
@@ -18,16 +18,10 @@ export default defineRule({
   },
   check({ statements, report, createdBefore }) {
     for (const s of statements) {
-      if (!s.node) continue;
-      const candidates: [string, any, boolean][] = [[s.kind, s.node, true]];
-      for (const [kind, node] of cteStatements(s.node)) candidates.push([kind, node, false]);
-      for (const [kind, node, topLevel] of candidates) {
-        if (kind !== 'DeleteStmt' || node.whereClause) continue;
-        // Emptying a table the migration just created cannot lose data.
+      for (const { node, nested } of changesWithoutWhere('DeleteStmt', s.kind, s.node)) {
+        // A table the migration just created holds no rows that could be lost.
         if (createdBefore(s).table(node.relation?.relname)) continue;
-        report(s, `DELETE FROM ${qualifiedName(node.relation)} has no WHERE clause: it removes every row`, {
-          location: topLevel ? undefined : node.relation?.location,
-        });
+        report(s, `DELETE FROM ${qualifiedName(node.relation)} has no WHERE clause: it removes every row`, { location: nested ? node.relation?.location : undefined });
       }
     }
   },

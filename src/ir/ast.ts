@@ -60,3 +60,16 @@ export function cteStatements(node: any): [string, any][] {
   }
   return out;
 }
+
+/**
+ * The DELETEs or UPDATEs (`kind`) of a statement that have no WHERE clause: the
+ * statement itself, or one inside its CTEs (`WITH x AS (DELETE FROM t) ...`). `nested`
+ * says which, so a finding can point at the CTE's table instead of the whole statement.
+ */
+export function changesWithoutWhere(kind: 'DeleteStmt' | 'UpdateStmt', statementKind: string, node: any): { node: any; nested: boolean }[] {
+  const out: { node: any; nested: boolean }[] = [];
+  if (!node) return out;
+  if (statementKind === kind && !node.whereClause) out.push({ node, nested: false });
+  for (const [k, inner] of cteStatements(node)) if (k === kind && !inner.whereClause) out.push({ node: inner, nested: true });
+  return out;
+}
