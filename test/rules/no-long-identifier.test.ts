@@ -1,4 +1,6 @@
 import rule from '../../rules/no-long-identifier.js';
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../../src/lint.js';
 import { ruleCases } from '../helpers/rule-cases.js';
 
 const name63 = 'a'.repeat(63);
@@ -36,4 +38,18 @@ ruleCases(rule, {
     { sql: `CREATE TABLE "Mixed""Case${'x'.repeat(60)}" (id int);`, line: 1, column: 14, message: /identifier "Mixed"Casex+" is 70 bytes/ },
     { sql: `DO $$ BEGIN CREATE TABLE ${name64} (id int); END $$;`, line: 1, column: 26 },
   ],
+});
+
+describe('names with run-time parts in code migrations', () => {
+  const code = (name: string) =>
+    'const prefix = process.env.PREFIX;\n' +
+    `exports.up = (knex) => knex.raw(\`CREATE INDEX "${name}" ON t (a)\`);\n` +
+    'exports.down = (knex) => knex.raw(`DROP INDEX CONCURRENTLY i`);\n';
+  const found = async (name: string) =>
+    (await lintText(code(name), 'migrations/1_a.js', { rules: { 'no-long-identifier': 'warn' } })).findings.filter((f) => f.ruleId === rule.id);
+
+  it('counts only the written part of `${prefix}name`', async () => {
+    expect(await found('${prefix}' + 'x'.repeat(60))).toEqual([]);
+    expect(await found('x'.repeat(64))).toHaveLength(1);
+  });
 });

@@ -11,8 +11,9 @@ import { LineIndex } from '../../ir/source-text.js';
 import { loadSqlParser } from '../sql/parse.js';
 import { Env, isFunctionNode, unwrapTs, type ClassInfo, type FunctionNode, type Role } from './scope.js';
 import { Walker, newSectionOut, type FileContext, type Frame, type SectionOut } from './walker.js';
-import { classMethods, classProperty, classReturnsFalse, detectFormat, findShape, guessFormat, type MigrationShape, type Part } from './shape.js';
+import { classMethods, classProperty, classReturnsFalse, detectFormat, findShape, guessFormat, implementsName, usesMigrationContext, type MigrationShape, type Part } from './shape.js';
 import { PGM_REVERSIBLE } from './frameworks/pgm.js';
+import { OTHER_DATABASE_NAMES } from './dialect.js';
 
 type BabelParse = typeof import('@babel/parser').parse;
 
@@ -109,6 +110,21 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
   if (!shape.up && !shape.down) return undefined;
 
   const format = detectFormat(shape, text);
+
+  // Projects that keep one folder of migrations per database (n8n: `postgresdb/`, `sqlite/`, `mysqldb/`).
+  const folder = otherDatabaseFolder(file);
+  if (folder) {
+    const whole = { start: { line: 1, column: 1 }, end: lines.position(text.length) };
+    return {
+      ...base,
+      format,
+      up: { state: 'present', statements: [], file, range: whole },
+      down: { state: 'present', statements: [], file, range: whole },
+      expectsDown: false,
+      coverage: { analysed: 0, unanalysed: [{ file, range: whole, reason: `runs only on ${folder}: the file is in a "${folder}" folder, so it is not read as a PostgreSQL migration` }] },
+    };
+  }
+
   const sqlTags = new Set<string>();
   for (const [local, { source, imported }] of shape.importedNames) {
     if (SQL_TAG_MODULES.test(source) && imported === 'sql') sqlTags.add(local);
@@ -173,6 +189,18 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
   return migration;
 }
 
+/**
+ * The database a migration's folder names, when it is not PostgreSQL: only the folder
+ * that holds the file counts (`migrations/sqlite/1-x.js`), and only an exact database
+ * name (`sqlite`, `mysqldb`, `mysql`, `mariadb`, `mssql`, `oracle`, ...), so a project
+ * that happens to live under such a name higher up is still read.
+ */
+export function otherDatabaseFolder(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  const folder = parts.length >= 2 ? parts[parts.length - 2].toLowerCase() : undefined;
+  return folder && OTHER_DATABASE_NAMES.has(folder) ? folder : undefined;
+}
+
 function comment(file: string, lines: LineIndex, text: string, start: number, end: number): Comment {
   return { file, text, range: { start: lines.position(start), end: lines.position(end) }, endOffset: end };
 }
@@ -187,7 +215,7 @@ function paramRoles(format: MigrationFormat, fn: FunctionNode): (Role | undefine
     case 'knex':
       return [{ kind: 'knex' }];
     case 'typeorm':
-      return [{ kind: 'queryRunner' }];
+      return [usesMigrationContext(fn) ? { kind: 'migrationContext' } : { kind: 'queryRunner' }];
     case 'sequelize':
       return [{ kind: 'queryInterface' }];
     case 'node-pg-migrate':
@@ -206,6 +234,9 @@ function readSection(ctx: FileContext, shape: MigrationShape, part: Part | undef
   if (!part) {
     if (name === 'up') return { state: 'missing', statements: [], file };
     if (shape.cls) {
+      if (implementsName(shape.cls, 'IrreversibleMigration')) {
+        return { state: 'irreversible', statements: [], file, reason: 'the class implements IrreversibleMigration and has no down() method' };
+      }
       return missing(format === 'mikro-orm' ? "no down() method: MikroORM's default down() throws" : 'the migration class has no down() method');
     }
     return missing(`no ${name} is exported`);

@@ -4,7 +4,7 @@
  * column's builder call and a finding on the statement lands on the whole call.
  */
 import type * as t from '@babel/types';
-import { fixedPiece, type Piece, type StaticString } from './text.js';
+import { fixedPiece, placeholder, type Piece, type StaticString } from './text.js';
 import { quoteIdent, quoteLiteral, type Val } from './values.js';
 
 export interface Span {
@@ -52,7 +52,7 @@ export function nameOf(v: Val | undefined): string | undefined {
     case 'num':
       return v.raw;
     case 'unknown':
-      return '${' + v.src.replace(/\s+/g, ' ') + '}';
+      return placeholder(v.src);
     case 'path':
       return '${' + v.parts.join('.') + '}';
     default:
@@ -70,10 +70,8 @@ export function namesOf(v: Val | undefined): string[] {
 
 /** Index and constraint names the way the frameworks derive them: lower case, non-word characters as `_`. */
 export function derivedName(...parts: string[]): string {
-  return parts
-    .join('_')
-    .replace(/[^\w$]+/g, '_')
-    .toLowerCase();
+  // A part known only at run time (`${update.table}`) is kept whole: its characters are not the name's.
+  return parts.map((p) => (p.includes('${') ? p : p.replace(/[^\w$]+/g, '_').toLowerCase())).join('_');
 }
 
 export const columnList = (cols: string[]) => `(${cols.map(quoteIdent).join(', ')})`;

@@ -40,7 +40,13 @@ export type Role =
   | { kind: 'mikro' }
   | { kind: 'dbMigrate' }
   /** The `sql` tag of Kysely, Drizzle, Slonik or postgres.js. */
-  | { kind: 'sqlTag' };
+  | { kind: 'sqlTag' }
+  /**
+   * A migration-context object handed to a TypeORM migration class instead of the
+   * QueryRunner (n8n: `up({ queryRunner, runQuery, escape, schemaBuilder, tablePrefix })`);
+   * `member` is the helper taken from it (`runQuery`, `escape`, `schemaBuilder.createTable`).
+   */
+  | { kind: 'migrationContext'; member?: string };
 
 export type RoleKind = Role['kind'];
 
@@ -154,16 +160,37 @@ export function memberRole(base: Role, name: string): Role | undefined {
       if (name === 'context' || name === 'queryInterface') return base;
       return name === 'sequelize' ? { kind: 'sequelize' } : undefined;
     case 'queryRunner':
-      return name === 'manager' || name === 'connection' ? { kind: 'typeormManager' } : undefined;
+      if (name === 'manager' || name === 'connection') return { kind: 'typeormManager' };
+      // A QueryRunner has no such members: the object is a migration context under another name.
+      if (name === 'queryRunner') return base;
+      return CONTEXT_HELPERS.has(name) ? { kind: 'migrationContext', member: name } : undefined;
     case 'pgm':
       return name === 'db' ? { kind: 'pgmDb' } : undefined;
     case 'kysely':
       return name === 'schema' ? { kind: 'kyselySchema' } : undefined;
     case 'sequelize':
       return name === 'queryInterface' ? { kind: 'queryInterface' } : undefined;
+    case 'migrationContext':
+      return contextMember(base.member, name);
     default:
       return undefined;
   }
+}
+
+/** Helpers of a migration context whose calls migratelint reads (see frameworks/typeorm.ts). */
+export const CONTEXT_HELPERS = new Set(['runQuery', 'runInBatches', 'copyTable', 'escape', 'schemaBuilder']);
+
+/** Names a migration-context object is recognised by, when a TypeORM class destructures its parameter. */
+export const CONTEXT_KEYS = new Set([...CONTEXT_HELPERS, 'queryRunner', 'tablePrefix', 'dbType', 'isSqlite', 'isPostgres', 'isMysql', 'dbName', 'migrationName', 'logger', 'parseJson', 'loadSurveyFromDisk']);
+
+function contextMember(member: string | undefined, name: string): Role | undefined {
+  if (member === undefined) {
+    if (name === 'queryRunner') return { kind: 'queryRunner' };
+    if (name === 'manager' || name === 'connection') return { kind: 'typeormManager' };
+    return CONTEXT_HELPERS.has(name) ? { kind: 'migrationContext', member: name } : undefined;
+  }
+  if (member === 'schemaBuilder' || member === 'escape') return { kind: 'migrationContext', member: `${member}.${name}` };
+  return undefined;
 }
 
 /** The framework object a method call returns: `sequelize.getQueryInterface()`, `schema.withSchema('s')`. */

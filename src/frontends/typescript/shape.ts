@@ -8,7 +8,7 @@
  */
 import type * as t from '@babel/types';
 import type { MigrationFormat } from '../../ir/types.js';
-import { isFunctionNode, keyName, propertyName, unwrapTs, type FunctionNode } from './scope.js';
+import { CONTEXT_KEYS, isFunctionNode, keyName, propertyName, unwrapTs, type FunctionNode } from './scope.js';
 
 export type Part =
   | { kind: 'fn'; fn: FunctionNode; at: t.Node }
@@ -205,7 +205,7 @@ function memberName(m: t.Node): string | undefined {
   return undefined;
 }
 
-function implementsName(c: t.ClassDeclaration | t.ClassExpression, name: string): boolean {
+export function implementsName(c: t.ClassDeclaration | t.ClassExpression, name: string): boolean {
   return (c.implements ?? []).some((i) => {
     if (i.type === 'TSExpressionWithTypeArguments') {
       const e = i.expression;
@@ -259,10 +259,30 @@ const BY_MODULE: [RegExp, MigrationFormat][] = [
   [/^knex$/, 'knex'],
 ];
 
+/**
+ * Whether an up/down receives a migration-context object rather than a QueryRunner:
+ * n8n's TypeORM migrations, `up({ queryRunner, runQuery, escape, schemaBuilder, tablePrefix })`
+ * or `up(context: MigrationContext)`.
+ */
+export function usesMigrationContext(fn: FunctionNode | undefined): boolean {
+  const p0 = fn?.params[0];
+  if (!p0) return false;
+  const q = p0.type === 'AssignmentPattern' ? p0.left : p0;
+  const type = paramType(q);
+  if (type === 'MigrationContext') return true;
+  if (type) return false;
+  if (q.type === 'ObjectPattern') return q.properties.some((x) => x.type === 'ObjectProperty' && CONTEXT_KEYS.has(keyName(x.key, x.computed) ?? ''));
+  return q.type === 'Identifier' && (q.name === 'context' || q.name === 'ctx');
+}
+
 /** Which framework a migration file is written for. */
 export function detectFormat(shape: MigrationShape, text: string): MigrationFormat {
   if (shape.cls) {
     if (implementsName(shape.cls, 'MigrationInterface')) return 'typeorm';
+    // n8n's TypeORM migrations: `implements ReversibleMigration`, and a context object for parameter.
+    if (implementsName(shape.cls, 'ReversibleMigration') || implementsName(shape.cls, 'IrreversibleMigration')) return 'typeorm';
+    const classUp = shape.up?.kind === 'fn' ? shape.up.fn : shape.down?.kind === 'fn' ? shape.down.fn : undefined;
+    if (usesMigrationContext(classUp)) return 'typeorm';
     if ([...shape.imports].some((m) => m.startsWith('@mikro-orm/'))) return 'mikro-orm';
     if (superName(shape.cls) === 'Migration' && /\bthis\.addSql\s*\(/.test(text)) return 'mikro-orm';
     if ([...shape.imports].includes('typeorm')) return 'typeorm';

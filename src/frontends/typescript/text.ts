@@ -26,6 +26,11 @@ export interface HolePiece {
   end: number;
   /** A tagged-template value: sent to the server as a bind parameter, not as text. */
   param: boolean;
+  /**
+   * Set when the hole is part of a name written around it (`IDX_${tablePrefix}users`):
+   * the whole name with the hole as `${src}`, rendered as one quoted identifier.
+   */
+  ident?: string;
 }
 
 export type Piece = TextPiece | HolePiece;
@@ -266,7 +271,17 @@ function holeName(src: string): string {
   return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
 }
 
+/**
+ * The name that stands for a value known only at run time: `${expression}`, the
+ * expression shortened so that the name stays a readable, valid identifier (well
+ * under PostgreSQL's 63 bytes).
+ */
+export function placeholder(src: string): string {
+  return '${' + holeName(src) + '}';
+}
+
 function renderHole(hole: HolePiece, state: LexState, mode: HoleMode, paramNo: number): string {
+  if (hole.ident !== undefined && state === 'code') return `"${hole.ident.replace(/"/g, '')}"`;
   const name = holeName(hole.src);
   switch (state) {
     case 'code':
@@ -285,6 +300,85 @@ function renderHole(hole: HolePiece, state: LexState, mode: HoleMode, paramNo: n
     case 'block-comment':
       return name.replace(/\*\/|\/\*/g, '');
   }
+}
+
+const WORD_END = /[A-Za-z0-9_]+$/;
+const WORD_START = /^[A-Za-z0-9_]*/;
+
+/**
+ * Holes written inside a name (`CREATE TABLE ${prefix}users`, `IDX_${prefix}abc`,
+ * `${a}_${b}`) are merged with the letters around them into one hole that renders as
+ * a single quoted identifier (`"${prefix}users"`); a placeholder on its own would
+ * leave the letters dangling next to it and the statement would not parse.
+ */
+export function glueNameHoles(s: StaticString): StaticString {
+  if (!s.pieces.some((p) => p.kind === 'hole')) return s;
+  // Empty quasis (`${a}${b}`) stand between pieces that are adjacent in the SQL.
+  const pieces = s.pieces.filter((p) => p.kind === 'hole' || p.text.length > 0);
+  const out: Piece[] = [];
+  let rendered = '';
+  let k = 0;
+  while (k < pieces.length) {
+    const p = pieces[k];
+    if (p.kind === 'text') {
+      out.push(p);
+      rendered += p.text;
+      k++;
+      continue;
+    }
+    const prev = out[out.length - 1];
+    const lead = prev?.kind === 'text' ? WORD_END.exec(prev.text) : null;
+    const next = pieces[k + 1];
+    const trails = next?.kind === 'hole' || (next?.kind === 'text' && WORD_START.exec(next.text)![0].length > 0);
+    // A bind parameter (tagged template) is a value, never part of a name.
+    if ((!lead && !trails) || p.param || sqlStateAt(rendered) !== 'code') {
+      out.push(p);
+      rendered += ' x ';
+      k++;
+      continue;
+    }
+    let ident = '';
+    let start = p.start;
+    const srcs: string[] = [];
+    if (lead && prev?.kind === 'text') {
+      const cut = prev.text.length - lead[0].length;
+      start = prev.map(cut);
+      ident = lead[0];
+      if (cut > 0) out[out.length - 1] = textPiece(prev.text.slice(0, cut), prev.map);
+      else out.pop();
+    }
+    let end = p.end;
+    let j = k;
+    for (;;) {
+      const h = pieces[j] as HolePiece;
+      ident += '${' + holeName(h.src) + '}';
+      srcs.push(h.src);
+      end = h.end;
+      j++;
+      const t = pieces[j];
+      if (t?.kind === 'hole' && !t.param) continue;
+      if (t?.kind !== 'text') break;
+      const word = WORD_START.exec(t.text)![0];
+      const after = pieces[j + 1];
+      if (word.length === t.text.length && after?.kind === 'hole' && !after.param) {
+        ident += word;
+        j++;
+        continue;
+      }
+      if (word) {
+        ident += word;
+        end = t.map(word.length);
+        const rest = t.text.slice(word.length);
+        const map = t.map;
+        pieces[j] = textPiece(rest, (i) => map(word.length + i));
+      }
+      break;
+    }
+    out.push({ kind: 'hole', src: srcs.join(' '), start, end, param: false, ident });
+    rendered += ' x ';
+    k = j;
+  }
+  return { pieces: out };
 }
 
 export interface BuiltChunk {
@@ -310,7 +404,7 @@ export function buildChunk(
   const holes: { start: number; end: number }[] = [];
   let sql = '';
   let paramNo = 0;
-  for (const p of s.pieces) {
+  for (const p of glueNameHoles(s).pieces) {
     let text: string;
     let map: (i: number) => number;
     if (p.kind === 'text') {
@@ -318,7 +412,7 @@ export function buildChunk(
       map = p.map;
     } else {
       const state = sqlStateAt(sql);
-      if (state === 'code' && mode === 'param') paramNo++;
+      if (state === 'code' && mode === 'param' && p.ident === undefined) paramNo++;
       text = renderHole(p, state, mode, paramNo);
       const len = text.length;
       const { start, end: holeEnd } = p;

@@ -7,7 +7,8 @@
  */
 import type * as t from '@babel/types';
 import { Env, unwrapTs, propertyName, keyName, isFunctionNode, type Role, type FunctionNode } from './scope.js';
-import { decodeJsString, fixedPiece, plainText, textPiece, type Piece, type StaticString, type HolePiece, sqlStateAt } from './text.js';
+import { dialectTest } from './dialect.js';
+import { decodeJsString, fixedPiece, placeholder, plainText, textPiece, type Piece, type StaticString, type HolePiece, sqlStateAt } from './text.js';
 
 export type Val =
   | { t: 'str'; s: StaticString; value: string; node: t.Node }
@@ -124,6 +125,11 @@ export class Evaluator {
         if (b?.kind === 'expr') return this.string(b.node, b.env);
         return undefined;
       }
+      case 'ConditionalExpression': {
+        // isMysql ? '...' : '...': the value PostgreSQL gets.
+        const d = dialectTest(node.test, env);
+        return d ? this.string(d.onPostgres ? node.consequent : node.alternate, env) : undefined;
+      }
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
         const target = this.member(node, env);
@@ -134,6 +140,11 @@ export class Evaluator {
         const callee = unwrapTs(node.callee);
         if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return undefined;
         const method = propertyName(callee);
+        const objRole = this.roleOf(callee.object, env);
+        if (objRole?.kind === 'migrationContext' && objRole.member === 'escape' && method && node.arguments[0]) {
+          const name = escapedName(method, this.str(node.arguments[0], env));
+          return name === undefined ? undefined : { pieces: [fixedPiece(name, node.start!, node.end!)] };
+        }
         if (method === 'join') {
           const arr = this.val(callee.object, env);
           if (arr.t !== 'arr') return undefined;
@@ -446,6 +457,10 @@ export class Evaluator {
         return { t: 'fn', node, env };
       case 'AwaitExpression':
         return this.val(node.argument, env);
+      case 'ConditionalExpression': {
+        const d = dialectTest(node.test, env);
+        return d ? this.val(d.onPostgres ? node.consequent : node.alternate, env) : unknown();
+      }
       default:
         if (isFunctionNode(node)) return { t: 'fn', node, env };
         return unknown();
@@ -461,8 +476,16 @@ export class Evaluator {
       const objRole = this.roleOf(callee.object, env);
       // knex.raw('now()'), knex.fn.now(), pgm.func('current_timestamp'), sql.raw('x')
       if (method === 'raw' && (objRole?.kind === 'knex' || objRole?.kind === 'knexSchema' || objRole?.kind === 'sqlTag')) {
-        const s = argStr(0);
+        let s = argStr(0);
+        // knex.raw('REPLACE(??, ?, ?)', ['col', 'a', 'b']) as a fragment: its bindings are filled in as knex does.
+        const rewrite = objRole.kind === 'sqlTag' ? undefined : knexBindingRewrite(this, args[1], env);
+        if (s && rewrite) s = rewrite(s);
         return s ? { t: 'raw', sql: renderText(s) } : undefined;
+      }
+      // knex.ref('users.id'): an identifier.
+      if (method === 'ref' && objRole?.kind === 'knex' && args.length === 1) {
+        const name = this.str(args[0], env);
+        if (name !== undefined) return { t: 'raw', sql: name.split('.').map(quoteIdent).join('.') };
       }
       if (method === 'func' && objRole?.kind === 'pgm') {
         const s = argStr(0);
@@ -507,6 +530,27 @@ export class Evaluator {
   }
 }
 
+/**
+ * A migration context's `escape.tableName('x')` and the like (n8n): the quoted name it
+ * returns, with the table prefix (a setting known only at run time) written `${tablePrefix}`,
+ * the way the same name reads in SQL that interpolates the prefix itself.
+ */
+function escapedName(method: string, arg: string | undefined): string | undefined {
+  if (arg === undefined) return undefined;
+  switch (method) {
+    case 'columnName':
+      return quoteIdent(arg);
+    case 'tableName':
+    case 'triggerName':
+    case 'functionName':
+      return quoteIdent('${tablePrefix}' + arg);
+    case 'indexName':
+      return quoteIdent('IDX_${tablePrefix}' + arg);
+    default:
+      return undefined;
+  }
+}
+
 /** A JS value printed as a SQL literal, when it has a literal form. */
 export function sqlLiteral(v: Val): string | undefined {
   switch (v.t) {
@@ -540,9 +584,104 @@ export function renderText(s: StaticString): string {
     if (p.kind === 'text') out += p.text;
     else {
       const state = sqlStateAt(out);
-      const name = p.src.replace(/\s+/g, ' ').replace(/["'\\$]/g, '');
-      out += state === 'code' ? `"\${${name}}"` : `\${${name}}`;
+      const name = placeholder(p.src.replace(/["'\\$]/g, ''));
+      out += state === 'code' ? `"${name}"` : name;
     }
   }
   return out;
+}
+
+/**
+ * Rewrites markers inside the text pieces of a static string (bindings such as
+ * knex's `?`/`??`), keeping every other character's position.
+ */
+export function rewriteText(
+  s: StaticString,
+  re: RegExp,
+  replace: (m: RegExpExecArray, before: string) => string | undefined,
+): StaticString {
+  const pieces: Piece[] = [];
+  let rendered = '';
+  for (const p of s.pieces) {
+    if (p.kind !== 'text') {
+      pieces.push(p);
+      rendered += ' x ';
+      continue;
+    }
+    const text = p.text;
+    let last = 0;
+    const regex = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+    let m: RegExpExecArray | null;
+    while ((m = regex.exec(text))) {
+      const rep = replace(m, rendered + text.slice(0, m.index));
+      if (rep === undefined) continue;
+      if (m.index > last) {
+        const from = last;
+        pieces.push(textPiece(text.slice(last, m.index), (k) => p.map(from + k)));
+      }
+      pieces.push(fixedPiece(rep, p.map(m.index), p.map(m.index + m[0].length)));
+      last = m.index + m[0].length;
+      if (m[0].length === 0) regex.lastIndex++;
+    }
+    if (last < text.length) {
+      const from = last;
+      pieces.push(textPiece(text.slice(last), (k) => p.map(from + k)));
+    } else if (last === 0 && text.length === 0) pieces.push(p);
+    rendered += text;
+  }
+  return { pieces };
+}
+
+/** Values of positional bindings as SQL, `$n` when not known. */
+export function bindingSql(v: Val | undefined, n: number): string {
+  if (!v || v.t === 'unknown' || v.t === 'undef') return `$${n}`;
+  return sqlLiteral(v) ?? `$${n}`;
+}
+
+/** An identifier binding (knex `??`, `:name:`): the name quoted (dotted names part by part), or a placeholder name. */
+function bindingIdent(v: Val | undefined, src: string): string {
+  const name = v && (v.t === 'str' ? v.value : undefined);
+  if (name !== undefined) return name.split('.').map(quoteIdent).join('.');
+  return quoteIdent('${' + src + '}');
+}
+
+/**
+ * knex.raw(sql, bindings): `??` is an identifier, `?` a value, `\?` a literal
+ * question mark; with an object, `:name:` and `:name`. Without bindings the SQL is
+ * sent as written. Used for statements (`await knex.raw(...)`) and for fragments
+ * inside a query builder (`.update({ c: knex.raw('REPLACE(??, ...)', ['c']) })`).
+ */
+export function knexBindingRewrite(ev: Evaluator, bindings: t.Node | undefined, env: Env): ((s: StaticString) => StaticString) | undefined {
+  if (!bindings) return undefined;
+  const v = ev.val(bindings, env);
+  if (v.t === 'arr' || v.t === 'unknown' || v.t === 'path') {
+    const items = v.t === 'arr' ? v.items : [];
+    return (s) => {
+      let n = 0;
+      return rewriteText(s, /\\\?|\?\?|\?/g, (m) => {
+        if (m[0] === '\\?') return '?';
+        const item = items[n];
+        n++;
+        return m[0] === '??' ? bindingIdent(item, `binding ${n}`) : bindingSql(item, n);
+      });
+    };
+  }
+  if (v.t === 'obj') {
+    let n = 0;
+    const item = (key: string) => {
+      const p = v.props.get(key);
+      return p ? ev.val(p.node, p.env) : undefined;
+    };
+    return (s) =>
+      rewriteText(s, /\\?(:(\w+):(?=::)|:(\w+):(?!:)|:(\w+))/g, (m) => {
+        if (m[0].startsWith('\\')) return m[0].slice(1);
+        const identKey = m[2] ?? m[3];
+        const key = identKey ?? m[4];
+        if (!v.props.has(key)) return undefined;
+        if (identKey) return bindingIdent(item(key), key);
+        n++;
+        return bindingSql(item(key), n);
+      });
+  }
+  return (s) => rewriteText(s, /\\\?/g, () => '?');
 }

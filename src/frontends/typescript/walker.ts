@@ -15,6 +15,7 @@ import { Evaluator, SYNTHETIC_STRING, type SourceFile, type Val } from './values
 import { buildChunk, hasLiteralText, hasHoles, type HoleMode, type StaticString, type Piece } from './text.js';
 import type { SqlOut } from './print.js';
 import { handleChain } from './frameworks/index.js';
+import { alwaysExits, dialectTest, skippedReason, switchCasesOnPostgres, type DialectTest } from './dialect.js';
 
 export interface Link {
   kind: 'member' | 'call';
@@ -75,6 +76,9 @@ export interface FileContext extends SourceFile {
 
 const MAX_INLINE_DEPTH = 4;
 
+/** How many bindings and member links a role is followed through. */
+const MAX_ROLE_DEPTH = 40;
+
 /** Methods whose arguments are executed as queries (tagged templates passed to them run). */
 const EXECUTING_METHODS = new Set(['execute', 'query', 'any', 'many', 'one', 'maybeOne', 'none', 'anyFirst', 'manyFirst', 'oneFirst', 'maybeOneFirst', 'all', 'allSettled', 'run', 'exec', 'unsafe', 'executeQuery']);
 
@@ -119,23 +123,25 @@ export class Walker {
 
   // ---------------------------------------------------------------- roles
 
-  roleOf(node: t.Node, env: Env): Role | undefined {
+  roleOf(node: t.Node, env: Env, depth = 0): Role | undefined {
+    // A name bound to an expression that uses the name again (`x = x.map(...)`) must not loop.
+    if (depth > MAX_ROLE_DEPTH) return undefined;
     const n = unwrapTs(node);
     switch (n.type) {
       case 'Identifier': {
         const b = env.lookup(n.name);
         if (b?.kind === 'role') return b.role;
-        if (b?.kind === 'expr') return this.roleOf(b.node, b.env);
+        if (b?.kind === 'expr') return this.roleOf(b.node, b.env, depth + 1);
         if (!b) return this.globalRole(n.name);
         return undefined;
       }
       case 'ThisExpression':
         return env.classInfo?.thisRole;
       case 'AwaitExpression':
-        return this.roleOf(n.argument, env);
+        return this.roleOf(n.argument, env, depth + 1);
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
-        const base = this.roleOf(n.object, env);
+        const base = this.roleOf(n.object, env, depth + 1);
         const name = propertyName(n);
         return base && name ? memberRole(base, name) : undefined;
       }
@@ -143,7 +149,7 @@ export class Walker {
       case 'OptionalCallExpression': {
         const callee = unwrapTs(n.callee);
         if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return undefined;
-        const base = this.roleOf(callee.object, env);
+        const base = this.roleOf(callee.object, env, depth + 1);
         const name = propertyName(callee);
         if (!base || !name) return undefined;
         return callRole(base, name, n.arguments.length ? this.ev.str(n.arguments[0], env) : undefined, n.arguments.length);
@@ -231,11 +237,56 @@ export class Walker {
     for (const s of body) {
       if (s.type === 'FunctionDeclaration' && s.id) frame.env.set(s.id.name, { kind: 'fn', node: s, env: frame.env });
     }
-    for (const s of body) this.stmt(s, frame);
+    for (let k = 0; k < body.length; k++) {
+      const exit = this.stmt(body[k], frame);
+      if (!exit) continue;
+      // `if (client === 'pg') { ...; return; }`: what follows runs only on other databases.
+      const rest = body.slice(k + 1).filter((s) => s.type !== 'FunctionDeclaration' && s.type !== 'EmptyStatement');
+      if (rest.some(containsCall)) this.unanalysed({ start: rest[0].start!, end: rest[rest.length - 1].end! } as t.Node, exit);
+      return;
+    }
   }
 
-  stmt(node: t.Statement, frame: Frame): void {
+  /** Records a branch that cannot run on PostgreSQL in the coverage instead of reading it. */
+  private skipBranch(node: t.Node, test: DialectTest, branchValue: boolean): void {
+    // A branch with no call at all (`return;`, a literal) runs nothing worth a note.
+    if (!containsCall(node)) return;
+    this.unanalysed(node, skippedReason(test, branchValue));
+  }
+
+  /**
+   * Walks a statement. Returns, for a dialect test whose PostgreSQL branch always
+   * returns or throws, the coverage reason for the code after it (which PostgreSQL never reaches).
+   */
+  stmt(node: t.Statement, frame: Frame): string | undefined {
     const { env } = frame;
+    switch (node.type) {
+      case 'IfStatement': {
+        const d = dialectTest(node.test, env);
+        if (!d) break;
+        const taken = d.onPostgres ? node.consequent : node.alternate;
+        const skipped = d.onPostgres ? node.alternate : node.consequent;
+        if (skipped) this.skipBranch(skipped, d, !d.onPostgres);
+        if (taken) this.stmt(taken, { ...frame, env: env.child() });
+        return taken && alwaysExits(taken) ? skippedReason(d, !d.onPostgres) : undefined;
+      }
+      case 'SwitchStatement': {
+        const reachable = switchCasesOnPostgres(node);
+        if (!reachable) break;
+        // The discriminant only asks which database this is: it is not visited.
+        node.cases.forEach((c, k) => {
+          if (reachable[k] === true) this.block(c.consequent, { ...frame, env: env.child() });
+          else if (c.consequent.some(containsCall)) {
+            const first = c.consequent[0];
+            const last = c.consequent[c.consequent.length - 1];
+            this.unanalysed({ start: first.start!, end: last.end! } as t.Node, reachable[k] as string);
+          }
+        });
+        return undefined;
+      }
+      default:
+        break;
+    }
     switch (node.type) {
       case 'ExpressionStatement':
         this.expr(node.expression, frame, true);
@@ -331,21 +382,43 @@ export class Walker {
       case 'OptionalCallExpression':
         this.call(n, frame, exec);
         return;
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        // await builder(...).withTimestamps: a call chain that ends with a getter, run as a statement.
+        if (!exec) return;
+        const chain = flattenChain(n);
+        if (chain.base.type === 'CallExpression' || chain.links.some((l) => l.kind === 'call')) this.call(n, frame, exec);
+        return;
+      }
       case 'TaggedTemplateExpression':
         if (exec && this.ev.isSqlTag(n.tag, frame.env)) this.raw(n, n, frame, { tagged: true });
         return;
       case 'SequenceExpression':
         for (const e of n.expressions) this.expr(e, frame, exec);
         return;
-      case 'ConditionalExpression':
+      case 'ConditionalExpression': {
+        const d = dialectTest(n.test, frame.env);
+        if (d) {
+          this.skipBranch(d.onPostgres ? n.alternate : n.consequent, d, !d.onPostgres);
+          this.expr(d.onPostgres ? n.consequent : n.alternate, frame, exec);
+          return;
+        }
         this.expr(n.test, frame, true);
         this.expr(n.consequent, frame, exec);
         this.expr(n.alternate, frame, exec);
         return;
-      case 'LogicalExpression':
-        this.expr(n.left, frame, exec);
+      }
+      case 'LogicalExpression': {
+        // isMysql && knex.raw(...): the right side only runs when the left one allows it.
+        const d = n.operator === '??' ? undefined : dialectTest(n.left, frame.env);
+        if (d && d.onPostgres !== (n.operator === '&&')) {
+          this.skipBranch(n.right, d, n.operator === '&&');
+          return;
+        }
+        if (!d) this.expr(n.left, frame, exec);
         this.expr(n.right, frame, exec);
         return;
+      }
       case 'ArrayExpression':
         for (const el of n.elements) if (el && el.type !== 'SpreadElement') this.expr(el, frame, exec);
         return;
@@ -372,7 +445,11 @@ export class Walker {
     if (node.operator === '=') {
       const role = this.roleOf(node.right, env);
       if (role) env.assign(left.name, { kind: 'role', role });
-      else env.assign(left.name, { kind: 'expr', node: node.right, env });
+      else if (mentions(node.right, left.name)) {
+        // x = x.map(...) / sql = sql + '...': the new value is read now, from the old one.
+        const s = this.ev.string(node.right, env);
+        env.assign(left.name, s ? { kind: 'expr', node: syntheticString(s.pieces, node), env } : { kind: 'unknown' });
+      } else env.assign(left.name, { kind: 'expr', node: node.right, env });
       return;
     }
     if (node.operator === '+=') {
@@ -388,7 +465,7 @@ export class Walker {
 
   // ---------------------------------------------------------------- calls
 
-  call(node: t.CallExpression | t.OptionalCallExpression, frame: Frame, exec: boolean): void {
+  call(node: t.CallExpression | t.OptionalCallExpression | t.MemberExpression | t.OptionalMemberExpression, frame: Frame, exec: boolean): void {
     const chain = flattenChain(node);
     const { env } = frame;
     const base = chain.base;
@@ -489,7 +566,9 @@ export class Walker {
 
   inline(fn: FunctionNode, call: t.CallExpression | t.OptionalCallExpression, frame: Frame, defEnv: Env = frame.env): void {
     if (frame.active.has(fn) || frame.depth >= MAX_INLINE_DEPTH) {
-      this.unanalysed(call, `recursive or deeply nested helper ${this.callName(call)} is not followed`);
+      // A helper that neither receives nor reaches a framework object (a predicate, a formatter) runs no SQL.
+      const handsRole = call.arguments.some((a) => a.type !== 'SpreadElement' && this.roleOf(a, frame.env));
+      if (handsRole || this.reachesRole(fn, defEnv)) this.unanalysed(call, `recursive or deeply nested helper ${this.callName(call)} is not followed`);
       return;
     }
     const params = call.arguments.map((a) => {
@@ -500,12 +579,39 @@ export class Walker {
     this.walkFunction(fn, { env: defEnv, active: new Set([...frame.active, fn]), depth: frame.depth + 1 }, params);
   }
 
+  /** Whether a function's body names a framework object of its defining scope, or `this` of a class with one. */
+  private reachesRole(fn: FunctionNode, env: Env): boolean {
+    let found = false;
+    const visit = (n: unknown): void => {
+      if (found || !n || typeof n !== 'object') return;
+      if (Array.isArray(n)) {
+        for (const x of n) visit(x);
+        return;
+      }
+      const o = n as t.Node;
+      if (o.type === 'Identifier') {
+        const b = env.lookup(o.name);
+        if (b?.kind === 'role' || (!b && this.roleOf(o, env))) found = true;
+        return;
+      }
+      if (o.type === 'ThisExpression' && env.classInfo?.thisRole) found = true;
+      for (const [k, v] of Object.entries(o)) {
+        if (k === 'loc' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
+        if (v && typeof v === 'object') visit(v);
+      }
+    };
+    visit(fn.body);
+    return found;
+  }
+
   private baseCallRole(base: t.CallExpression | t.OptionalCallExpression, env: Env): Role | undefined {
     const callee = unwrapTs(base.callee);
     // knex('users'), trx('users'): a query builder, handled by the knex chain.
     if (callee.type === 'Identifier') {
       const role = this.roleOf(callee, env);
       if (role?.kind === 'knex') return role;
+      // runQuery(sql): a helper destructured from a migration context.
+      if (role?.kind === 'migrationContext' && role.member) return role;
     }
     return undefined;
   }
@@ -595,6 +701,17 @@ export class Walker {
         });
         continue;
       }
+      if (origin === 'builder' && st.kind === 'Invalid') {
+        // SQL printed for a builder call that does not parse is a type string of another
+        // database (`specificType('c', 'int unsigned')`) or a lowering gap, not the user's
+        // syntax error: it is not analysed rather than reported.
+        this.out.unanalysed.push({
+          file: this.ctx.file,
+          range: st.range,
+          reason: `lowered SQL does not parse: ${st.error?.message ?? 'syntax error'}`,
+        });
+        continue;
+      }
       this.out.statements.push(st);
       this.out.inExplicitTx.push(inTx);
     }
@@ -631,12 +748,58 @@ function readReason(n: t.Node, w: Walker): string {
   return `SQL built at run time: ${short} is not a string known here`;
 }
 
+/** Whether code calls anything (a call, `new`, a tagged template): a skipped branch without one needs no note. */
+function containsCall(node: t.Node): boolean {
+  let found = false;
+  const visit = (n: unknown): void => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    const o = n as { type?: string };
+    if (o.type === 'CallExpression' || o.type === 'OptionalCallExpression' || o.type === 'NewExpression' || o.type === 'TaggedTemplateExpression') {
+      found = true;
+      return;
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'loc' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
+      if (v && typeof v === 'object') visit(v);
+    }
+  };
+  visit(node);
+  return found;
+}
+
+/** Whether an expression uses a name (any identifier of that name, shadowing aside). */
+function mentions(node: t.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: unknown): void => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    const o = n as { type?: string; name?: string };
+    if (o.type === 'Identifier' && o.name === name) {
+      found = true;
+      return;
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'loc' || k === 'start' || k === 'end' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
+      if (v && typeof v === 'object') visit(v);
+    }
+  };
+  visit(node);
+  return found;
+}
+
 /** A node standing for an already-evaluated string (for `sql += ...`), read by the evaluator. */
 function syntheticString(pieces: Piece[], at: t.Node): t.Node {
   return { type: SYNTHETIC_STRING, pieces, start: at.start, end: at.end } as unknown as t.Node;
 }
 
-export function flattenChain(outer: t.CallExpression | t.OptionalCallExpression): Chain {
+export function flattenChain(outer: t.CallExpression | t.OptionalCallExpression | t.MemberExpression | t.OptionalMemberExpression): Chain {
   const links: Link[] = [];
   let cur: t.Node = outer;
   for (;;) {

@@ -2,8 +2,8 @@
 import type * as t from '@babel/types';
 import type { Env } from '../scope.js';
 import type { Walker } from '../walker.js';
-import { fixedPiece, textPiece, sqlStateAt, type Piece, type StaticString } from '../text.js';
-import { quoteIdent, sqlLiteral, type Val } from '../values.js';
+import { placeholder, sqlStateAt, type StaticString } from '../text.js';
+import { bindingSql, knexBindingRewrite, quoteIdent, rewriteText, sqlLiteral, type Val } from '../values.js';
 import { nameOf, tableName } from '../print.js';
 
 /** A property of an object value, evaluated. */
@@ -47,7 +47,8 @@ export function bareTable(w: Walker, v: Val | undefined): string {
   if (v.t === 'obj') return strOpt(w, v, 'name') ?? strOpt(w, v, 'tableName') ?? 'table';
   if (v.t === 'new') return strOpt(w, v.args[0], 'name') ?? 'table';
   const name = nameOf(v) ?? 'table';
-  return name.split('.').pop()!;
+  // A name known only at run time is kept whole (its dots are the expression's).
+  return v.t === 'unknown' || v.t === 'path' ? name : name.split('.').pop()!;
 }
 
 /** A value as SQL: a literal, raw SQL, or a placeholder name for what is only known at run time. */
@@ -56,64 +57,15 @@ export function valueSql(w: Walker, v: Val | undefined): string {
   const lit = sqlLiteral(v);
   if (lit !== undefined) return lit;
   if (v.t === 'arr') return `ARRAY[${v.items.map((i) => valueSql(w, i)).join(', ')}]`;
-  if (v.t === 'unknown') return quoteIdent('${' + v.src.replace(/\s+/g, ' ') + '}');
+  if (v.t === 'unknown') return quoteIdent(placeholder(v.src));
   if (v.t === 'path') return quoteIdent('${' + v.parts.join('.') + '}');
   if (v.t === 'obj') return "'{}'";
+  // helper(...) / new Thing(...): a value computed at run time.
+  if (v.t === 'call' || v.t === 'new') return quoteIdent(placeholder(w.src(v.node)));
   return quoteIdent('${value}');
 }
 
-/**
- * Rewrites markers inside the text pieces of a static string (bindings such as
- * knex's `?`/`??`), keeping every other character's position.
- */
-export function rewriteText(
-  s: StaticString,
-  re: RegExp,
-  replace: (m: RegExpExecArray, before: string) => string | undefined,
-): StaticString {
-  const pieces: Piece[] = [];
-  let rendered = '';
-  for (const p of s.pieces) {
-    if (p.kind !== 'text') {
-      pieces.push(p);
-      rendered += ' x ';
-      continue;
-    }
-    const text = p.text;
-    let last = 0;
-    const regex = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-    let m: RegExpExecArray | null;
-    while ((m = regex.exec(text))) {
-      const rep = replace(m, rendered + text.slice(0, m.index));
-      if (rep === undefined) continue;
-      if (m.index > last) {
-        const from = last;
-        pieces.push(textPiece(text.slice(last, m.index), (k) => p.map(from + k)));
-      }
-      pieces.push(fixedPiece(rep, p.map(m.index), p.map(m.index + m[0].length)));
-      last = m.index + m[0].length;
-      if (m[0].length === 0) regex.lastIndex++;
-    }
-    if (last < text.length) {
-      const from = last;
-      pieces.push(textPiece(text.slice(last), (k) => p.map(from + k)));
-    } else if (last === 0 && text.length === 0) pieces.push(p);
-    rendered += text;
-  }
-  return { pieces };
-}
-
-/** Values of positional bindings as SQL, `$n` when not known. */
-function bindingSql(v: Val | undefined, n: number): string {
-  if (!v || v.t === 'unknown' || v.t === 'undef') return `$${n}`;
-  return sqlLiteral(v) ?? `$${n}`;
-}
-
-function bindingIdent(v: Val | undefined, src: string): string {
-  const name = v && (v.t === 'str' ? v.value : undefined);
-  if (name !== undefined) return name.split('.').map(quoteIdent).join('.');
-  return quoteIdent('${' + src + '}');
-}
+export { rewriteText, bindingSql };
 
 /**
  * knex.raw(sql, bindings): `??` is an identifier, `?` a value, `\?` a literal
@@ -121,35 +73,7 @@ function bindingIdent(v: Val | undefined, src: string): string {
  * sent as written.
  */
 export function knexBindings(w: Walker, bindings: t.Node | undefined, env: Env): ((s: StaticString) => StaticString) | undefined {
-  if (!bindings) return undefined;
-  const v = w.ev.val(bindings, env);
-  if (v.t === 'arr' || v.t === 'unknown' || v.t === 'path') {
-    const items = v.t === 'arr' ? v.items : [];
-    return (s) => {
-      let n = 0;
-      return rewriteText(s, /\\\?|\?\?|\?/g, (m) => {
-        if (m[0] === '\\?') return '?';
-        const item = items[n];
-        n++;
-        return m[0] === '??' ? bindingIdent(item, `binding ${n}`) : bindingSql(item, n);
-      });
-    };
-  }
-  if (v.t === 'obj') {
-    let n = 0;
-    return (s) =>
-      rewriteText(s, /\\?(:(\w+):(?=::)|:(\w+):(?!:)|:(\w+))/g, (m) => {
-        if (m[0].startsWith('\\')) return m[0].slice(1);
-        const identKey = m[2] ?? m[3];
-        const key = identKey ?? m[4];
-        if (!v.props.has(key)) return undefined;
-        const item = prop(w, v, key);
-        if (identKey) return bindingIdent(item, key);
-        n++;
-        return bindingSql(item, n);
-      });
-  }
-  return (s) => rewriteText(s, /\\\?/g, () => '?');
+  return knexBindingRewrite(w.ev, bindings, env);
 }
 
 /** Sequelize `replacements`: `?` (array) or `:name` (object), outside quoted strings. */

@@ -7,7 +7,7 @@ import type * as t from '@babel/types';
 import type { Role } from '../scope.js';
 import type { Chain, Frame, Walker } from '../walker.js';
 import { knexStep, knexQueryFromBase } from './knex.js';
-import { typeormStep } from './typeorm.js';
+import { contextCall, contextStep, typeormStep } from './typeorm.js';
 import { sequelizeStep } from './sequelize.js';
 import { pgmStep } from './pgm.js';
 import { kyselyStep } from './kysely.js';
@@ -40,6 +40,7 @@ const STEPS: Partial<Record<Role['kind'], Step>> = {
   mikro: mikroStep,
   dbMigrate: dbMigrateStep,
   sqlTag: sqlTagStep,
+  migrationContext: contextStep,
 };
 
 /** Reads a chain from link `from` on, starting with `role`; returns the first link left unread. */
@@ -49,6 +50,15 @@ export function handleChain(w: Walker, role: Role, chain: Chain, from: number, f
   // knex('users').where(...).del(): the base call is the query builder.
   if (from === 0 && role.kind === 'knex' && (chain.base.type === 'CallExpression' || chain.base.type === 'OptionalCallExpression')) {
     return knexQueryFromBase(w, chain, frame);
+  }
+  // runQuery(sql), createTable('t').withColumns(...): a helper destructured from a migration context.
+  if (from === 0 && role.kind === 'migrationContext' && role.member && (chain.base.type === 'CallExpression' || chain.base.type === 'OptionalCallExpression')) {
+    const base = chain.base;
+    const used = contextCall(w, role.member, base.arguments, chain.links, base, frame);
+    if (used !== undefined) return used;
+    w.unanalysed(base, `context.${role.member}() is not analysed by migratelint`);
+    w.visitArgs(base.arguments, frame, false);
+    return 0;
   }
   while (r && i < chain.links.length) {
     const link = chain.links[i];
@@ -106,6 +116,8 @@ export function describeRole(r: Role): string {
       return 'db';
     case 'sqlTag':
       return 'sql';
+    case 'migrationContext':
+      return r.member ? `context.${r.member}` : 'context';
   }
 }
 

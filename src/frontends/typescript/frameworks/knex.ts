@@ -21,7 +21,7 @@ interface KnexColumn {
   primary?: { name?: string };
   unique?: { name?: string };
   index?: { name?: string; using?: string };
-  references?: { table?: string; columns: string[]; onDelete?: string; onUpdate?: string; name?: string };
+  references?: { table?: string; columns: string[]; onDelete?: string; onUpdate?: string; name?: string; whole?: string };
   comment?: string;
   collate?: string;
   checks: string[];
@@ -352,7 +352,8 @@ function tableStep(w: Walker, build: KnexTableBuild, chain: Chain, i: number, fr
       return { next: i + 1 };
     case 'dropIndex': {
       const name = nameOf(args[1]) ?? derivedName(build.bare, ...cols(args[0]), 'index');
-      const schema = build.ref.includes('.') ? build.ref.slice(0, build.ref.lastIndexOf('.') + 1) : '';
+      // The schema part of `"schema"."table"` (a dot inside one quoted name is not a schema).
+      const schema = /^((?:"(?:[^"]|"")*"\.)*)"(?:[^"]|"")*"$/.exec(build.ref)?.[1] ?? '';
       stmt(`DROP INDEX ${schema}${quoteIdent(name)}`);
       return { next: i + 1 };
     }
@@ -405,7 +406,10 @@ function readReferences(w: Walker, ref: NonNullable<KnexColumn['references']>, l
     switch (l.name) {
       case 'references': {
         const names = namesOf(a0);
-        if (names.length === 1 && names[0].includes('.')) {
+        // 'teams.id' names the table too; a value known only at run time is a column name as a whole.
+        // A run-time value without inTable() holds 'table.column' as a whole.
+        ref.whole = names.length === 1 && a0?.t !== 'str' ? names[0] : undefined;
+        if (names.length === 1 && a0?.t === 'str' && names[0].includes('.')) {
           const parts = names[0].split('.');
           ref.columns = [parts.pop()!];
           ref.table = parts.join('.');
@@ -415,11 +419,12 @@ function readReferences(w: Walker, ref: NonNullable<KnexColumn['references']>, l
       case 'inTable':
         ref.table = nameOf(a0);
         break;
+      // An action known only at run time is left out: it does not change what the statement locks.
       case 'onDelete':
-        ref.onDelete = nameOf(a0);
+        ref.onDelete = a0?.t === 'str' ? a0.value : undefined;
         break;
       case 'onUpdate':
-        ref.onUpdate = nameOf(a0);
+        ref.onUpdate = a0?.t === 'str' ? a0.value : undefined;
         break;
       case 'withKeyName':
       case 'foreignKeyConstraintName':
@@ -431,7 +436,13 @@ function readReferences(w: Walker, ref: NonNullable<KnexColumn['references']>, l
 
 function foreignKeySql(build: KnexTableBuild, columns: string[], ref: NonNullable<KnexColumn['references']>): string {
   const name = ref.name ?? derivedName(build.bare, ...columns, 'foreign');
-  let sql = `ALTER TABLE ${build.ref} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY ${columnList(columns)} REFERENCES ${tableName(ref.table ?? '${table}')} ${columnList(ref.columns.length ? ref.columns : ['id'])}`;
+  let target: string;
+  if (ref.table === undefined && ref.whole !== undefined) target = quoteIdent(ref.whole);
+  else {
+    const refTable = ref.table === undefined ? quoteIdent('${table}') : ref.table.startsWith('${') ? quoteIdent(ref.table) : tableName(ref.table);
+    target = `${refTable} ${columnList(ref.columns.length ? ref.columns : ['id'])}`;
+  }
+  let sql = `ALTER TABLE ${build.ref} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY ${columnList(columns)} REFERENCES ${target}`;
   if (ref.onDelete) sql += ` ON DELETE ${ref.onDelete.toUpperCase()}`;
   if (ref.onUpdate) sql += ` ON UPDATE ${ref.onUpdate.toUpperCase()}`;
   return sql;

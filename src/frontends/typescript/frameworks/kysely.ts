@@ -10,6 +10,7 @@ import { isFunctionNode, unwrapTs } from '../scope.js';
 import type { Chain, Frame, Link, Walker } from '../walker.js';
 import { flattenChain } from '../walker.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf, tableName } from '../print.js';
+import { placeholder } from '../text.js';
 import type { Val } from '../values.js';
 import { prop, tableRef, valueSql } from './common.js';
 import { walkCallback, type StepResult } from './index.js';
@@ -110,7 +111,7 @@ const args = (w: Walker, l: Link, frame: Frame) => l.args.map((a) => w.ev.val(a,
 function typeOf(v: Val | undefined): string {
   if (v?.t === 'str') return v.value;
   if (v?.t === 'raw') return v.sql;
-  return quoteIdent('${' + (v?.t === 'unknown' ? v.src : 'type') + '}');
+  return quoteIdent(placeholder(v?.t === 'unknown' ? v.src : 'type'));
 }
 
 /** Reads a column callback `(col) => col.notNull().defaultTo(0)` into SQL constraints. */

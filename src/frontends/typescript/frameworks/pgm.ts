@@ -7,6 +7,7 @@
 import type { Env, Role } from '../scope.js';
 import type { Chain, Frame, Walker } from '../walker.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf, type Span } from '../print.js';
+import { placeholder } from '../text.js';
 import type { Val } from '../values.js';
 import { bareTable, isTrue, isSet, pgmSqlArgs, prop, strOpt, tableRef, valueSql } from './common.js';
 import type { StepResult } from './index.js';
@@ -113,7 +114,7 @@ function resolveColumn(w: Walker, v: Val | undefined, depth = 0): ColumnOptions 
     if (typeName === 'id' && !shorthands?.has('id')) return { obj: v, type: 'serial PRIMARY KEY' };
     return { obj: v, type: adaptType(typeName) };
   }
-  return { obj: undefined, type: v?.t === 'unknown' ? quoteIdent('${' + v.src + '}') : 'text' };
+  return { obj: undefined, type: v?.t === 'unknown' ? quoteIdent(placeholder(v.src)) : 'text' };
 }
 
 function referencesSql(w: Walker, refs: Val | undefined): string {

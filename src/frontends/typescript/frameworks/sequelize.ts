@@ -8,6 +8,7 @@ import type * as t from '@babel/types';
 import type { Role } from '../scope.js';
 import type { Chain, Frame, Walker } from '../walker.js';
 import { SqlOut, columnList, derivedName, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf } from '../print.js';
+import { placeholder } from '../text.js';
 import type { Val } from '../values.js';
 import { bareTable, isTrue, isFalse, prop, sequelizeReplacements, strOpt, tableRef, valueSql } from './common.js';
 import { walkCallback, type StepResult } from './index.js';
@@ -96,7 +97,7 @@ function typeSql(w: Walker, type: Val | undefined, table: string, column: string
       return { sql: `${inner.sql}[]` };
     }
     default:
-      return { sql: quoteIdent('${' + (type.t === 'unknown' ? type.src : name ?? 'type') + '}') };
+      return { sql: quoteIdent(placeholder(type.t === 'unknown' ? type.src : (name ?? 'type'))) };
   }
 }
 
@@ -161,7 +162,7 @@ function whereSql(w: Walker, where: Val | undefined): string | undefined {
     return parts.join(' AND ');
   }
   if (where.t === 'raw') return where.sql;
-  return quoteIdent('${' + (where.t === 'unknown' ? where.src : 'where') + '}');
+  return quoteIdent(placeholder(where.t === 'unknown' ? where.src : 'where'));
 }
 
 export function sequelizeStep(w: Walker, role: Role, chain: Chain, i: number, frame: Frame): StepResult | undefined {

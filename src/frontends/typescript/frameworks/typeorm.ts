@@ -4,11 +4,15 @@
  * to what TypeORM's PostgreSQL query runner prints. TypeORM columns are NOT NULL
  * unless `isNullable: true`, and `default` is SQL written as is.
  */
-import type { Role } from '../scope.js';
-import type { Chain, Frame, Walker } from '../walker.js';
+import type * as t from '@babel/types';
+import { CONTEXT_HELPERS, type Env, type Role } from '../scope.js';
+import type { Chain, Frame, Link, Walker } from '../walker.js';
+import { schemaDslCall } from './context-dsl.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf } from '../print.js';
 import type { Val } from '../values.js';
-import { bareTable, isTrue, prop, strOpt, tableRef } from './common.js';
+import type { StaticString } from '../text.js';
+import { placeholder, sqlStateAt } from '../text.js';
+import { bareTable, bindingSql, isTrue, prop, rewriteText, strOpt, tableRef } from './common.js';
 import type { StepResult } from './index.js';
 
 /** The options object of `new TableColumn({...})`, `new Table({...})`, or a plain object. */
@@ -82,7 +86,7 @@ function defaultOf(v: Val | undefined): string | undefined {
   if (v.t === 'num') return v.raw;
   if (v.t === 'bool') return v.value ? 'true' : 'false';
   if (v.t === 'fn') return undefined; // () => 'now()' is handled by the entity layer, not the runner
-  if (v.t === 'unknown') return quoteIdent('${' + v.src + '}');
+  if (v.t === 'unknown') return quoteIdent(placeholder(v.src));
   return undefined;
 }
 
@@ -125,8 +129,16 @@ export function typeormStep(w: Walker, role: Role, chain: Chain, i: number, fram
       w.raw(link.args[0], link.node, frame);
       return { next: i + 1 };
     }
+    // Reads through the EntityManager run no statement worth linting.
+    if (link.name && /^(count|countBy|exists|existsBy|find|findBy|findOne|findOneBy|findOneOrFail|findAndCount|getRepository|createQueryBuilder)$/.test(link.name)) {
+      w.analysedOnly();
+      return { next: i + 1 };
+    }
     return undefined;
   }
+
+  // A QueryRunner has no runQuery/escape/schemaBuilder: the object is a migration context under another name.
+  if (link.name && CONTEXT_HELPERS.has(link.name)) return contextStep(w, { kind: 'migrationContext' }, chain, i, frame);
 
   const table = () => tableRef(w, options(args[0]));
   const bare = () => bareTable(w, options(args[0]));
@@ -289,4 +301,75 @@ export function typeormStep(w: Walker, role: Role, chain: Chain, i: number, fram
     default:
       return undefined;
   }
+}
+
+// ---------------------------------------------------------------- migration context
+
+/**
+ * TypeORM's named parameters (`:name`, `:...list`), as its PostgreSQL driver fills
+ * them in (`escapeQueryWithParameters`): only names the parameters object has; with
+ * parameters known only at run time, every `:name` outside quotes. `::type` casts stay.
+ */
+export function typeormNamedParams(w: Walker, params: t.Node | undefined, env: Env): ((s: StaticString) => StaticString) | undefined {
+  if (!params) return undefined;
+  const v = w.ev.val(params, env);
+  if (v.t === 'undef' || v.t === 'null') return undefined;
+  return (s) => {
+    let n = 0;
+    return rewriteText(s, /(?<![:\w]):(\.\.\.)?([A-Za-z_][\w]*)(?!:)/g, (m, before) => {
+      if (v.t === 'obj' ? !v.props.has(m[2]) : sqlStateAt(before) !== 'code') return undefined;
+      const item = v.t === 'obj' ? prop(w, v, m[2]) : undefined;
+      if (m[1] && item?.t === 'arr') return item.items.map((x) => bindingSql(x, ++n)).join(', ') || 'NULL';
+      return bindingSql(item, ++n);
+    });
+  };
+}
+
+/**
+ * A call of a migration-context helper (n8n: `runQuery(sql, params)`,
+ * `runInBatches(sql, fn)`, `copyTable(from, to)`, `escape.*`, `schemaBuilder.*`).
+ * `name` is the helper's path in the context. Returns false when it is not one migratelint knows.
+ */
+export function contextCall(w: Walker, name: string, args: t.Node[], rest: Link[], node: t.Node, frame: Frame): number | undefined {
+  const { env } = frame;
+  switch (name) {
+    case 'runQuery':
+      if (args[0]) w.raw(args[0], node, frame, { rewrite: typeormNamedParams(w, args[1], env) });
+      return 0;
+    case 'runInBatches':
+      // The query is read page by page (a SELECT); the callback does the work.
+      if (args[0]) w.raw(args[0], node, frame);
+      w.visitArgs(args.slice(1), frame, false);
+      return 0;
+    case 'copyTable': {
+      const vals = args.map((a) => w.ev.val(a, env));
+      const table = (v: Val | undefined) => quoteIdent('${tablePrefix}' + (nameOf(v) ?? '${table}'));
+      const from = namesOf(vals[2]);
+      const to = namesOf(vals[3]);
+      const sql = `INSERT INTO ${table(vals[1])}${to.length ? ` ${columnList(to)}` : ''} SELECT ${from.length ? from.map(quoteIdent).join(', ') : '*'} FROM ${table(vals[0])}`;
+      w.builder([new SqlOut(spanOf(node)).add(sql)], node);
+      return 0;
+    }
+    default:
+      break;
+  }
+  // escape.tableName(...) and the like only build names; schemaBuilder.column(...) builds a value.
+  if (name.startsWith('escape.') || name === 'schemaBuilder.column') return 0;
+  if (name.startsWith('schemaBuilder.')) {
+    const used = schemaDslCall(w, name.slice('schemaBuilder.'.length), args, rest, node, frame);
+    if (used !== undefined) return used;
+    w.unanalysed(node, `${name}() (the migration context's schema DSL) is not analysed by migratelint`);
+    return 0;
+  }
+  return undefined;
+}
+
+/** `context.runQuery(...)`, `context.schemaBuilder.createTable(...)`: a helper called through the context. */
+export function contextStep(w: Walker, role: Role, chain: Chain, i: number, frame: Frame): StepResult | undefined {
+  if (role.kind !== 'migrationContext') return undefined;
+  const link = chain.links[i];
+  if (!link.name) return undefined;
+  const name = role.member ? `${role.member}.${link.name}` : link.name;
+  const used = contextCall(w, name, link.args, chain.links.slice(i + 1), link.node, frame);
+  return used === undefined ? undefined : { next: i + 1 + used };
 }
