@@ -1,7 +1,9 @@
-// Runs the CLI exactly as bin/migratelint.js does, then prints its own peak RSS as
-// one JSON line on stderr for the benchmarks to read.
-import { main } from '../dist/src/cli/main.js';
+// Runs the CLI exactly as bin/migratelint.js does (same V8 flag, same exit), then
+// prints its own peak RSS as one JSON line on stderr for the benchmarks to read.
+import v8 from 'node:v8';
 
+v8.setFlagsFromString('--liftoff-only');
+const { main } = await import('../dist/src/cli/main.js');
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -10,3 +12,6 @@ const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
 });
 process.stderr.write(JSON.stringify({ code, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+const flushed = (stream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);
