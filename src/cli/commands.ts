@@ -6,6 +6,7 @@ export type Command = (args: string[], io: Io) => Promise<number> | number;
 /** Every CLI command, imported only when it runs so start-up stays small. */
 export const commands: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./lint-command.js')).lintCommand,
+  validate: async () => (await import('./validate-command.js')).validateCommand,
   rules: async () => (await import('./rules-command.js')).rulesCommand,
   explain: async () => (await import('./rules-command.js')).explainCommand,
   baseline: async () => (await import('./baseline-command.js')).baselineCommand,

@@ -6,6 +6,7 @@ const HELP = `migratelint: lint database migrations before they reach production
 
 Usage:
   migratelint lint [paths...] [options]   lint migration files, folders or globs ('-' reads stdin)
+  migratelint validate [paths...]         the release gate: lint, sequence, reversibility, trial run, drift (validate --help)
   migratelint baseline [paths...]         record today's findings; later runs report only new ones
   migratelint init                        detect the migrations folder and write .migratelintrc.json
   migratelint print-config <file>         show the effective config for one file

@@ -32,6 +32,8 @@ export interface ResolvedConfig {
   transaction?: UserConfig['transaction'];
   failOn: 'error' | 'warn';
   baseline?: string | false;
+  /** Checks `migratelint validate` runs (unset: all). */
+  validate?: UserConfig['validate'];
   /** Rules from plugins. */
   pluginRules: Rule[];
 }
@@ -117,6 +119,7 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
     transaction: merged.transaction,
     failOn: merged.failOn ?? 'error',
     baseline: merged.baseline,
+    validate: merged.validate,
     pluginRules,
   };
 }

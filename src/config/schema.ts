@@ -16,7 +16,12 @@ export interface UserConfig {
   plugins?: string[];
   failOn?: 'error' | 'warn';
   baseline?: string | false;
+  /** Checks of `migratelint validate` to run (all by default). */
+  validate?: Partial<Record<ValidateCheck, boolean>>;
 }
+
+export const VALIDATE_CHECKS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
+export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 
 export const FORMATS: readonly MigrationFormat[] = [
   'sql',
@@ -39,7 +44,7 @@ export const FORMATS: readonly MigrationFormat[] = [
 ];
 
 const SEVERITIES = ['off', 'warn', 'error'];
-const KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline'];
+const KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -97,6 +102,13 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
   }
   if (config.baseline !== undefined && config.baseline !== false && (typeof config.baseline !== 'string' || !config.baseline)) {
     fail(['baseline'], `expected a file path or false, got ${describe(config.baseline)}`);
+  }
+  if (config.validate !== undefined) {
+    if (!isObject(config.validate)) fail(['validate'], `expected an object of check → true/false, got ${describe(config.validate)}`);
+    for (const [check, on] of Object.entries(config.validate as object)) {
+      if (!(VALIDATE_CHECKS as readonly string[]).includes(check)) fail(['validate', check], `unknown check (expected one of: ${VALIDATE_CHECKS.join(', ')})`);
+      if (typeof on !== 'boolean') fail(['validate', check], `expected true or false, got ${describe(on)}`);
+    }
   }
   return config as UserConfig;
 }

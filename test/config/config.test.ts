@@ -96,6 +96,8 @@ describe('validation errors name the file, line, key path and what was expected'
     ['{ "extends": "migratelint:lenient" }', /extends: unknown preset "migratelint:lenient"/],
     ['{ "extends": "@nobody/nothing" }', /extends: cannot find shareable config "@nobody\/nothing"/],
     ['{ "plugins": ["./missing.js"] }', /plugins\.0: cannot load plugin "\.\/missing\.js"/],
+    ['{ "validate": { "trail": false } }', /validate\.trail: unknown check \(expected one of: lint, sequence, reversibility, trial, drift\)/],
+    ['{ "validate": { "trial": "no" } }', /validate\.trial: expected true or false, got "no"/],
   ])('%s', async (text, expected) => {
     const cwd = project({ '.migratelintrc.json': text });
     await expect(loadConfig({ cwd })).rejects.toThrow(expected);

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Io } from './main.js';
+import { intOption, parseCommandArgs } from './args.js';
+import { UsageError } from '../errors.js';
+import { toolVersion } from '../meta.js';
+import { loadConfig } from '../config/load.js';
+import { loadFrontend } from '../frontends/registry.js';
+import { resolveMigrationsDir } from '../exec/migrations.js';
+import { parseDbTarget, redact } from '../exec/url.js';
+import { openDriver } from '../exec/drivers/index.js';
+import { secretsOf } from '../exec/context.js';
+import { Progress } from '../exec/progress.js';
+import type { Driver } from '../exec/drivers/types.js';
+import { validate } from '../validate/index.js';
+import { validateReporters } from '../validate/report.js';
+import { CHECK_IDS, type CheckId } from '../validate/types.js';
+
+export const VALIDATE_HELP = `Usage: migratelint validate [paths...] [options]
+
+The release gate: one verdict over five checks.
+  lint           the project's rules over every pending migration
+  sequence       versions unique and ordered; one Alembic head / Django leaf; no
+                 pending migration older than an applied one (with --db)
+  reversibility  every migration whose format has downs has a usable one
+  trial run      SQL migrations applied up, down and up again on an embedded
+                 PostgreSQL (PGlite), the schema compared after every down
+  drift          with --db: applied migrations changed or missing on disk, what a
+                 deploy would apply (read-only)
+
+Options:
+  -f, --format <name>     text (default), json, sarif, markdown
+  -o, --output <file>     write the report to a file instead of stdout
+  -c, --config <file>     use this config file instead of searching for one
+      --db <url>          the deploy target (postgres://..., pglite:<dir>), read-only;
+                          default $MIGRATELINT_DB when set, else drift is skipped
+      --schema <name>     schema of the target's history table (default public)
+      --pg-version <n>    major version of the production PostgreSQL server
+      --baseline <file>   hide lint findings recorded in this baseline
+      --trial             run the trial (the default whenever there are SQL migrations)
+      --trial-db <url>    run the trial on this EMPTY scratch PostgreSQL database instead of
+                          PGlite (left empty afterwards); refused when it has any table
+      --no-lint, --no-sequence, --no-reversibility, --no-trial, --no-drift
+                          switch a check off (the report says it was skipped)
+      --debug             show stack traces of internal errors
+
+Paths default to the config's "include", else ./migrations or ./db/migrations.
+Exit codes: 0 every check passed (or was skipped), 1 a check failed, 2 usage or input error.
+`;
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  format: { type: 'string', short: 'f', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  db: { type: 'string' },
+  schema: { type: 'string' },
+  'pg-version': { type: 'string' },
+  baseline: { type: 'string' },
+  'trial-db': { type: 'string' },
+  trial: { type: 'boolean' },
+  'no-lint': { type: 'boolean' },
+  'no-sequence': { type: 'boolean' },
+  'no-reversibility': { type: 'boolean' },
+  'no-trial': { type: 'boolean' },
+  'no-drift': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} as const;
+
+function wantsColor(io: Io): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return !!io.stdout.isTTY;
+}
+
+/** Opens --trial-db, refusing anything but an empty database: the trial drops every schema in it. */
+async function openTrialDb(url: string, io: Io): Promise<Driver> {
+  const target = parseDbTarget(url, io.cwd, io.env);
+  if (target.kind === 'pglite') throw new UsageError('--trial-db expects a postgres:// URL of an empty scratch database (the embedded trial database is the default)');
+  let driver: Driver;
+  try {
+    driver = await openDriver(target, { command: 'validate', lockWaitMs: 0 });
+  } catch (e) {
+    throw new UsageError(`--trial-db: ${redact((e as Error).message, secretsOf(target))}`);
+  }
+  const [row] = await driver.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'migratelint_trial')
+        AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
+  );
+  if (row.n > 0) {
+    await driver.close();
+    throw new UsageError(`--trial-db: refusing ${target.display}: it has ${row.n} tables or views, and the trial drops every schema in it; give it an empty scratch database`);
+  }
+  return driver;
+}
+
+/** `migratelint validate`: lint, sequence, reversibility, trial run and drift; one verdict. */
+export async function validateCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
+  if (values.help) {
+    io.stdout.write(VALIDATE_HELP);
+    return 0;
+  }
+  const reporter = validateReporters[values.format];
+  if (!reporter) throw new UsageError(`unknown format "${values.format}" for validate (expected one of: ${Object.keys(validateReporters).join(', ')})`);
+  if (values.trial && values['no-trial']) throw new UsageError('--trial and --no-trial contradict each other');
+  if (values['trial-db'] !== undefined && values['no-trial']) throw new UsageError('--trial-db and --no-trial contradict each other');
+  if (values.schema !== undefined && !/^[^\0]{1,63}$/.test(values.schema)) throw new UsageError('--schema expects a schema name');
+  const db: string | undefined = values.db ?? (io.env.MIGRATELINT_DB || undefined);
+  if (db !== undefined) parseDbTarget(db, io.cwd, io.env); // a malformed URL is a usage error, before any work
+
+  loadFrontend('sql').catch(() => undefined);
+  const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
+  let paths = positionals;
+  if (paths.length === 0) paths = config.include?.length ? [path.relative(io.cwd, config.dir) || '.'] : [resolveMigrationsDir(undefined, io.cwd)];
+
+  const off: Partial<Record<CheckId, string>> = {};
+  // `validate: { trial: false }` in the config (flags win).
+  const fromConfig = config.validate;
+  for (const id of CHECK_IDS) {
+    if (values[`no-${id}`]) off[id] = `--no-${id}`;
+    else if (fromConfig?.[id] === false && !(id === 'trial' && (values.trial || values['trial-db'] !== undefined))) off[id] = `validate.${id}: false in ${config.file ?? 'the config'}`;
+  }
+
+  const progress = Progress.for(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, io.env);
+  const task = progress.start('validate');
+  let trialDriver: Driver | undefined;
+  let result;
+  try {
+    if (values['trial-db'] !== undefined) trialDriver = await openTrialDb(values['trial-db'], io);
+    result = await validate({
+      cwd: io.cwd,
+      paths,
+      config,
+      pgVersion: intOption(values['pg-version'], 'pg-version'),
+      off,
+      db,
+      schema: values.schema,
+      env: io.env,
+      trialDriver,
+      baseline: values.baseline,
+      onProgress: (what) => task.update(what),
+    });
+  } finally {
+    task.end();
+    await trialDriver?.close().catch(() => {});
+  }
+
+  const toFile = values.output !== undefined;
+  const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io), lintRules: result.lintRules });
+  if (toFile) {
+    const target = path.resolve(io.cwd, values.output);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, report);
+    } catch (e) {
+      throw new UsageError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else io.stdout.write(report);
+  return result.ok ? 0 : 1;
+}

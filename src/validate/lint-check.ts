@@ -1,0 +1,48 @@
+import type { LintResult } from '../lint.js';
+import type { BaselineOutcome } from '../baseline.js';
+import { plural, type CheckResult, type ValidateFinding } from './types.js';
+
+/**
+ * Check 1, lint: the project's config and rules over every pending migration. Without
+ * --db every migration is pending. With --db, migrations the target has already applied
+ * are not held against the release (their findings were accepted when they shipped).
+ * Fails on error-level findings, or on warnings too when the config says `failOn: "warn"`.
+ */
+export function lintCheck(
+  result: LintResult,
+  options: { failOn?: 'error' | 'warn'; pendingFiles?: ReadonlySet<string>; baseline?: BaselineOutcome } = {},
+): CheckResult {
+  const { pendingFiles } = options;
+  const pending = pendingFiles ? result.migrations.filter((m) => m.files.some((f) => pendingFiles.has(f))) : result.migrations;
+  const files = new Set(pending.flatMap((m) => m.files));
+  const findings: ValidateFinding[] = result.findings
+    .filter((f) => files.has(f.file))
+    .map((f) => ({
+      check: 'lint',
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      file: f.file,
+      range: f.range,
+      ...(f.fix ? { hint: `fix: ${f.fix.description} (migratelint lint --fix)` } : {}),
+    }));
+  for (const m of pending) {
+    for (const p of m.problems) {
+      if (!p.message.startsWith('cannot read')) continue;
+      findings.push({ check: 'lint', ruleId: 'validate/lint-unreadable', severity: 'error', message: p.message, file: p.file, range: p.range });
+    }
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const failed = errors > 0 || (options.failOn === 'warn' && warnings > 0);
+  const skipped = result.migrations.length - pending.length;
+  const scope = pendingFiles ? `${plural(pending.length, 'pending migration')} (${skipped} already applied, not re-linted)` : plural(pending.length, 'migration');
+  const hidden = options.baseline?.suppressed ? `, ${plural(options.baseline.suppressed, 'known finding')} hidden by ${options.baseline.file}` : '';
+  return {
+    id: 'lint',
+    status: failed ? 'failed' : 'passed',
+    summary: `${scope}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${hidden}`,
+    findings,
+    ...(options.baseline ? { data: { baseline: { file: options.baseline.file, suppressed: options.baseline.suppressed } } } : {}),
+  };
+}

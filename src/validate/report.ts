@@ -1,0 +1,210 @@
+import path from 'node:path';
+import { createColors } from 'picocolors';
+import { escapeMarkdown } from '../report/markdown.js';
+import { CHECK_TITLES, errorCount, plural, type CheckResult, type ValidateFinding, type ValidateResult } from './types.js';
+import { validateSarif } from './sarif.js';
+import type { Rule } from '../engine/rule.js';
+
+export interface ValidateReportContext {
+  cwd: string;
+  toolVersion: string;
+  color: boolean;
+  /** The lint rules, for SARIF rule metadata. */
+  lintRules?: readonly Rule[];
+}
+
+export type ValidateReporter = (result: ValidateResult, ctx: ValidateReportContext) => string;
+
+// Control characters from a migration (an identifier with ESC in it) must not reach the terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const clean = (s: string) => s.replace(CONTROL, '\uFFFD');
+const oneLine = (s: string) => clean(s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' '));
+
+function location(f: ValidateFinding): string {
+  if (!f.file) return '';
+  return f.range ? `${f.file}:${f.range.start.line}:${f.range.start.column}` : f.file;
+}
+
+function counts(result: ValidateResult) {
+  const failed = result.checks.filter((c) => c.status === 'failed');
+  const skipped = result.checks.filter((c) => c.status === 'skipped');
+  const passed = result.checks.filter((c) => c.status === 'passed');
+  const findings = result.checks.flatMap((c) => c.findings);
+  return { failed, skipped, passed, errors: errorCount(findings), warnings: findings.length - errorCount(findings) };
+}
+
+function notesOf(c: CheckResult): string[] {
+  const notes = c.data?.notes;
+  return Array.isArray(notes) ? (notes as string[]) : [];
+}
+
+function pendingOf(c: CheckResult): { id: string; file: string }[] {
+  const p = c.data?.pending;
+  return Array.isArray(p) ? (p as { id: string; file: string }[]) : [];
+}
+
+/** One line per check (✔ / ✖ / -), the findings under it, then the verdict. */
+export const validateTextReporter: ValidateReporter = (result, ctx) => {
+  const c = createColors(ctx.color);
+  const out: string[] = [];
+  const width = Math.max(...result.checks.map((k) => CHECK_TITLES[k.id].length));
+  for (const check of result.checks) {
+    const title = CHECK_TITLES[check.id].padEnd(width);
+    const mark = check.status === 'passed' ? c.green('✔') : check.status === 'failed' ? c.red('✖') : c.dim('-');
+    const line = `${mark} ${c.bold(title)}  ${oneLine(check.summary)}`;
+    out.push(check.status === 'skipped' ? c.dim(`- ${title}  ${oneLine(check.summary)}`) : line);
+    for (const f of check.findings) {
+      const sev = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
+      const where = location(f);
+      out.push(`    ${where ? `${c.bold(oneLine(where))}  ` : ''}${sev}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`);
+      for (const d of f.details ?? []) {
+        out.push(c.dim(`        ${oneLine(d.label)}:`));
+        for (const l of d.lines) out.push(`          ${clean(l)}`);
+      }
+      if (f.hint) out.push(`        ${c.cyan('hint:')} ${oneLine(f.hint)}`);
+    }
+    for (const n of notesOf(check)) out.push(c.dim(`    note: ${oneLine(n)}`));
+    const pending = pendingOf(check);
+    if (check.id === 'drift' && pending.length) {
+      out.push(`    pending (a deploy would apply, in order):`);
+      for (const p of pending) out.push(`      ${oneLine(p.id)}  ${oneLine(p.file)}`);
+    }
+  }
+  const k = counts(result);
+  out.push('');
+  const skippedText = k.skipped.length ? `, ${k.skipped.length} skipped (${k.skipped.map((s) => s.id).join(', ')})` : '';
+  const time = `${(result.durationMs / 1000).toFixed(1)} s`;
+  if (result.ok) {
+    out.push(c.green(c.bold(`✔ validate passed: ${plural(k.passed.length, 'check')} passed${skippedText}, ${plural(result.migrations.length, 'migration')}, ${time}`)));
+  } else {
+    out.push(
+      c.red(
+        c.bold(
+          `✖ validate failed: ${k.failed.length} of ${plural(result.checks.length, 'check')} failed (${k.failed.map((f) => f.id).join(', ')})${skippedText}; ` +
+            `${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}, ${time}`,
+        ),
+      ),
+    );
+  }
+  return out.join('\n') + '\n';
+};
+
+/**
+ * The JSON output. Stable shape, fields only ever added:
+ * `{ tool, command: "validate", ok, summary: { checks, passed, failed, skipped, errors, warnings, migrations },
+ *    target, durationMs, checks: [{ id, status, summary, findings: [...], data }], migrations: [...] }`.
+ * Lines and columns are 1-based; `endColumn` is exclusive; `file`/`line` are null for
+ * findings about the target database.
+ */
+export const validateJsonReporter: ValidateReporter = (result, ctx) => {
+  const k = counts(result);
+  const out = {
+    tool: { name: 'migratelint', version: ctx.toolVersion },
+    command: 'validate',
+    ok: result.ok,
+    summary: {
+      checks: result.checks.length,
+      passed: k.passed.length,
+      failed: k.failed.length,
+      skipped: k.skipped.length,
+      errors: k.errors,
+      warnings: k.warnings,
+      migrations: result.migrations.length,
+    },
+    target: result.target ?? null,
+    durationMs: result.durationMs,
+    checks: result.checks.map((c) => ({
+      id: c.id,
+      status: c.status,
+      summary: c.summary,
+      findings: c.findings.map((f) => ({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        file: f.file ?? null,
+        line: f.range?.start.line ?? null,
+        column: f.range?.start.column ?? null,
+        endLine: f.range?.end.line ?? null,
+        endColumn: f.range?.end.column ?? null,
+        details: f.details ?? [],
+        hint: f.hint ?? null,
+      })),
+      data: c.data ?? null,
+    })),
+    migrations: result.migrations,
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+};
+
+/** A marker bots can look for to update their previous comment. */
+export const VALIDATE_MARKDOWN_MARKER = '<!-- migratelint-validate-report -->';
+
+function linkTarget(file: string): string {
+  return file
+    .split(path.sep)
+    .join('/')
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+}
+
+function mdLocation(f: ValidateFinding): string {
+  if (!f.file) return '';
+  const line = f.range?.start.line;
+  const text = escapeMarkdown(`${f.file.split(path.sep).join('/')}${line ? `:${line}` : ''}`);
+  return `[${text}](${linkTarget(f.file)}${line ? `#L${line}` : ''})`;
+}
+
+/** Inline code that cannot be broken by backticks in the text. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((s) => s.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${longest ? ' ' : ''}${text}${longest ? ' ' : ''}${fence}`;
+}
+
+/** For the release ticket or the pull request: a table of checks, then each failing check's findings. */
+export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
+  const k = counts(result);
+  const out: string[] = [VALIDATE_MARKDOWN_MARKER, `### migratelint validate: ${result.ok ? '✅ passed' : '❌ failed'}`, ''];
+  out.push(
+    `${plural(result.migrations.length, 'migration')}${result.target ? ` against ${code(result.target)}` : ''}: ` +
+      `${k.passed.length} passed, ${k.failed.length} failed, ${k.skipped.length} skipped; ${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}.`,
+    '',
+  );
+  out.push('| Check | Result | Summary |', '| --- | --- | --- |');
+  for (const c of result.checks) {
+    const status = c.status === 'passed' ? '✅ passed' : c.status === 'failed' ? '❌ failed' : '⏭️ skipped';
+    out.push(`| ${CHECK_TITLES[c.id]} | ${status} | ${escapeMarkdown(c.summary)} |`);
+  }
+  for (const c of result.checks) {
+    const notes = notesOf(c);
+    const pending = c.id === 'drift' ? pendingOf(c) : [];
+    if (!c.findings.length && !notes.length && !pending.length) continue;
+    out.push('', `#### ${c.status === 'failed' ? '❌' : c.status === 'passed' ? '✅' : '⏭️'} ${CHECK_TITLES[c.id]}`, '');
+    for (const f of c.findings) {
+      const sev = f.severity === 'error' ? '🔴 **error**' : '🟡 warning';
+      const where = mdLocation(f);
+      out.push(`- ${sev}${where ? ` ${where}` : ''}: ${escapeMarkdown(f.message)} ${code(f.ruleId)}`);
+      if (f.hint) out.push(`  <br>_hint:_ ${escapeMarkdown(f.hint)}`);
+      if (f.details?.length) {
+        const body = f.details.flatMap((d) => [`${d.label}:`, ...d.lines.map((l) => `  ${l}`)]).join('\n');
+        const fence = '`'.repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((s) => s.length + 1)));
+        out.push('', '  <details><summary>details</summary>', '', `  ${fence}text`, ...clean(body).split('\n').map((l) => `  ${l}`), `  ${fence}`, '', '  </details>', '');
+      }
+    }
+    for (const n of notes) out.push(`- note: ${escapeMarkdown(n)}`);
+    if (pending.length) {
+      out.push('', `Pending on the target (a deploy would apply, in order): ${pending.map((p) => code(p.id)).join(', ')}`);
+    }
+  }
+  out.push('', `<sub>migratelint ${escapeMarkdown(ctx.toolVersion)} · ${(result.durationMs / 1000).toFixed(1)} s</sub>`);
+  return out.join('\n') + '\n';
+};
+
+export const validateReporters: Record<string, ValidateReporter> = {
+  text: validateTextReporter,
+  json: validateJsonReporter,
+  sarif: validateSarif,
+  markdown: validateMarkdownReporter,
+};
