@@ -117,6 +117,7 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
   // With a cache, a unit's files are read once: to hash them, and for the frontend on a miss.
   let pending: { unit: MigrationUnit; hash?: string }[] = units.map((unit) => ({ unit }));
   const texts = new Map<string, string>();
+  // One function for the whole run: frontends key per-run caches by it.
   const cachedRead = (file: string) => texts.get(file) ?? readFile(file);
   const depHashes = new Map<string, string | undefined>();
   const depHash = (file: string) => {
@@ -184,8 +185,7 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
       const migration = out.migration && (retain ? out.migration : summarize(out.migration, out.findings));
       take(migration, out.findings);
       if (cache) {
-        const own = new Set([unit.path, unit.up, unit.down]);
-        const deps = out.reads.filter((f) => !own.has(f)).map((f): [string, string] => [f, depHash(f) ?? '']);
+        const deps = (out.migration?.inputs ?? []).map((f): [string, string] => [f, depHash(f) ?? '']);
         cache.set(unit, hash!, deps, migration, out.findings);
       }
       for (const f of [unit.path, unit.up, unit.down]) if (f) texts.delete(f);

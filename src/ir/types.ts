@@ -126,6 +126,11 @@ export interface Migration {
    * follows (Alembic `revision`/`down_revision`, Django `dependencies`).
    */
   graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[]; replaces?: string[]; initial?: boolean };
+  /**
+   * Other files the lowering read (Django replays earlier migrations to know a field's
+   * previous definition): a cached result is valid only while they are unchanged.
+   */
+  inputs?: string[];
   /** For code migrations: builder calls analysed, and the ones that could not be. */
   coverage?: { analysed: number; unanalysed: { file: string; range: Range; reason: string }[] };
 }

@@ -24,8 +24,7 @@ async function start(init: WorkerInit): Promise<void> {
       await linter.prepare(batch.map((b) => b.unit));
       const results: WorkerResult[] = batch.map(({ index, unit }) => {
         const out = linter.lint(unit, read);
-        const own = new Set([unit.path, unit.up, unit.down]);
-        const deps = out.reads.filter((f) => !own.has(f)).map((f): [string, string] => [f, LintCache.hashText(read(f))]);
+        const deps = (out.migration?.inputs ?? []).map((f): [string, string] => [f, LintCache.hashText(read(f))]);
         return { index, migration: out.migration && summarize(out.migration, out.findings), findings: out.findings, deps };
       });
       parentPort!.postMessage({ results });

@@ -64,22 +64,17 @@ export class UnitLinter {
   }
 
   /**
-   * Reads and lints one migration. `reads` lists every file the frontend read, which
-   * can be more than the unit's own (Django replays earlier migrations): a cached
-   * result is only valid while all of them are unchanged. `migration` is undefined
-   * when the file turns out not to be a migration (a helper module, say).
+   * Reads and lints one migration. `migration` is undefined when the file turns out not
+   * to be a migration (a helper module, say).
    */
-  lint(unit: MigrationUnit, readFile: ReadFile): { migration?: Migration; findings: Finding[]; reads: string[] } {
+  lint(unit: MigrationUnit, readFile: ReadFile): { migration?: Migration; findings: Finding[] } {
     const frontend = this.frontends.get(unit.frontend);
     if (!frontend) throw new Error(`internal: frontend ${unit.frontend} not prepared`);
-    const reads: string[] = [];
-    const migration = frontend.read(unit, (file) => {
-      reads.push(file);
-      return readFile(file);
-    });
-    if (!migration) return { findings: [], reads };
+    // The same readFile for every unit of a run: frontends may keep a per-run cache keyed by it.
+    const migration = frontend.read(unit, readFile);
+    if (!migration) return { findings: [] };
     const findings = lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) });
-    return { migration, findings, reads };
+    return { migration, findings };
   }
 
   private transactionFor(format: MigrationFormat): boolean | undefined {

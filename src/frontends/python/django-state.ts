@@ -205,6 +205,8 @@ interface Entry {
   info?: DjMigrationInfo;
   after?: DjState;
   visiting?: boolean;
+  /** Files of the migrations it depends on (kept after `info` is dropped). */
+  depFiles?: string[];
 }
 
 export class DjangoProject {
@@ -243,6 +245,7 @@ export class DjangoProject {
       if (!cls) return undefined;
       e.text = text;
       e.info = migrationInfo(file, py, scope, cls);
+      e.depFiles = this.dependencyFiles(e.info);
     } catch {
       return undefined;
     }
@@ -255,6 +258,25 @@ export class DjangoProject {
     const dir = path.dirname(info.path);
     if (app === info.app) return path.join(dir, file);
     return path.join(path.dirname(path.dirname(dir)), app, 'migrations', file);
+  }
+
+  private dependencyFiles(info: DjMigrationInfo): string[] {
+    return info.dependencies.map((dep) => this.dependencyPath(info, dep)).filter((f): f is string => !!f);
+  }
+
+  /** Every earlier migration file whose state `info`'s lowering depends on (read ones only). */
+  ancestorFiles(info: DjMigrationInfo): string[] {
+    const seen = new Set<string>();
+    const stack = this.dependencyFiles(info);
+    while (stack.length) {
+      const file = stack.pop()!;
+      if (seen.has(file)) continue;
+      const e = this.entries.get(file);
+      if (!e?.text) continue;
+      seen.add(file);
+      stack.push(...(e.depFiles ?? []));
+    }
+    return [...seen].sort();
   }
 
   /** The state before a migration: its dependencies' states merged. */

@@ -941,6 +941,7 @@ export function readDjango(
   const project = projectFor(readFile, replayDjango);
   project.register(info, file.text);
   const state = new Map(project.stateBefore(info, file.text));
+  migration.inputs = project.ancestorFiles(info);
 
   migration.format = 'django';
   const m = /^(\d+)_(.+)$/.exec(info.name);
