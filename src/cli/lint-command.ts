@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lint, lintText, DEFAULT_CACHE_DIR, type LintOptions, type LintResult } from '../lint.js';
-import { reporters } from '../report/index.js';
+import { loadReporter, REPORTER_NAMES } from '../report/registry.js';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
@@ -68,8 +68,9 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     'fail-on': { type: 'string' },
     fix: { type: 'boolean' },
   });
-  const reporter = reporters[values.format];
-  if (!reporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${Object.keys(reporters).join(', ')})`);
+  const loadingReporter = loadReporter(values.format);
+  if (!loadingReporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${REPORTER_NAMES.join(', ')})`);
+  const reporter = await loadingReporter;
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {
     throw new UsageError(`--fail-on expects "error" or "warn", got "${values['fail-on']}"`);
   }

@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { codeFrameColumns } from '@babel/code-frame';
+import { createRequire } from 'node:module';
 import type { Finding } from '../ir/types.js';
 import type { Reporter } from './context.js';
 
@@ -36,12 +36,16 @@ export const textReporter: Reporter = (result, ctx) => {
   return out.join('\n') + '\n';
 };
 
+// Loaded on the first finding: a clean run never pays for it.
+let codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns | undefined;
+
 /** A frame around the first line of the finding, so a long statement stays short. */
 function codeFrame(source: string | undefined, f: Finding): string | undefined {
   if (source === undefined) return undefined;
   const { start, end } = f.range;
   const line = source.split(/\r\n|\r|\n/, start.line)[start.line - 1] ?? '';
   const endColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;
+  codeFrameColumns ??= (createRequire(import.meta.url)('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns;
   const frame = codeFrameColumns(
     source,
     { start, end: { line: start.line, column: Math.min(endColumn, line.length + 1) } },
