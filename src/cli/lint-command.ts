@@ -11,6 +11,7 @@ import { loadFrontend } from '../frontends/registry.js';
 import { fixFile } from '../engine/fix.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
+import { wantsColor, writeReport } from './output.js';
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -96,15 +97,7 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   const toFile = values.output !== undefined;
   const color = !toFile && values.format === 'text' && wantsColor(io);
   const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color });
-  if (toFile) {
-    const target = path.resolve(io.cwd, values.output);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else io.stdout.write(report);
+  writeReport(io, values.output, report);
 
   const unreadable = result.migrations.flatMap((m) => m.problems).filter((p) => p.message.startsWith('cannot read'));
   for (const p of unreadable) io.stderr.write(`migratelint: ${p.file}: ${p.message}\n`);
@@ -145,8 +138,3 @@ function wholeNumber(value: string, name: string): number {
   return n;
 }
 
-function wantsColor(io: Io): boolean {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return !!io.stdout.isTTY;
-}

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Io } from './main.js';
+import { wantsColor, writeReport } from './output.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
@@ -67,11 +68,6 @@ const OPTIONS = {
   debug: { type: 'boolean' },
 } as const;
 
-function wantsColor(io: Io): boolean {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return !!io.stdout.isTTY;
-}
 
 /** Opens --trial-db, refusing anything but an empty database: the trial drops every schema in it. */
 async function openTrialDb(url: string, io: Io): Promise<Driver> {
@@ -149,14 +145,6 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
 
   const toFile = values.output !== undefined;
   const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io), lintRules: result.lintRules });
-  if (toFile) {
-    const target = path.resolve(io.cwd, values.output);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${values.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else io.stdout.write(report);
+  writeReport(io, values.output, report);
   return result.ok ? 0 : 1;
 }
