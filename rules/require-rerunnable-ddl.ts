@@ -9,7 +9,8 @@ interface Guard {
   what: string;
   /** The guard to add: `IF NOT EXISTS`, `IF EXISTS`, `OR REPLACE`. */
   guard: string;
-  fix?: Fix;
+  /** Built only for a guard that is reported: it runs the scanner over the statement. */
+  fix?: () => Fix | undefined;
   /** The table it works on, to skip tables created earlier in the migration. */
   table?: string;
 }
@@ -54,9 +55,9 @@ function insertAfterWord(s: Statement, word: string, text: string, source: strin
 function guardsFor(s: Statement, source: string | undefined, pgVersion: number): Guard[] {
   const n = s.node;
   const ifNotExists = (word: string, what: string, table?: string): Guard[] => [
-    { what, guard: 'IF NOT EXISTS', table, fix: insertAfterWord(s, word, ' IF NOT EXISTS', source, 'add IF NOT EXISTS') },
+    { what, guard: 'IF NOT EXISTS', table, fix: () => insertAfterWord(s, word, ' IF NOT EXISTS', source, 'add IF NOT EXISTS') },
   ];
-  const orReplace = (what: string): Guard[] => [{ what, guard: 'OR REPLACE', fix: insertAfterWord(s, 'CREATE', ' OR REPLACE', source, 'add OR REPLACE') }];
+  const orReplace = (what: string): Guard[] => [{ what, guard: 'OR REPLACE', fix: () => insertAfterWord(s, 'CREATE', ' OR REPLACE', source, 'add OR REPLACE') }];
   switch (s.kind) {
     case 'CreateStmt':
       if (n.if_not_exists || n.relation?.relpersistence === 't') return [];
@@ -87,7 +88,7 @@ function guardsFor(s: Statement, source: string | undefined, pgVersion: number):
       const words = DROP_WORDS[n.removeType];
       if (n.missing_ok || !words) return [];
       const names = (n.objects ?? []).map(droppedName);
-      return [{ what: `DROP ${words[1]} ${names.join(', ')}`, guard: 'IF EXISTS', fix: insertAfterWord(s, words[0], ' IF EXISTS', source, 'add IF EXISTS') }];
+      return [{ what: `DROP ${words[1]} ${names.join(', ')}`, guard: 'IF EXISTS', fix: () => insertAfterWord(s, words[0], ' IF EXISTS', source, 'add IF EXISTS') }];
     }
     case 'AlterEnumStmt':
       if (n.oldVal || n.skipIfNewValExists) return [];
@@ -95,18 +96,21 @@ function guardsFor(s: Statement, source: string | undefined, pgVersion: number):
         {
           what: `ALTER TYPE ${nameParts(n.typeName).join('.')} ADD VALUE '${n.newVal}'`,
           guard: 'IF NOT EXISTS',
-          fix: insertAfterWord(s, 'VALUE', ' IF NOT EXISTS', source, 'add IF NOT EXISTS'),
+          fix: () => insertAfterWord(s, 'VALUE', ' IF NOT EXISTS', source, 'add IF NOT EXISTS'),
         },
       ];
     case 'AlterTableStmt': {
       const out: Guard[] = [];
-      const tokens = codeTokens(s);
       for (const cmd of tableAlterCommands(s)) {
         if (cmd.subtype === 'AT_AddColumn' && !cmd.missing_ok) {
           const column = cmd.def?.ColumnDef;
-          const i = tokenIndexAt(s, column?.location);
-          const edit = tokens && i !== undefined && i > 0 ? insertAfterToken(s, tokens[i - 1], ' IF NOT EXISTS', source) : undefined;
-          out.push({ what: `ADD COLUMN ${column?.colname}`, guard: 'IF NOT EXISTS', fix: edit ? { description: 'add IF NOT EXISTS', edits: [edit] } : undefined });
+          const fix = () => {
+            const tokens = codeTokens(s);
+            const i = tokenIndexAt(s, column?.location);
+            const edit = tokens && i !== undefined && i > 0 ? insertAfterToken(s, tokens[i - 1], ' IF NOT EXISTS', source) : undefined;
+            return edit ? { description: 'add IF NOT EXISTS', edits: [edit] } : undefined;
+          };
+          out.push({ what: `ADD COLUMN ${column?.colname}`, guard: 'IF NOT EXISTS', fix });
         } else if ((cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') && !cmd.missing_ok) {
           out.push({ what: `DROP ${cmd.subtype === 'AT_DropColumn' ? 'COLUMN' : 'CONSTRAINT'} ${cmd.name}`, guard: 'IF EXISTS' });
         }
@@ -166,7 +170,7 @@ export default defineRule({
         report(
           s,
           `${g.what} is committed before the rest of the migration runs: if a later statement fails, running the migration again fails here; add ${g.guard}`,
-          { fix: g.fix },
+          { fix: g.fix?.() },
         );
       }
     }

@@ -60,8 +60,13 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
   const wanted = (f: string) => extensions.some((ext) => f.toLowerCase().endsWith(ext));
   const seen = new Set<string>();
   const out: string[] = [];
-  const add = (file: string) => {
-    const rel = path.relative(cwd, path.resolve(cwd, file)) || file;
+  // Walked files are absolute and normalised already: under cwd (the usual case) their
+  // relative path is a slice, which saves a resolve and a relative per file.
+  const absCwd = path.resolve(cwd);
+  const under = path.sep === '/' ? (absCwd.endsWith('/') ? absCwd : `${absCwd}/`) : undefined;
+  const add = (file: string, walked = false) => {
+    const rel =
+      walked && under && file.startsWith(under) ? file.slice(under.length) : path.relative(cwd, path.resolve(cwd, file)) || file;
     if (seen.has(rel)) return;
     if (options.filter && !options.filter(rel)) return;
     seen.add(rel);
@@ -77,7 +82,7 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
       stat = undefined;
     }
     if (stat?.isDirectory()) {
-      for (const file of walk(abs)) if (wanted(file)) add(file);
+      for (const file of walk(abs)) if (wanted(file)) add(file, true);
     } else if (stat?.isFile()) {
       if (!wanted(abs)) {
         throw new UsageError(`${input}: not a migration file migratelint reads (expected ${extensions.join(', ')})`);

@@ -27,14 +27,33 @@ export class CreatedObjectsTracker {
   }
 
   before(stmt: Statement): CreatedObjects {
-    const at = this.order.get(stmt) ?? Number.MAX_SAFE_INTEGER;
-    const earlier = (map: Map<string, number>, name: string | undefined) =>
-      name !== undefined && (map.get(name) ?? Number.MAX_SAFE_INTEGER) < at;
-    return {
-      table: (name) => earlier(this.tables, name),
-      index: (name) => earlier(this.indexes, name),
-      type: (name) => earlier(this.types, name),
-    };
+    // Rules ask this for most statements: one small object rather than three closures.
+    return new CreatedBefore(this.tables, this.indexes, this.types, this.order.get(stmt) ?? Number.MAX_SAFE_INTEGER);
+  }
+}
+
+class CreatedBefore implements CreatedObjects {
+  constructor(
+    private readonly tables: Map<string, number>,
+    private readonly indexes: Map<string, number>,
+    private readonly types: Map<string, number>,
+    private readonly at: number,
+  ) {}
+
+  table(name: string | undefined): boolean {
+    return this.earlier(this.tables, name);
+  }
+
+  index(name: string | undefined): boolean {
+    return this.earlier(this.indexes, name);
+  }
+
+  type(name: string | undefined): boolean {
+    return this.earlier(this.types, name);
+  }
+
+  private earlier(map: Map<string, number>, name: string | undefined): boolean {
+    return name !== undefined && (map.get(name) ?? Number.MAX_SAFE_INTEGER) < this.at;
   }
 }
 

@@ -424,6 +424,8 @@ export function locksFor(stmt: StatementLike, pgVersion = 15): TableLock[] {
 }
 
 function strongestPerRelation(locks: TableLock[]): TableLock[] {
+  // Nearly every statement locks at most one relation once: nothing to merge.
+  if (locks.length < 2) return locks;
   const byName = new Map<string, TableLock>();
   for (const l of locks) {
     const key = `${l.viaIndex ? 'index:' : ''}${l.kind}:${l.table}`;
