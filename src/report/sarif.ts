@@ -1,49 +1,6 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Range } from '../ir/types.js';
-import type { Rule } from '../engine/rule.js';
 import type { Reporter } from './context.js';
 import { fingerprints } from './fingerprint.js';
-import { HOMEPAGE, ruleDocsUrl } from '../meta.js';
-
-const SRCROOT = '%SRCROOT%';
-
-const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
-
-/** A relative path as a URI reference, each segment percent-encoded. */
-function relativeUri(file: string): string {
-  return file.split(path.sep).map(encodeURIComponent).join('/');
-}
-
-/** A region; a finding's region is at least one character wide so viewers can show it. */
-function region(range: Range, allowEmpty = false) {
-  const sameLine = range.end.line === range.start.line;
-  return {
-    startLine: range.start.line,
-    startColumn: range.start.column,
-    endLine: range.end.line,
-    endColumn: allowEmpty || !sameLine ? range.end.column : Math.max(range.end.column, range.start.column + 1),
-  };
-}
-
-function describeRule(rule: Rule) {
-  const { why, safe, bad, good } = rule.docs;
-  const markdown =
-    `${why}\n\n**Instead:** ${safe}\n\n**Bad**\n\n\`\`\`sql\n${bad}\n\`\`\`\n\n**Good**\n\n\`\`\`sql\n${good}\n\`\`\`\n`;
-  return {
-    id: rule.id,
-    name: rule.id
-      .split('-')
-      .map((w) => w[0].toUpperCase() + w.slice(1))
-      .join(''),
-    shortDescription: { text: rule.summary },
-    fullDescription: { text: why },
-    help: { text: `${why}\n\nInstead: ${safe}\n\nBad:\n${bad}\n\nGood:\n${good}`, markdown },
-    helpUri: ruleDocsUrl(rule.id),
-    defaultConfiguration: { level: level(rule.severity) },
-    properties: { tags: ['migrations', 'postgresql'], precision: 'high', 'problem.severity': level(rule.severity) === 'error' ? 'error' : 'warning' },
-  };
-}
+import { SARIF_SCHEMA, SRCROOT, describeRule, level, originalUriBaseIds, region, relativeUri, toolDriver } from './sarif-parts.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and review bots. Paths are relative to
@@ -57,22 +14,12 @@ export const sarifReporter: Reporter = (result, ctx) => {
   const artifactLocation = (file: string) => ({ uri: relativeUri(file), uriBaseId: SRCROOT, index: artifactIndex.get(file) });
 
   const log = {
-    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'migratelint',
-            version: ctx.toolVersion,
-            semanticVersion: ctx.toolVersion,
-            informationUri: HOMEPAGE,
-            rules: result.rules.map(describeRule),
-          },
-        },
-        originalUriBaseIds: {
-          [SRCROOT]: { uri: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href },
-        },
+        tool: toolDriver(ctx.toolVersion, result.rules.map(describeRule)),
+        originalUriBaseIds: originalUriBaseIds(ctx.cwd),
         artifacts: files.map((f) => ({ location: { uri: relativeUri(f), uriBaseId: SRCROOT } })),
         columnKind: 'utf16CodeUnits',
         results: result.findings.map((f, i) => ({

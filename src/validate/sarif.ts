@@ -1,8 +1,5 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Range } from '../ir/types.js';
-import type { Rule } from '../engine/rule.js';
+import { SARIF_SCHEMA, SRCROOT, describeRule, level, originalUriBaseIds, region, relativeUri, ruleName, toolDriver } from '../report/sarif-parts.js';
 import { HOMEPAGE, ruleDocsUrl } from '../meta.js';
 import { VALIDATE_RULES } from './rules.js';
 import type { ValidateFinding, ValidateResult } from './types.js';
@@ -16,46 +13,6 @@ import type { ValidateReportContext } from './report.js';
  * no place in the code and are tool execution notifications. `runs[0].properties.checks`
  * carries each check's status, skipped ones included, and `properties.ok` the verdict.
  */
-
-const SRCROOT = '%SRCROOT%';
-const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
-
-function relativeUri(file: string): string {
-  return file.split(path.sep).map(encodeURIComponent).join('/');
-}
-
-function region(range: Range) {
-  const sameLine = range.end.line === range.start.line;
-  return {
-    startLine: range.start.line,
-    startColumn: range.start.column,
-    endLine: Math.max(range.end.line, range.start.line),
-    endColumn: !sameLine ? range.end.column : Math.max(range.end.column, range.start.column + 1),
-  };
-}
-
-const pascal = (id: string) =>
-  id
-    .split(/[-/]/)
-    .map((w) => (w ? w[0].toUpperCase() + w.slice(1) : w))
-    .join('');
-
-function describeLintRule(rule: Rule) {
-  const { why, safe, bad, good } = rule.docs;
-  return {
-    id: rule.id,
-    name: pascal(rule.id),
-    shortDescription: { text: rule.summary },
-    fullDescription: { text: why },
-    help: {
-      text: `${why}\n\nInstead: ${safe}\n\nBad:\n${bad}\n\nGood:\n${good}`,
-      markdown: `${why}\n\n**Instead:** ${safe}\n\n**Bad**\n\n\`\`\`sql\n${bad}\n\`\`\`\n\n**Good**\n\n\`\`\`sql\n${good}\n\`\`\`\n`,
-    },
-    helpUri: ruleDocsUrl(rule.id),
-    defaultConfiguration: { level: level(rule.severity) },
-    properties: { tags: ['migrations', 'postgresql'], precision: 'high', 'problem.severity': level(rule.severity) },
-  };
-}
 
 function fullText(f: ValidateFinding): string {
   const parts = [f.message];
@@ -76,7 +33,7 @@ export function validateSarif(result: ValidateResult, ctx: ValidateReportContext
   const rules = [
     ...VALIDATE_RULES.map((r) => ({
       id: r.id,
-      name: pascal(r.id),
+      name: ruleName(r.id),
       shortDescription: { text: r.summary },
       fullDescription: { text: r.help },
       help: { text: r.help, markdown: r.help },
@@ -84,14 +41,14 @@ export function validateSarif(result: ValidateResult, ctx: ValidateReportContext
       defaultConfiguration: { level: 'error' },
       properties: { tags: ['migrations', 'postgresql', `validate-${r.check}`], precision: 'high', 'problem.severity': 'error' },
     })),
-    ...lintRules.map(describeLintRule),
+    ...lintRules.map(describeRule),
   ];
   // A finding from a rule the context did not describe still needs a rule to point at.
   for (const id of lintIds) {
     if (!rules.some((r) => r.id === id)) {
       rules.push({
         id,
-        name: pascal(id),
+        name: ruleName(id),
         shortDescription: { text: id },
         fullDescription: { text: id },
         help: { text: id, markdown: id },
@@ -109,19 +66,11 @@ export function validateSarif(result: ValidateResult, ctx: ValidateReportContext
   const artifactLocation = (file: string) => ({ uri: relativeUri(file), uriBaseId: SRCROOT, index: artifactIndex.get(file) });
 
   const log = {
-    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'migratelint',
-            version: ctx.toolVersion,
-            semanticVersion: ctx.toolVersion,
-            informationUri: HOMEPAGE,
-            rules,
-          },
-        },
+        tool: toolDriver(ctx.toolVersion, rules),
         invocations: [
           {
             executionSuccessful: true,
@@ -133,9 +82,7 @@ export function validateSarif(result: ValidateResult, ctx: ValidateReportContext
             })),
           },
         ],
-        originalUriBaseIds: {
-          [SRCROOT]: { uri: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href },
-        },
+        originalUriBaseIds: originalUriBaseIds(ctx.cwd),
         artifacts: files.map((f) => ({ location: { uri: relativeUri(f), uriBaseId: SRCROOT } })),
         columnKind: 'utf16CodeUnits',
         results: located.map((f) => ({
