@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { lint } from '../lint.js';
 import { loadConfig } from '../config/load.js';
+import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Finding } from '../ir/types.js';
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
@@ -190,7 +191,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       let history: HistoryRow[] = [];
       let serverVersionNum = 0;
       if (!(options.dryRun && freshEmbedded)) {
-        driver = await openDb(ctx);
+        driver = await openDb(ctx, { extensions: extensionsCreatedBy(linted.migrations) });
         if (!options.dryRun) await takeLock(ctx, driver);
         serverVersionNum = (await driver.serverVersion()).num;
         history = await readHistory(driver, ctx.schema);

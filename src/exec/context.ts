@@ -73,13 +73,14 @@ export function newReport(ctx: ExecContext): RunReport {
 }
 
 /** Opens the database, saying so when it has to wait for another process's lock. */
-export async function openDb(ctx: ExecContext, options: { mustExist?: boolean } = {}): Promise<Driver> {
+export async function openDb(ctx: ExecContext, options: { mustExist?: boolean; extensions?: readonly string[] } = {}): Promise<Driver> {
   const task = ctx.progress.start(`opening ${ctx.target.display}`);
   try {
     return await openDriver(ctx.target, {
       command: ctx.command,
       lockWaitMs: ctx.lockWaitMs,
       mustExist: options.mustExist,
+      extensions: options.extensions,
       onLockWait: (holder) => ctx.err(`waiting for the database lock held by ${describeOwner(holder)}...`),
     });
   } finally {

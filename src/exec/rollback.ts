@@ -1,3 +1,4 @@
+import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Driver } from './drivers/types.js';
 import { ExecError } from './errors.js';
 import { compareIds, loadMigrations, type ExecMigration } from './migrations.js';
@@ -35,7 +36,7 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
     const byId = new Map(migrations.map((m) => [m.id, m]));
     let driver: Driver | undefined;
     try {
-      driver = await openDb(ctx, { mustExist: true });
+      driver = await openDb(ctx, { mustExist: true, extensions: extensionsCreatedBy(migrations.map((m) => m.migration)) });
       if (!options.dryRun) await takeLock(ctx, driver);
       const serverVersionNum = (await driver.serverVersion()).num;
       const history = await readHistory(driver, ctx.schema);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Driver } from '../exec/drivers/types.js';
 import type { PgliteTarget } from '../exec/url.js';
+import { loadExtensions } from '../exec/drivers/pglite-extensions.js';
 
 /**
  * The throwaway database of the trial run: PGlite (PostgreSQL compiled to WASM).
@@ -16,21 +17,7 @@ import type { PgliteTarget } from '../exec/url.js';
  * When the temp folder cannot be used, the trial falls back to an in-memory database.
  */
 
-/** PGlite's bundled contrib extensions, by the name CREATE EXTENSION uses. */
-export const PGLITE_EXTENSIONS = [
-  'amcheck', 'auto_explain', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn',
-  'earthdistance', 'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime',
-  'pageinspect', 'pg_buffercache', 'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm',
-  'pg_visibility', 'pg_walinspect', 'pgcrypto', 'seg', 'tablefunc', 'tcn', 'tsm_system_rows',
-  'tsm_system_time', 'unaccent', 'uuid-ossp',
-] as const;
-
-/** Extensions every PostgreSQL has without loading anything. */
-const BUILT_IN_EXTENSIONS = new Set(['plpgsql']);
-
-export function isAvailableExtension(name: string): boolean {
-  return BUILT_IN_EXTENSIONS.has(name) || (PGLITE_EXTENSIONS as readonly string[]).includes(name);
-}
+export { PGLITE_EXTENSIONS, isAvailableExtension } from '../exec/drivers/pglite-extensions.js';
 
 function pgliteVersion(): string {
   try {
@@ -85,16 +72,6 @@ function sweepStaleCopies(): void {
   }
 }
 
-async function loadExtensions(names: readonly string[]): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const name of names) {
-    if (BUILT_IN_EXTENSIONS.has(name) || !(PGLITE_EXTENSIONS as readonly string[]).includes(name)) continue;
-    const module = name.replace(/-/g, '_');
-    const mod = (await import(`@electric-sql/pglite/contrib/${module}`)) as Record<string, unknown>;
-    out[module] = mod[module];
-  }
-  return out;
-}
 
 /** A PGlite database as an execution-layer `Driver`, so the trial runs statements the way `apply` does. */
 export class TrialDatabase implements Driver {

@@ -49,6 +49,21 @@ describe('execution layer on PGlite', { timeout: 120_000 }, () => {
     expect(fs.existsSync(path.join(ws, '.migratelint/db.lock'))).toBe(false);
   });
 
+  it('loads the contrib extensions the migrations create (citext), for apply and for rollback', async () => {
+    const db = await backend.fresh();
+    const ws = workspace({
+      'migrations/0005_emails.up.sql': 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE emails (address citext PRIMARY KEY);\nINSERT INTO emails VALUES (\'A@example.com\');\n',
+      'migrations/0005_emails.down.sql': "DELETE FROM emails WHERE address = 'a@example.com';\nDROP TABLE emails;\nDROP EXTENSION citext;\n",
+    });
+    const up = await cli(['apply', '--db', db.url, '--yes', '--no-backup'], ws);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('0005');
+    // The down reads a citext column after the database was opened again: the extension is loaded then too.
+    const down = await cli(['rollback', '--db', db.url, '--yes', '--no-backup'], ws);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain('0005');
+  });
+
   it('status and dry run on a database that does not exist yet create nothing', async () => {
     const ws = workspace();
     const st = await cli(['status', '--db', 'pglite:fresh-db'], ws);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { loadExtensions } from './pglite-extensions.js';
 import type { PgliteTarget } from '../url.js';
 import { FileLock, describeOwner } from '../lock.js';
 import { ExecError } from '../errors.js';
@@ -41,7 +42,7 @@ export class PgliteDriver implements Driver {
     const fileLock = dir ? FileLock.forDataDir(dir, options.command) : undefined;
     await fileLock?.acquire(options.lockWaitMs, options.onLockWait);
     try {
-      const db = await openPglite(dir);
+      const db = await openPglite(dir, undefined, options.extensions);
       return new PgliteDriver(target, db, fileLock);
     } catch (e) {
       fileLock?.release();
@@ -126,9 +127,12 @@ export function isDataDir(dir: string): boolean {
   return fs.existsSync(`${dir}/PG_VERSION`);
 }
 
-export async function openPglite(dataDir: string | null, loadDataDir?: Buffer): Promise<PGlite> {
+export async function openPglite(dataDir: string | null, loadDataDir?: Buffer, extensions: readonly string[] = []): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const options = loadDataDir ? { loadDataDir: new Blob([new Uint8Array(loadDataDir)]) } : {};
+  const options = {
+    ...(loadDataDir ? { loadDataDir: new Blob([new Uint8Array(loadDataDir)]) } : {}),
+    ...(extensions.length ? { extensions: (await loadExtensions(extensions)) as never } : {}),
+  };
   return PGlite.create(dataDir ?? 'memory://', options);
 }
 

@@ -37,4 +37,6 @@ export interface OpenOptions {
   onLockWait?: (holder: LockOwner | undefined) => void;
   /** PGlite: do not create a data directory that does not exist (fail instead). */
   mustExist?: boolean;
+  /** PGlite: contrib extensions to load at start-up (those the migrations create). */
+  extensions?: readonly string[];
 }
