@@ -3,9 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Driver } from '../exec/drivers/types.js';
-import type { PgliteTarget } from '../exec/url.js';
-import { loadExtensions } from '../exec/drivers/pglite-extensions.js';
+import { PgliteDriver, openPglite } from '../exec/drivers/pglite.js';
 
 /**
  * The throwaway database of the trial run: PGlite (PostgreSQL compiled to WASM).
@@ -73,21 +71,20 @@ function sweepStaleCopies(): void {
 }
 
 
-/** A PGlite database as an execution-layer `Driver`, so the trial runs statements the way `apply` does. */
-export class TrialDatabase implements Driver {
-  readonly kind = 'pglite' as const;
-  readonly display = 'trial database (PGlite)';
-  readonly target: PgliteTarget = { kind: 'pglite', dataDir: null, display: 'pglite:trial' };
-
+/**
+ * The trial's database: the executor's PGlite driver on a throwaway copy of the
+ * template, so the trial runs statements exactly the way `apply` does.
+ */
+export class TrialDatabase extends PgliteDriver {
   private constructor(
-    readonly db: PGlite,
+    db: PGlite,
     private readonly workDir: string | undefined,
-  ) {}
+  ) {
+    super({ kind: 'pglite', dataDir: null, display: 'pglite:trial' }, db, undefined, 'trial database (PGlite)');
+  }
 
   /** Opens a fresh, empty database with these contrib extensions loadable. */
-  static async open(extensions: readonly string[] = []): Promise<TrialDatabase> {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const options = { extensions: (await loadExtensions(extensions)) as never };
+  static async create(extensions: readonly string[] = []): Promise<TrialDatabase> {
     sweepStaleCopies();
     const template = await templateDir();
     if (template) {
@@ -95,50 +92,17 @@ export class TrialDatabase implements Driver {
       const data = path.join(workDir, 'db');
       try {
         fs.cpSync(template, data, { recursive: true });
-        return new TrialDatabase(await PGlite.create(data, options), workDir);
+        return new TrialDatabase(await openPglite(data, undefined, extensions), workDir);
       } catch {
         fs.rmSync(workDir, { recursive: true, force: true });
       }
     }
-    return new TrialDatabase(await PGlite.create('memory://', options), undefined);
+    return new TrialDatabase(await openPglite(null, undefined, extensions), undefined);
   }
 
-  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.db.query<T>(sql, params)).rows;
-  }
-
-  async execute(sql: string): Promise<void> {
-    await this.db.exec(sql);
-  }
-
-  async copyOut(): Promise<Buffer> {
-    throw new Error('COPY is not used by the trial run');
-  }
-
-  async copyIn(): Promise<void> {
-    throw new Error('COPY is not used by the trial run');
-  }
-
-  async serverVersion(): Promise<{ num: number; text: string }> {
-    const [row] = await this.query<{ num: string; text: string }>(`SELECT current_setting('server_version_num') AS num, version() AS text`);
-    return { num: Number(row.num), text: row.text };
-  }
-
-  async resetSession(): Promise<void> {
-    await this.db.exec('RESET ALL');
-  }
-
-  async lock(): Promise<void> {}
-
-  async unlock(): Promise<void> {}
-
-  async lockHolder(): Promise<string | undefined> {
-    return undefined;
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     try {
-      if (!this.db.closed) await this.db.close();
+      await super.close();
     } finally {
       if (this.workDir) fs.rmSync(this.workDir, { recursive: true, force: true });
     }

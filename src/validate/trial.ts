@@ -93,7 +93,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   const ownDb = !options.driver;
   options.onProgress?.('opening the trial database');
   const tOpen = performance.now();
-  const driver = options.driver ?? (await TrialDatabase.open(extensions.filter(isAvailableExtension)));
+  const driver = options.driver ?? (await TrialDatabase.create(extensions.filter(isAvailableExtension)));
   const openMs = performance.now() - tOpen;
   const findings: ValidateFinding[] = [];
   const stats: GroupStats[] = [];

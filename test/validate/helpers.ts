@@ -58,7 +58,7 @@ let shared: Promise<TrialDatabase> | undefined;
  * it before each use. Loaded with the contrib extensions the tests create.
  */
 export function sharedTrialDb(): Promise<TrialDatabase> {
-  shared ??= TrialDatabase.open(['citext', 'uuid-ossp', 'pgcrypto']);
+  shared ??= TrialDatabase.create(['citext', 'uuid-ossp', 'pgcrypto']);
   return shared;
 }
 

@@ -17,12 +17,13 @@ export class PgliteDriver implements Driver {
   readonly kind = 'pglite' as const;
   readonly display: string;
 
-  private constructor(
+  protected constructor(
     readonly target: PgliteTarget,
     readonly db: PGlite,
     private readonly fileLock: FileLock | undefined,
+    display = target.display,
   ) {
-    this.display = target.display;
+    this.display = display;
   }
 
   static async open(target: PgliteTarget, options: OpenOptions): Promise<PgliteDriver> {
