@@ -31,21 +31,38 @@ if (!fs.existsSync(squawk)) {
 const squawkVersion = execFileSync(squawk, ['--version'], { encoding: 'utf8' }).trim();
 const hasTime = fs.existsSync('/usr/bin/time');
 
-/** Median wall time (ms) and the peak RSS (MB) of a command, over `runs` runs. */
-function time(cmd, argv, cwd) {
-  const walls = [];
-  let rss;
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const r = hasTime
-      ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
-      : spawnSync(cmd, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
-    walls.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (r.status === null || r.status > 3) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
-    if (hasTime) rss = Math.round(Number(r.stderr.trim().split('\n').pop()) / 1024);
+/** One run of a command: wall time (ms), CPU time (user + sys, ms) and peak RSS (MB). Output is discarded for both tools alike. */
+function runOnce(cmd, argv, cwd) {
+  const start = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...argv], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawnSync(cmd, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status === null || r.status > 3) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (!hasTime) return { ms };
+  const [rssKb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpu: (user + sys) * 1000, rss: Math.round(rssKb / 1024) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Runs every command once per round, round after round, so that a change in the
+ * machine's load falls on all of them alike; gives each one's medians.
+ */
+function timeInterleaved(commands) {
+  const samples = commands.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    commands.forEach((c, i) => {
+      c.before?.();
+      samples[i].push(runOnce(c.cmd, c.argv, c.cwd));
+    });
   }
-  walls.sort((a, b) => a - b);
-  return { ms: walls[Math.floor(walls.length / 2)], rss };
+  return samples.map((s) => ({
+    ms: median(s.map((x) => x.ms)),
+    cpu: s[0].cpu === undefined ? undefined : median(s.map((x) => x.cpu)),
+    rss: s[0].rss === undefined ? undefined : Math.max(...s.map((x) => x.rss)),
+  }));
 }
 
 function sqlFiles(dir) {
@@ -56,15 +73,20 @@ function compare(label, dir) {
   const files = sqlFiles(dir);
   const bin = path.join(root, 'bin', 'migratelint.js');
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-bench-cache-'));
+  const lintArgs = [bin, 'lint', dir, '-f', 'compact', '-o', '/dev/null'];
+  // Fills the cache once, so that every timed run of the warm row is a warm run.
+  spawnSync(process.execPath, [...lintArgs, '--cache-location', cache], { stdio: 'ignore' });
   // squawk takes the file list; migratelint takes the folder (it finds the same .sql files).
-  const sq = time(squawk, ['--reporter', 'gcc', ...files], dir);
-  const single = time(process.execPath, [bin, 'lint', dir, '-f', 'compact', '-o', '/dev/null', '--workers', '0']);
-  const parallel = time(process.execPath, [bin, 'lint', dir, '-f', 'compact', '-o', '/dev/null']);
-  time(process.execPath, [bin, 'lint', dir, '-f', 'compact', '-o', '/dev/null', '--cache-location', cache]);
-  const warm = time(process.execPath, [bin, 'lint', dir, '-f', 'compact', '-o', '/dev/null', '--cache-location', cache]);
+  const [sq, single, parallel, warm] = timeInterleaved([
+    { cmd: squawk, argv: ['--reporter', 'gcc', ...files], cwd: dir },
+    { cmd: process.execPath, argv: [...lintArgs, '--workers', '0'] },
+    { cmd: process.execPath, argv: lintArgs },
+    { cmd: process.execPath, argv: [...lintArgs, '--cache-location', cache] },
+  ]);
   fs.rmSync(cache, { recursive: true, force: true });
   const row = (name, r) =>
     `  ${name.padEnd(34)} ${r.ms.toFixed(0).padStart(6)} ms  ${(files.length / (r.ms / 1000)).toFixed(0).padStart(6)} files/s` +
+    `${r.cpu !== undefined ? `  cpu ${r.cpu.toFixed(0).padStart(5)} ms` : ''}` +
     `${r.rss ? `  peak ${String(r.rss).padStart(4)} MB` : ''}  ratio to squawk ${(r.ms / sq.ms).toFixed(2)}`;
   console.log(`${label}: ${files.length} SQL files`);
   console.log(row(`squawk ${squawkVersion}`, sq));
@@ -75,6 +97,6 @@ function compare(label, dir) {
 
 const corpus = path.join(root, 'bench', 'corpus');
 generateCorpus(corpus, fileCount);
-console.log(`machine: ${os.cpus().length} cores, node ${process.version}; median of ${runs} runs, wall time includes process start-up\n`);
+console.log(`machine: ${os.cpus().length} cores, node ${process.version}; median of ${runs} interleaved runs; wall time includes process start-up; output discarded\n`);
 compare('generated corpus', corpus);
 for (const f of folders) compare(f, path.resolve(f));

@@ -1,9 +1,8 @@
-// Runs the CLI exactly as bin/migratelint.js does (same V8 flag, same exit), then
+// Runs the CLI exactly as bin/migratelint.js does (same V8 flags, same exit), then
 // prints its own peak RSS as one JSON line on stderr for the benchmarks to read.
-import v8 from 'node:v8';
+import '../bin/v8-flags.js';
 
-v8.setFlagsFromString('--liftoff-only');
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/bundle/cli.js');
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

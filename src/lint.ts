@@ -9,9 +9,10 @@ import type { ResolvedConfig } from './config/load.js';
 import { formatMatcher, pathMatcher } from './config/paths.js';
 import type { BaselineOutcome } from './baseline.js';
 import { UnitLinter, DEFAULT_PG_VERSION } from './pipeline/unit-linter.js';
-import { summarize } from './pipeline/summary.js';
+import { lintUnitResult } from './pipeline/unit-result.js';
 import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
-import { lintInWorkers, workerCount } from './pipeline/parallel.js';
+import type { WorkerInit } from './pipeline/parallel.js';
+import { workerCount } from './pipeline/worker-count.js';
 import { toolVersion } from './meta.js';
 
 export { DEFAULT_PG_VERSION, activeRules } from './pipeline/unit-linter.js';
@@ -102,6 +103,91 @@ function cacheKey(options: LintOptions, rules: readonly Rule[]): string {
   });
 }
 
+/** The files of one run: read once, with content hashes memoised for the cache's dependency checks. */
+class RunFiles {
+  private readonly texts = new Map<string, string>();
+  private readonly hashes = new Map<string, string | undefined>();
+  constructor(private readonly readFile: (file: string) => string) {}
+
+  /** One function for the whole run: frontends key per-run caches by it. */
+  readonly read = (file: string): string => this.texts.get(file) ?? this.readFile(file);
+
+  /** Reads a file, or undefined when it cannot be read. */
+  tryRead(file: string): string | undefined {
+    try {
+      return this.readFile(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Holds a text until its unit is linted, so it is read once; `release` lets it go. */
+  hold(file: string, text: string): void {
+    this.texts.set(file, text);
+  }
+
+  release(file: string): void {
+    this.texts.delete(file);
+  }
+
+  readonly hash = (file: string): string | undefined => {
+    if (!this.hashes.has(file)) {
+      const text = this.tryRead(file);
+      this.hashes.set(file, text === undefined ? undefined : LintCache.hashText(text));
+    }
+    return this.hashes.get(file);
+  };
+}
+
+const unitFiles = (unit: MigrationUnit) => [unit.path, unit.up, unit.down];
+
+/**
+ * Takes the units whose cached result is still valid out of `units`, reporting them to
+ * `take`; returns the others with their content hashes, to be linted and cached.
+ */
+function useCache(
+  cache: LintCache,
+  units: readonly MigrationUnit[],
+  files: RunFiles,
+  take: (migration: Migration | undefined, findings: Finding[]) => void,
+): { unit: MigrationUnit; hash: string }[] {
+  const misses: { unit: MigrationUnit; hash: string }[] = [];
+  for (const unit of units) {
+    const paths = unitFiles(unit);
+    const contents = paths.map((f) => (f ? files.tryRead(f) : undefined));
+    const hash = LintCache.hashUnit(unit, contents);
+    const hit = cache.get(unit, hash, files.hash);
+    if (hit) {
+      take(hit.migration ?? undefined, hit.findings);
+      continue;
+    }
+    paths.forEach((f, i) => f && contents[i] !== undefined && files.hold(f, contents[i]!));
+    misses.push({ unit, hash });
+  }
+  return misses;
+}
+
+/** Settings a worker thread needs to lint exactly as this thread does. */
+function workerInit(options: LintOptions): WorkerInit {
+  const cwd = options.cwd ?? process.cwd();
+  const config = options.config;
+  const { pluginRules, ...plainConfig } = config ?? { pluginRules: [] };
+  return {
+    cwd,
+    config: config ? (plainConfig as Omit<ResolvedConfig, 'pluginRules'>) : undefined,
+    pluginConfigFile: config?.file && pluginRules.length ? path.resolve(cwd, config.file) : undefined,
+    settings: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
+  };
+}
+
+/** Worker threads for this run: none when rules are code a worker cannot load again. */
+function workersFor(options: LintOptions, units: number): number {
+  const { config } = options;
+  const pluginsWithoutFile = !!config?.pluginRules.length && !config.file;
+  if (options.extraRules?.length || pluginsWithoutFile) return 0;
+  return workerCount(units, options.workers);
+}
+
 async function lintUnits(units: MigrationUnit[], readFile: (file: string) => string, options: LintOptions): Promise<LintResult> {
   const linter = new UnitLinter(options);
   const retain = options.retainIR !== false;
@@ -112,84 +198,31 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
     migrations.push(migration);
     findings.push(...found);
   };
-
+  const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
-  // With a cache, a unit's files are read once: to hash them, and for the frontend on a miss.
-  let pending: { unit: MigrationUnit; hash?: string }[] = units.map((unit) => ({ unit }));
-  const texts = new Map<string, string>();
-  // One function for the whole run: frontends key per-run caches by it.
-  const cachedRead = (file: string) => texts.get(file) ?? readFile(file);
-  const depHashes = new Map<string, string | undefined>();
-  const depHash = (file: string) => {
-    if (!depHashes.has(file)) {
-      let hash: string | undefined;
-      try {
-        hash = LintCache.hashText(cachedRead(file));
-      } catch {
-        hash = undefined;
-      }
-      depHashes.set(file, hash);
-    }
-    return depHashes.get(file);
-  };
-  if (cache) {
-    const misses: typeof pending = [];
-    for (const { unit } of pending) {
-      const files = [unit.path, unit.up, unit.down];
-      const contents = files.map((f) => {
-        if (!f) return undefined;
-        try {
-          return readFile(f);
-        } catch {
-          return undefined;
-        }
-      });
-      const hash = LintCache.hashUnit(unit, contents);
-      const hit = cache.get(unit, hash, depHash);
-      if (hit) {
-        take(hit.migration ?? undefined, hit.findings);
-        continue;
-      }
-      // Kept only until the miss is linted, so memory does not grow with the run.
-      files.forEach((f, i) => f && contents[i] !== undefined && texts.set(f, contents[i]!));
-      misses.push({ unit, hash });
-    }
-    pending = misses;
-  }
+  const pending = cache ? useCache(cache, units, files, take) : units.map((unit) => ({ unit, hash: '' }));
 
-  // Rules that are code the workers cannot load again (extra rules, plugins of a config not read from a file) keep the run in this thread.
-  const { config } = options;
-  const pluginsWithoutFile = !!config?.pluginRules.length && !config.file;
-  const workers = retain || options.extraRules?.length || pluginsWithoutFile ? 0 : workerCount(pending.length, options.workers);
-  if (workers > 0) {
-    const cwd = options.cwd ?? process.cwd();
-    const { pluginRules, ...plainConfig } = config ?? { pluginRules: [] };
-    const results = await lintInWorkers(
-      pending.map((p) => p.unit),
-      {
-        cwd,
-        config: config ? (plainConfig as Omit<ResolvedConfig, 'pluginRules'>) : undefined,
-        pluginConfigFile: config?.file && pluginRules.length ? path.resolve(cwd, config.file) : undefined,
-        settings: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
-      },
-      workers,
-    );
-    results.forEach((r, i) => {
-      take(r.migration, r.findings);
-      cache?.set(pending[i].unit, pending[i].hash!, r.deps, r.migration, r.findings);
-    });
-  } else {
-    await linter.prepare(pending.map((p) => p.unit));
-    for (const { unit, hash } of pending) {
-      const out = linter.lint(unit, cachedRead);
-      const migration = out.migration && (retain ? out.migration : summarize(out.migration, out.findings));
-      take(migration, out.findings);
-      if (cache) {
-        const deps = (out.migration?.inputs ?? []).map((f): [string, string] => [f, depHash(f) ?? '']);
-        cache.set(unit, hash!, deps, migration, out.findings);
-      }
-      for (const f of [unit.path, unit.up, unit.down]) if (f) texts.delete(f);
+  await linter.prepare(pending.map((p) => p.unit));
+  if (retain) {
+    for (const { unit } of pending) {
+      const out = linter.lint(unit, files.read);
+      take(out.migration, out.findings);
     }
+  } else {
+    const lintHere = (unit: MigrationUnit) => {
+      const result = lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
+      for (const f of unitFiles(unit)) if (f) files.release(f);
+      return result;
+    };
+    const todo = pending.map((p) => p.unit);
+    const workers = workersFor(options, todo.length);
+    // Threads are loaded only for runs that use them.
+    const results = workers > 0 ? await (await import('./pipeline/parallel.js')).lintShared(todo, workerInit(options), workers, lintHere) : todo.map(lintHere);
+    results.forEach((r, i) => {
+      for (const f of unitFiles(pending[i].unit)) if (f) files.release(f);
+      take(r.migration, r.findings);
+      cache?.set(pending[i].unit, pending[i].hash, r.deps, r.migration, r.findings);
+    });
   }
   cache?.save();
 

@@ -8,7 +8,7 @@ export function ruleDocsUrl(ruleId: string): string {
 
 let version: string | undefined;
 
-/** The package version, read once from package.json (two levels up from dist/src or src). */
+/** The package version, read once from package.json (up from src, dist/src or dist/bundle). */
 export function toolVersion(): string {
   if (version) return version;
   for (const rel of ['../../package.json', '../package.json']) {

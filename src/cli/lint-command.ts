@@ -6,7 +6,6 @@ import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
-import { changedSince } from '../discover/git.js';
 import { loadFrontend } from '../frontends/registry.js';
 import { fixFile } from '../engine/fix.js';
 import { intOption, parseCommandArgs } from './args.js';
@@ -44,7 +43,11 @@ export async function runLint(values: Record<string, any>, positionals: string[]
     cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_DIR) : undefined,
     workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
   };
-  if (values['changed-since'] !== undefined) options.only = changedSince(values['changed-since'], io.cwd);
+  if (values['changed-since'] !== undefined) {
+    // Loaded on use: it starts git (child_process), which a plain run has no need of.
+    const { changedSince } = await import('../discover/git.js');
+    options.only = changedSince(values['changed-since'], io.cwd);
+  }
 
   if (positionals.includes('-')) {
     if (positionals.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");

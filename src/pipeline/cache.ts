@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Finding, Migration } from '../ir/types.js';
 import type { MigrationUnit } from '../discover/index.js';
+import { sha256 } from '../sha256.js';
 
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'migratelint');
 
@@ -42,7 +42,7 @@ export class LintCache {
   misses = 0;
 
   constructor(dir: string, runKey: string) {
-    const key = createHash('sha256').update(runKey).digest('hex').slice(0, 16);
+    const key = sha256().update(runKey).digest('hex').slice(0, 16);
     this.file = path.join(dir, `lint-${key}.json`);
     let data: CacheFile | undefined;
     try {
@@ -55,11 +55,11 @@ export class LintCache {
   }
 
   static hashText(text: string): string {
-    return createHash('sha256').update(text).digest('hex');
+    return sha256().update(text).digest('hex');
   }
 
   static hashUnit(unit: MigrationUnit, contents: (string | undefined)[]): string {
-    const h = createHash('sha256').update(JSON.stringify(unit));
+    const h = sha256().update(JSON.stringify(unit));
     for (const c of contents) h.update('\0').update(c ?? '\u0000missing');
     return h.digest('hex');
   }

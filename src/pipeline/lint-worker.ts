@@ -2,37 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config/load.js';
-import type { MigrationUnit } from '../discover/index.js';
 import { UnitLinter, type LinterSettings } from './unit-linter.js';
-import { summarize } from './summary.js';
-import { LintCache } from './cache.js';
-import type { WorkerInit, WorkerResult } from './parallel.js';
+import { lintUnitResult } from './unit-result.js';
+import { claimBatch, type UnitResult, type WorkerData, type WorkerMessage } from './parallel.js';
 
-/** A worker thread: loads the same config as the main thread, then lints the batches it is sent. */
-async function start(init: WorkerInit): Promise<void> {
+/** A worker thread: loads the same config as the main thread, then lints batches it claims from the shared queue. */
+async function start({ init, units, cursor: cursorBuffer }: WorkerData): Promise<void> {
   const config = init.pluginConfigFile
     ? await loadConfig({ cwd: init.cwd, configFile: init.pluginConfigFile })
     : init.config && { ...init.config, pluginRules: [] };
   const settings: LinterSettings = { ...init.settings, config };
   const linter = new UnitLinter(settings);
+  await linter.prepare(units);
+  // One function for the whole run: frontends key per-run caches by it.
   const read = (file: string) => fs.readFileSync(path.resolve(init.cwd, file), 'utf8');
-  parentPort!.on('message', async (batch: { index: number; unit: MigrationUnit }[] | null) => {
-    if (batch === null) {
-      process.exit(0);
-    }
-    try {
-      await linter.prepare(batch.map((b) => b.unit));
-      const results: WorkerResult[] = batch.map(({ index, unit }) => {
-        const out = linter.lint(unit, read);
-        const deps = (out.migration?.inputs ?? []).map((f): [string, string] => [f, LintCache.hashText(read(f))]);
-        return { index, migration: out.migration && summarize(out.migration, out.findings), findings: out.findings, deps };
-      });
-      parentPort!.postMessage({ results });
-    } catch (e) {
-      parentPort!.postMessage({ error: (e as Error).message ?? String(e) });
-    }
-  });
-  parentPort!.postMessage({ ready: true });
+  const cursor = new Int32Array(cursorBuffer);
+  for (let [start, end] = claimBatch(cursor, units.length); start < end; [start, end] = claimBatch(cursor, units.length)) {
+    const results: [number, UnitResult][] = [];
+    for (let i = start; i < end; i++) results.push([i, lintUnitResult(linter, units[i], read)]);
+    parentPort!.postMessage({ results } satisfies WorkerMessage);
+  }
 }
 
-start(workerData as WorkerInit).catch((e) => parentPort!.postMessage({ error: (e as Error).message ?? String(e) }));
+start(workerData as WorkerData).catch((e) => parentPort!.postMessage({ error: (e as Error).message ?? String(e) } satisfies WorkerMessage));

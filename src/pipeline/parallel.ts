@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -16,26 +15,32 @@ export interface WorkerInit {
   settings: Omit<LinterSettings, 'config' | 'extraRules'>;
 }
 
-export interface WorkerResult {
-  index: number;
+/** What a worker thread starts with: how to lint, the whole queue, and the shared cursor into it. */
+export interface WorkerData {
+  init: WorkerInit;
+  units: MigrationUnit[];
+  /** Int32Array over a SharedArrayBuffer: [0] is the index of the next unclaimed unit. */
+  cursor: SharedArrayBuffer;
+}
+
+export interface UnitResult {
   migration: Migration | undefined;
   findings: Finding[];
   /** Files other than the unit's own that the result depends on, with content hashes. */
   deps: [string, string][];
 }
 
-const BATCH = 100;
+export type WorkerMessage = { results: [number, UnitResult][] } | { error: string };
 
-/** How many workers a run of `units` migrations gets: none for small runs, where start-up would dominate. */
-export function workerCount(units: number, requested?: number): number {
-  if (requested !== undefined) return Math.max(0, Math.floor(requested));
-  const env = process.env.MIGRATELINT_WORKERS;
-  if (env !== undefined && env !== '') return Math.max(0, Number(env) || 0);
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  // Measured on 2 cores: two workers were slower than one thread on 5,000 files (each
-  // loads the parser and the rules, and results cross threads), so threads start at 4 cores.
-  if (cores < 4 || units < 1000) return 0;
-  return Math.min(cores - 1, 4, Math.ceil(units / 1000));
+/**
+ * Units claimed at a time. Small, so the threads finish together; a claim is one atomic add.
+ */
+export const BATCH = 16;
+
+/** Claims the next batch of the queue: the range [start, end), empty when the queue is drained. */
+export function claimBatch(cursor: Int32Array, total: number): [number, number] {
+  const start = Math.min(Atomics.add(cursor, 0, BATCH), total);
+  return [start, Math.min(start + BATCH, total)];
 }
 
 /** The compiled worker script (tests run the TypeScript sources; workers always run the build). */
@@ -47,37 +52,55 @@ function workerScript(): URL {
 }
 
 /**
- * Lints units across worker threads, handing out batches as workers free up so a
- * slow batch does not hold the others back. Results come back in unit order.
+ * Lints `units` on this thread and `count` worker threads at once. Every thread claims
+ * batches from one shared cursor, so this thread starts at once while the workers are
+ * still loading, and no thread idles while another has a backlog. Results come back in
+ * unit order.
  */
-export async function lintInWorkers(units: readonly MigrationUnit[], init: WorkerInit, count: number): Promise<WorkerResult[]> {
-  const results: WorkerResult[] = new Array(units.length);
-  let next = 0;
-  const takeBatch = () => {
-    const batch = [];
-    for (let i = 0; i < BATCH && next < units.length; i++, next++) batch.push({ index: next, unit: units[next] });
-    return batch;
-  };
+export async function lintShared(
+  units: readonly MigrationUnit[],
+  init: WorkerInit,
+  count: number,
+  lintHere: (unit: MigrationUnit) => UnitResult,
+): Promise<UnitResult[]> {
+  const results: UnitResult[] = new Array(units.length);
+  const cursorBuffer = new SharedArrayBuffer(4);
+  const cursor = new Int32Array(cursorBuffer);
+  let done = 0;
+  let settle: (error?: Error) => void = () => {};
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : done === units.length && resolve());
+  });
+
   const script = workerScript();
-  const runOne = () =>
-    new Promise<void>((resolvePromise, reject) => {
-      const worker = new Worker(script, { workerData: init });
-      const sendNext = () => {
-        const batch = takeBatch();
-        worker.postMessage(batch.length ? batch : null);
-        if (!batch.length) resolvePromise();
-      };
-      worker.on('message', (msg: { ready?: true; results?: WorkerResult[]; error?: string }) => {
-        if (msg.error) {
-          reject(new Error(msg.error));
-          void worker.terminate();
-          return;
-        }
-        for (const r of msg.results ?? []) results[r.index] = r;
-        sendNext();
-      });
-      worker.on('error', reject);
+  const data: WorkerData = { init, units: [...units], cursor: cursorBuffer };
+  const workers = Array.from({ length: count }, () => {
+    const worker = new Worker(script, { workerData: data });
+    worker.on('message', (msg: WorkerMessage) => {
+      if ('error' in msg) return settle(new Error(msg.error));
+      for (const [index, result] of msg.results) results[index] = result;
+      done += msg.results.length;
+      settle();
     });
-  await Promise.all(Array.from({ length: Math.min(count, Math.ceil(units.length / BATCH)) }, runOne));
+    worker.on('error', (e) => settle(e));
+    // A worker that claimed a batch and died without reporting it would leave the run waiting forever.
+    worker.on('exit', (code) => code !== 0 && settle(new Error(`lint worker exited with code ${code}`)));
+    return worker;
+  });
+
+  try {
+    for (let [start, end] = claimBatch(cursor, units.length); start < end; [start, end] = claimBatch(cursor, units.length)) {
+      for (let i = start; i < end; i++) results[i] = lintHere(units[i]);
+      done += end - start;
+    }
+    settle();
+    await finished;
+  } finally {
+    // Workers still loading when the queue ran dry have nothing left to do.
+    for (const worker of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
   return results;
 }

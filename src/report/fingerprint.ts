@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Finding, Migration } from '../ir/types.js';
 import { LineIndex } from '../ir/source-text.js';
+import { sha256 } from '../sha256.js';
 
 /**
  * A fingerprint per finding that survives lines moving: it hashes the rule, the file
@@ -21,6 +21,6 @@ export function fingerprints(
     const key = `${f.ruleId}\0${pathKey(f.file)}\0${text.replace(/\s+/g, ' ').trim()}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
+    return sha256().update(`${key}\0${n}`).digest('hex').slice(0, 32);
   });
 }

@@ -47,6 +47,22 @@ describe('loading', () => {
     expect(config.rules['require-concurrent-index'].severity).toBe('warn');
   });
 
+  it('stops at the project root: a config above the nearest package.json is not used', async () => {
+    const root = project({
+      '.migratelintrc.json': '{ "rules": { "require-concurrent-index": "warn" } }',
+      'app/package.json': '{ "name": "app" }',
+      'app/db/.keep': '',
+    });
+    const config = await loadConfig({ cwd: path.join(root, 'app', 'db') });
+    expect(config.file).toBeUndefined();
+    expect(config.rules['require-concurrent-index'].severity).toBe('error');
+  });
+
+  it('reports a package.json that is not JSON instead of taking it for no config', async () => {
+    const cwd = project({ 'package.json': '{ "name": ', 'db/.keep': '' });
+    await expect(loadConfig({ cwd: path.join(cwd, 'db') })).rejects.toThrow(/package\.json: cannot load config/);
+  });
+
   it('takes --config over the search, and reports a missing one', async () => {
     const cwd = project({ '.migratelintrc.json': '{}', 'ci/strict.json': '{ "extends": "migratelint:strict" }' });
     expect((await loadConfig({ cwd, configFile: 'ci/strict.json' })).preset).toBe('strict');

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint.js';
 import { resolve } from '../../src/config/load.js';
+import { BATCH, claimBatch, lintShared, type UnitResult } from '../../src/pipeline/parallel.js';
+import { collectFiles, groupMigrations } from '../../src/discover/index.js';
+import { UnitLinter } from '../../src/pipeline/unit-linter.js';
+import { lintUnitResult } from '../../src/pipeline/unit-result.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-cache-'));
@@ -21,6 +25,38 @@ describe('worker threads', () => {
     const threaded = await lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 2 });
     expect(single.findings.length).toBeGreaterThan(20);
     expect(shape(threaded)).toEqual(shape(single));
+  });
+});
+
+describe('the shared queue', () => {
+  it('hands out every unit exactly once, in batches, then empty ranges', () => {
+    const cursor = new Int32Array(new SharedArrayBuffer(4));
+    const total = BATCH * 2 + 3;
+    const claimed: number[] = [];
+    for (let [start, end] = claimBatch(cursor, total); start < end; [start, end] = claimBatch(cursor, total)) {
+      expect(end - start).toBeLessThanOrEqual(BATCH);
+      for (let i = start; i < end; i++) claimed.push(i);
+    }
+    expect(claimed).toEqual([...Array(total).keys()]);
+    expect(claimBatch(cursor, total)).toEqual([total, total]);
+  });
+
+  it('is drained by this thread and a worker together, each unit linted once, results in unit order', async () => {
+    const files = await collectFiles(['sql', 'rules'], { cwd: FIXTURES });
+    const units = groupMigrations(files, FIXTURES);
+    const linter = new UnitLinter({});
+    await linter.prepare(units);
+    const read = (f: string) => fs.readFileSync(path.join(FIXTURES, f), 'utf8');
+    const here: string[] = [];
+    const lintHere = (unit: (typeof units)[number]): UnitResult => {
+      here.push(unit.key);
+      return lintUnitResult(linter, unit, read);
+    };
+    const results = await lintShared(units, { cwd: FIXTURES, settings: {} }, 1, lintHere);
+    expect(here.length).toBeGreaterThan(0);
+    expect(new Set(here).size).toBe(here.length);
+    expect(results.map((r) => r.migration?.path)).toEqual(units.map((u) => lintUnitResult(linter, u, read).migration?.path));
+    expect(results.flatMap((r) => r.findings)).toEqual(units.flatMap((u) => lintUnitResult(linter, u, read).findings));
   });
 });
 

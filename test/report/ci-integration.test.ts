@@ -12,12 +12,13 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 
 /**
  * A copy of the package as an npm install or the action's checkout has it: sources,
- * package.json, dist/ compiled with the project's TypeScript, and the dependencies
- * (linked, not installed). Never touches the work tree's own dist/.
+ * package.json, dist/ compiled with the project's TypeScript but not bundled (so the bin
+ * runs dist/src, as in the action), and the dependencies (linked, not installed). Never
+ * touches the work tree's own dist/.
  */
 function packageCopy(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-pkg-')));
-  for (const entry of ['package.json', 'tsconfig.json', '.npmrc', 'bin', 'src', 'rules']) {
+  for (const entry of ['package.json', 'tsconfig.json', '.npmrc', 'bin', 'scripts', 'src', 'rules']) {
     if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
