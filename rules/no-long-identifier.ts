@@ -30,15 +30,32 @@ function identifierOf(token: SqlToken): string | undefined {
   return text.toLowerCase();
 }
 
-/** A cheap test before scanning: a quoted name, or a run of name characters over 63 bytes. */
+/**
+ * A cheap test before scanning: false only when no name in the text can be over 63 bytes.
+ * Every statement goes through here, and real migrations (Prisma's, Drizzle's) quote
+ * every name, so a quote alone must not send the statement to the scanner. ASCII text
+ * (nearly all SQL) is checked by hand, where a character is a byte: no run of unquoted
+ * name characters, and no stretch between two lone double quotes (a quoted name lies
+ * in one; `""` inside a name is not a lone quote), is longer than 63.
+ */
 function mayHoldLongName(text: string): boolean {
-  if (text.includes('"')) return true;
-  // Every statement goes through here, and a Unicode regex over each one showed up in
-  // profiles: ASCII text (nearly all SQL) is scanned by hand, where a character is a byte.
   let run = 0;
+  let sinceQuote = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x80) return mayHoldLongNameUnicode(text);
+    if (c === 34) {
+      run = 0;
+      if (text.charCodeAt(i + 1) === 34) {
+        i++;
+        if (sinceQuote >= 0) sinceQuote += 2;
+        continue;
+      }
+      if (sinceQuote > MAX) return true;
+      sinceQuote = 0;
+      continue;
+    }
+    if (sinceQuote >= 0) sinceQuote++;
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) {
       if (++run > MAX) return true;
     } else run = 0;
@@ -46,7 +63,9 @@ function mayHoldLongName(text: string): boolean {
   return false;
 }
 
+/** Text with non-ASCII characters: any quote sends it to the scanner, as does a long run of letters. */
 function mayHoldLongNameUnicode(text: string): boolean {
+  if (text.includes('"')) return true;
   for (const m of text.matchAll(/[\p{L}\p{N}_$]{16,}/gu)) if (Buffer.byteLength(m[0], 'utf8') > MAX) return true;
   return false;
 }

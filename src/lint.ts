@@ -11,7 +11,7 @@ import type { BaselineOutcome } from './baseline.js';
 import { UnitLinter, DEFAULT_PG_VERSION } from './pipeline/unit-linter.js';
 import { lintUnitResult } from './pipeline/unit-result.js';
 import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
-import type { WorkerInit } from './pipeline/parallel.js';
+import type { UnitResult, WorkerInit } from './pipeline/parallel.js';
 import { workerCount } from './pipeline/worker-count.js';
 import { toolVersion } from './meta.js';
 
@@ -39,6 +39,14 @@ export interface LintOptions {
    * the cache and worker threads.
    */
   retainIR?: boolean;
+  /**
+   * Without retainIR, which migrations the result keeps (counts always cover all of them):
+   * `all` (default) a summary of every one, for reports that list every file; `flagged`
+   * only those with findings or problems, with the text of their flagged files (code
+   * frames, fingerprints); `findings` only those with problems (an unreadable file, say).
+   * Memory then grows with the findings, not with the number of files linted.
+   */
+  keep?: 'all' | 'flagged' | 'findings';
   /** Folder of the content-hash cache; unset means no cache (only without retainIR). */
   cacheDir?: string;
   /** Worker threads; unset decides from the number of migrations (only without retainIR). */
@@ -46,10 +54,12 @@ export interface LintOptions {
 }
 
 export interface LintResult {
-  /** Every file that was read, relative to cwd. */
+  /** The files of `migrations`, relative to cwd: every file read, unless `keep` left clean ones out. */
   files: string[];
-  /** The migrations read; without `retainIR` their sections carry no statements. */
+  /** The migrations read; without `retainIR` their sections carry no statements, and `keep` may leave clean ones out. */
   migrations: Migration[];
+  /** How many files and migrations were linted, whatever `keep` left out. */
+  counts: { files: number; migrations: number };
   findings: Finding[];
   /** The rules that were available, for reporters that describe them (SARIF). */
   rules: readonly Rule[];
@@ -193,36 +203,44 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
   const retain = options.retainIR !== false;
   const migrations: Migration[] = [];
   const findings: Finding[] = [];
+  const counts = { files: 0, migrations: 0 };
+  const keep = retain ? 'all' : (options.keep ?? 'all');
   const take = (migration: Migration | undefined, found: Finding[]) => {
     if (!migration) return;
-    migrations.push(migration);
+    counts.migrations++;
+    counts.files += migration.files.length;
     findings.push(...found);
+    if (keep === 'all' || migration.problems.length || (keep === 'flagged' && found.length)) migrations.push(migration);
   };
   const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
   const pending = cache ? useCache(cache, units, files, take) : units.map((unit) => ({ unit, hash: '' }));
 
-  await linter.prepare(pending.map((p) => p.unit));
+  const prepare = () => linter.prepare(pending.map((p) => p.unit));
   if (retain) {
+    await prepare();
     for (const { unit } of pending) {
       const out = linter.lint(unit, files.read);
       take(out.migration, out.findings);
     }
   } else {
-    const lintHere = (unit: MigrationUnit) => {
-      const result = lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
-      for (const f of unitFiles(unit)) if (f) files.release(f);
-      return result;
-    };
+    const lintHere = (unit: MigrationUnit) => lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
     const todo = pending.map((p) => p.unit);
     const workers = workersFor(options, todo.length);
-    // Threads are loaded only for runs that use them.
-    const results = workers > 0 ? await (await import('./pipeline/parallel.js')).lintShared(todo, workerInit(options), workers, lintHere) : todo.map(lintHere);
-    results.forEach((r, i) => {
+    // Each result is taken as it comes: what `keep` leaves out is never held.
+    const done = (i: number, r: UnitResult) => {
       for (const f of unitFiles(pending[i].unit)) if (f) files.release(f);
       take(r.migration, r.findings);
       cache?.set(pending[i].unit, pending[i].hash, r.deps, r.migration, r.findings);
-    });
+    };
+    if (workers > 0) {
+      // Threads are loaded only for runs that use them.
+      const { lintShared } = await import('./pipeline/parallel.js');
+      await lintShared(todo, workerInit(options), workers, { prepare, lint: lintHere }, done);
+    } else {
+      await prepare();
+      todo.forEach((unit, i) => done(i, lintHere(unit)));
+    }
   }
   cache?.save();
 
@@ -231,6 +249,7 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
   return {
     files: migrations.flatMap((m) => m.files),
     migrations,
+    counts,
     findings,
     rules: linter.rules,
     errorCount: findings.filter((f) => f.severity === 'error').length,

@@ -30,7 +30,12 @@ export const LINT_OPTIONS = {
 } as const;
 
 /** Loads the config and runs the linter the way every linting command does. */
-export async function runLint(values: Record<string, any>, positionals: string[], io: Io): Promise<{ result: LintResult; config: ResolvedConfig }> {
+export async function runLint(
+  values: Record<string, any>,
+  positionals: string[],
+  io: Io,
+  keep?: (config: ResolvedConfig) => LintOptions['keep'],
+): Promise<{ result: LintResult; config: ResolvedConfig }> {
   // Compile the SQL parser's WASM while the config is searched for: the two overlap.
   loadFrontend('sql').catch(() => undefined);
   const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
@@ -42,6 +47,7 @@ export async function runLint(values: Record<string, any>, positionals: string[]
     retainIR: false,
     cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_DIR) : undefined,
     workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
+    keep: keep?.(config),
   };
   if (values['changed-since'] !== undefined) {
     // Loaded on use: it starts git (child_process), which a plain run has no need of.
@@ -72,23 +78,30 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     'fail-on': { type: 'string' },
     fix: { type: 'boolean' },
   });
-  const loadingReporter = loadReporter(values.format);
-  if (!loadingReporter) throw new UsageError(`unknown format "${values.format}" (expected one of: ${REPORTER_NAMES.join(', ')})`);
-  const reporter = await loadingReporter;
+  const format = loadReporter(values.format);
+  if (!format) throw new UsageError(`unknown format "${values.format}" (expected one of: ${REPORTER_NAMES.join(', ')})`);
+  const reporter = await format.reporter;
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {
     throw new UsageError(`--fail-on expects "error" or "warn", got "${values['fail-on']}"`);
   }
 
-  let { result, config } = await runLint(values, positionals, io);
+  const baselineFor = (config: ResolvedConfig) =>
+    values.baseline ?? (config.baseline === false ? undefined : (config.baseline ?? DEFAULT_BASELINE));
+  // A baseline's stale entries are found among every linted file: it needs them all.
+  const keep = (config: ResolvedConfig) => {
+    const baseline = baselineFor(config);
+    return baseline && fs.existsSync(path.resolve(io.cwd, baseline)) ? 'all' : format.keeps;
+  };
+  let { result, config } = await runLint(values, positionals, io, keep);
   if (values.fix) {
     if (positionals.includes('-')) throw new UsageError('--fix cannot rewrite stdin; name the files instead');
     const fixed = applyFindingFixes(result, io.cwd);
-    if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io));
+    if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io, keep));
     io.stderr.write(`migratelint: applied ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
     io.stderr.write(recipes(result));
   }
 
-  const baselinePath = values.baseline ?? (config.baseline === false ? undefined : config.baseline ?? DEFAULT_BASELINE);
+  const baselinePath = baselineFor(config);
   if (baselinePath) {
     const baseline = readBaseline(baselinePath, io.cwd);
     if (baseline) {

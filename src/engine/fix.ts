@@ -11,43 +11,10 @@
  */
 import type { Finding, Fix, Migration, Range, Section, Statement, TextEdit } from '../ir/types.js';
 import { LineIndex, OffsetConverter } from '../ir/source-text.js';
-import { loadedSqlParser } from '../frontends/sql/parse.js';
+import { statementTokens, type SqlToken } from '../frontends/sql/parse.js';
 
-export interface SqlToken {
-  /** UTF-16 offsets in the statement's chunk. */
-  start: number;
-  end: number;
-  text: string;
-  /** The scanner's token name: `IDENT`, `SCONST`, `SQL_COMMENT`, `C_COMMENT`, `ASCII_46` ('.'), ...; `UNKNOWN` for keywords. */
-  name: string;
-  /** Whether the token is a keyword (reserved or not). */
-  keyword: boolean;
-}
-
-const tokenCache = new WeakMap<Statement, SqlToken[] | null>();
-
-/** The statement's tokens, comments included, from libpg-query's scanner; undefined if it cannot scan them. */
-export function statementTokens(stmt: Statement): SqlToken[] | undefined {
-  const cached = tokenCache.get(stmt);
-  if (cached !== undefined) return cached ?? undefined;
-  const pg = loadedSqlParser();
-  if (!pg) return undefined;
-  let tokens: SqlToken[] | null = null;
-  try {
-    const local = new OffsetConverter(stmt.text);
-    tokens = pg.scanSync(stmt.text).tokens.map((t) => ({
-      start: stmt.start + local.fromByte(t.start),
-      end: stmt.start + local.fromByte(t.end),
-      text: t.text,
-      name: t.tokenName,
-      keyword: t.keywordKind !== 0,
-    }));
-  } catch {
-    // The scanner rejects the text (an unterminated literal): no fix then.
-  }
-  tokenCache.set(stmt, tokens);
-  return tokens ?? undefined;
-}
+// Scanned once per statement and shared with `Statement.locate`, which needs token ends too.
+export { statementTokens, type SqlToken } from '../frontends/sql/parse.js';
 
 const isComment = (t: SqlToken) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT';
 

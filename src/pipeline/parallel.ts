@@ -54,16 +54,16 @@ function workerScript(): URL {
 /**
  * Lints `units` on this thread and `count` worker threads at once. Every thread claims
  * batches from one shared cursor, so this thread starts at once while the workers are
- * still loading, and no thread idles while another has a backlog. Results come back in
- * unit order.
+ * still loading, and no thread idles while another has a backlog. Each result goes to
+ * `onResult` with its unit's index as it comes, so none are held here.
  */
 export async function lintShared(
   units: readonly MigrationUnit[],
   init: WorkerInit,
   count: number,
-  lintHere: (unit: MigrationUnit) => UnitResult,
-): Promise<UnitResult[]> {
-  const results: UnitResult[] = new Array(units.length);
+  here: { prepare: () => Promise<void>; lint: (unit: MigrationUnit) => UnitResult },
+  onResult: (index: number, result: UnitResult) => void,
+): Promise<void> {
   const cursorBuffer = new SharedArrayBuffer(4);
   const cursor = new Int32Array(cursorBuffer);
   let done = 0;
@@ -78,7 +78,7 @@ export async function lintShared(
     const worker = new Worker(script, { workerData: data });
     worker.on('message', (msg: WorkerMessage) => {
       if ('error' in msg) return settle(new Error(msg.error));
-      for (const [index, result] of msg.results) results[index] = result;
+      for (const [index, result] of msg.results) onResult(index, result);
       done += msg.results.length;
       settle();
     });
@@ -89,8 +89,10 @@ export async function lintShared(
   });
 
   try {
+    // After the workers are started: this thread's parser then loads while theirs do.
+    await here.prepare();
     for (let [start, end] = claimBatch(cursor, units.length); start < end; [start, end] = claimBatch(cursor, units.length)) {
-      for (let i = start; i < end; i++) results[i] = lintHere(units[i]);
+      for (let i = start; i < end; i++) onResult(i, here.lint(units[i]));
       done += end - start;
     }
     settle();
@@ -102,5 +104,4 @@ export async function lintShared(
       void worker.terminate();
     }
   }
-  return results;
 }

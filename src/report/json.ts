@@ -8,8 +8,8 @@ export const jsonReporter: Reporter = (result, ctx) => {
   const out = {
     tool: { name: 'migratelint', version: ctx.toolVersion },
     summary: {
-      files: result.files.length,
-      migrations: result.migrations.length,
+      files: result.counts.files,
+      migrations: result.counts.migrations,
       errors: result.errorCount,
       warnings: result.warningCount,
     },

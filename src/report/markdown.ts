@@ -55,7 +55,7 @@ function ruleCell(id: string): string {
 export const markdownReporter: Reporter = (result, ctx) => {
   const { findings } = result;
   const out: string[] = [MARKDOWN_MARKER, '### migratelint', ''];
-  const files = plural(result.files.length, 'file');
+  const files = plural(result.counts.files, 'file');
   if (findings.length === 0) {
     out.push(`**✅ No problems** in ${files}.`);
   } else {

@@ -24,7 +24,7 @@ export const textReporter: Reporter = (result, ctx) => {
     if (f.fix) out.push(`  ${c.green('fix:')} ${oneLine(f.fix.description)}`);
     out.push('');
   }
-  out.push(summaryLine(result.findings.length, result.errorCount, result.warningCount, result.files.length, c));
+  out.push(summaryLine(result.findings.length, result.errorCount, result.warningCount, result.counts.files, c));
   if (result.baseline) {
     const { file, suppressed, stale } = result.baseline;
     if (suppressed) out.push(c.dim(`${suppressed} known finding${suppressed === 1 ? '' : 's'} hidden by ${file}`));

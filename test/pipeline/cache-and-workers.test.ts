@@ -41,18 +41,21 @@ describe('the shared queue', () => {
     expect(claimBatch(cursor, total)).toEqual([total, total]);
   });
 
-  it('is drained by this thread and a worker together, each unit linted once, results in unit order', async () => {
+  it('is drained by this thread and a worker together, each unit linted and reported once', async () => {
     const files = await collectFiles(['sql', 'rules'], { cwd: FIXTURES });
     const units = groupMigrations(files, FIXTURES);
     const linter = new UnitLinter({});
-    await linter.prepare(units);
     const read = (f: string) => fs.readFileSync(path.join(FIXTURES, f), 'utf8');
     const here: string[] = [];
     const lintHere = (unit: (typeof units)[number]): UnitResult => {
       here.push(unit.key);
       return lintUnitResult(linter, unit, read);
     };
-    const results = await lintShared(units, { cwd: FIXTURES, settings: {} }, 1, lintHere);
+    const results: UnitResult[] = [];
+    await lintShared(units, { cwd: FIXTURES, settings: {} }, 1, { prepare: () => linter.prepare(units), lint: lintHere }, (i, r) => {
+      expect(results[i]).toBeUndefined();
+      results[i] = r;
+    });
     expect(here.length).toBeGreaterThan(0);
     expect(new Set(here).size).toBe(here.length);
     expect(results.map((r) => r.migration?.path)).toEqual(units.map((u) => lintUnitResult(linter, u, read).migration?.path));

@@ -112,7 +112,7 @@ describe('junit reporter', () => {
   });
 
   it('writes an empty, well-formed document when no file was linted', () => {
-    const empty: LintResult = { ...result, files: [], migrations: [], findings: [], errorCount: 0, warningCount: 0 };
+    const empty: LintResult = { ...result, files: [], migrations: [], counts: { files: 0, migrations: 0 }, findings: [], errorCount: 0, warningCount: 0 };
     const out = junitReporter(empty, context(cwd));
     expect(parseXml(out).attrs).toMatchObject({ name: 'migratelint', tests: '0', failures: '0' });
   });

@@ -18,6 +18,8 @@ ruleCases(rule, {
     `CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT '${'x'.repeat(100)}' $$;`,
     `SET application_name = '${'x'.repeat(100)}';`,
     `CREATE TABLE t (c text DEFAULT '${'x'.repeat(100)}');`,
+    // A Prisma-style statement: every name quoted, all short.
+    `CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));`,
   ],
   invalid: [
     {
@@ -37,6 +39,9 @@ ruleCases(rule, {
     { sql: `ALTER TABLE t RENAME COLUMN a TO ${name64};`, line: 1, column: 34 },
     { sql: `CREATE TABLE "Mixed""Case${'x'.repeat(60)}" (id int);`, line: 1, column: 14, message: /identifier "Mixed"Casex+" is 70 bytes/ },
     { sql: `DO $$ BEGIN CREATE TABLE ${name64} (id int); END $$;`, line: 1, column: 26 },
+    // Quoted names with characters that cannot appear unquoted, among other quoted names (the quick check must not skip them).
+    { sql: `CREATE TABLE "t" ("${'long name '.repeat(7)}" int, "b" int);`, line: 1, column: 19 },
+    { sql: `CREATE TABLE "t" (c text DEFAULT 'say "hi', "${'x-'.repeat(33)}" int);`, line: 1, column: 45 },
   ],
 });
 
