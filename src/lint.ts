@@ -166,7 +166,7 @@ function useCache(
     const paths = unitFiles(unit);
     const contents = paths.map((f) => (f ? files.tryRead(f) : undefined));
     const hash = LintCache.hashUnit(unit, contents);
-    const hit = cache.get(unit, hash, files.hash);
+    const hit = cache.get(unit, hash, files.hash, (file) => contents[paths.indexOf(file)]);
     if (hit) {
       take(hit.migration ?? undefined, hit.findings);
       continue;

@@ -21,10 +21,19 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
-/** Maps are not JSON: sources are stored as [file, text] pairs. */
-function revive(entry: Entry): Entry {
-  if (entry.migration) entry.migration.sources = new Map(entry.migration.sources as unknown as [string, string][]);
-  return entry;
+/**
+ * An entry as the run uses it. The cache stores no file text (it would double its
+ * size): the files were just read to hash them, and the flagged ones' text is put back.
+ */
+function revive(entry: Entry, textOf: (file: string) => string | undefined): Entry {
+  if (!entry.migration) return entry;
+  const flagged = new Set(entry.findings.map((f) => f.file));
+  const sources = new Map<string, string>();
+  for (const file of entry.migration.files) {
+    const text = flagged.has(file) ? textOf(file) : undefined;
+    if (text !== undefined) sources.set(file, text);
+  }
+  return { ...entry, migration: { ...entry.migration, sources } };
 }
 
 /**
@@ -64,23 +73,34 @@ export class LintCache {
     return h.digest('hex');
   }
 
-  /** `depHash` gives the current content hash of another file, undefined when it cannot be read. */
-  get(unit: MigrationUnit, hash: string, depHash: (file: string) => string | undefined): Entry | undefined {
+  /**
+   * `depHash` gives the current content hash of another file, undefined when it cannot
+   * be read; `textOf` the text of the unit's own files, just read to hash them.
+   */
+  get(
+    unit: MigrationUnit,
+    hash: string,
+    depHash: (file: string) => string | undefined,
+    textOf: (file: string) => string | undefined,
+  ): Entry | undefined {
     const entry = this.old[unit.key];
     if (entry && entry.hash === hash && (entry.deps ?? []).every(([file, h]) => depHash(file) === h)) {
       this.hits++;
       this.fresh[unit.key] = entry;
-      return revive(entry);
+      return revive(entry, textOf);
     }
     this.misses++;
     return undefined;
   }
 
   set(unit: MigrationUnit, hash: string, deps: [string, string][], migration: Migration | undefined, findings: Finding[]): void {
-    this.fresh[unit.key] = { hash, deps, migration: migration ?? null, findings };
+    const stored = migration && { ...migration, sources: new Map<string, string>() };
+    this.fresh[unit.key] = { hash, deps, migration: stored ?? null, findings };
   }
 
+  /** Writes the cache back, unless this run found it exactly as it was (every unit a hit, none gone). */
   save(): void {
+    if (this.misses === 0 && Object.keys(this.old).length === this.hits) return;
     const replacer = (_: string, v: unknown) => (v instanceof Map ? [...v] : v);
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });

@@ -17,6 +17,8 @@ const shape = (r: Awaited<ReturnType<typeof lint>>) => ({
   files: r.files,
   formats: r.migrations.map((m) => [m.path, m.format, m.up.state, m.down.state]),
   findings: r.findings,
+  // Text of the flagged files, for code frames: the cache stores none, and puts it back on a hit.
+  sources: r.migrations.map((m) => [...m.sources]),
 });
 
 describe('worker threads', () => {
@@ -25,6 +27,23 @@ describe('worker threads', () => {
     const threaded = await lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 2 });
     expect(single.findings.length).toBeGreaterThan(20);
     expect(shape(threaded)).toEqual(shape(single));
+  });
+});
+
+describe('what a result keeps', () => {
+  it('counts every file and migration, and holds summaries only as the format needs them', async () => {
+    const run = (keep: 'all' | 'flagged' | 'findings') => lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 0, keep });
+    const [all, flagged, findings] = await Promise.all([run('all'), run('flagged'), run('findings')]);
+    expect(all.counts).toEqual({ files: all.files.length, migrations: all.migrations.length });
+    for (const r of [flagged, findings]) {
+      expect(r.counts).toEqual(all.counts);
+      expect(r.findings).toEqual(all.findings);
+    }
+    const flaggedFiles = new Set(all.findings.map((f) => f.file));
+    expect(flagged.migrations.length).toBeLessThan(all.migrations.length);
+    expect(flagged.migrations.every((m) => m.files.some((f) => flaggedFiles.has(f)) || m.problems.length)).toBe(true);
+    expect(flagged.migrations.flatMap((m) => [...m.sources.keys()]).sort()).toEqual(all.migrations.flatMap((m) => [...m.sources.keys()]).sort());
+    expect(findings.migrations.every((m) => m.problems.length > 0)).toBe(true);
   });
 });
 
@@ -78,6 +97,12 @@ describe('cache', () => {
     const second = await lint(['.'], { cwd, retainIR: false, cacheDir });
     expect(second.cache).toEqual({ hits: 5, misses: 0 });
     expect(shape(second)).toEqual(shape(first));
+    expect(first.migrations.some((m) => m.sources.size > 0)).toBe(true);
+    // A run that changed nothing leaves the cache file as it was.
+    const [cacheFile] = fs.readdirSync(cacheDir);
+    const written = fs.statSync(path.join(cacheDir, cacheFile)).mtimeMs;
+    await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(fs.statSync(path.join(cacheDir, cacheFile)).mtimeMs).toBe(written);
 
     fs.writeFileSync(path.join(cwd, '3_m.sql'), 'DELETE FROM t;\n');
     const third = await lint(['.'], { cwd, retainIR: false, cacheDir });
