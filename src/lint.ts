@@ -10,6 +10,8 @@ import { formatMatcher, pathMatcher } from './config/paths.js';
 import type { BaselineOutcome } from './baseline.js';
 import { UnitLinter, DEFAULT_PG_VERSION } from './pipeline/unit-linter.js';
 import { lintUnitResult } from './pipeline/unit-result.js';
+import { RunCollector, sortFindings, type Keep, type OnMigration } from './pipeline/collect.js';
+import { HeapBound } from './pipeline/heap.js';
 import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
 import type { UnitResult, WorkerInit } from './pipeline/parallel.js';
 import { workerCount } from './pipeline/worker-count.js';
@@ -46,7 +48,14 @@ export interface LintOptions {
    * frames, fingerprints); `findings` only those with problems (an unreadable file, say).
    * Memory then grows with the findings, not with the number of files linted.
    */
-  keep?: 'all' | 'flagged' | 'findings';
+  keep?: Keep;
+  /**
+   * Without retainIR: called with each migration and its sorted findings, in the order the
+   * migrations were found, as soon as those before it are done. The result then holds no
+   * findings (its counts still count them), so a caller that writes them out as they come
+   * (the CLI's text, compact and GitHub formats) runs in memory that does not grow.
+   */
+  onMigration?: OnMigration;
   /** Folder of the content-hash cache; unset means no cache (only without retainIR). */
   cacheDir?: string;
   /** Worker threads; unset decides from the number of migrations (only without retainIR). */
@@ -155,25 +164,28 @@ const unitFiles = (unit: MigrationUnit) => [unit.path, unit.up, unit.down];
  * Takes the units whose cached result is still valid out of `units`, reporting them to
  * `take`; returns the others with their content hashes, to be linted and cached.
  */
-function useCache(
-  cache: LintCache,
-  units: readonly MigrationUnit[],
-  files: RunFiles,
-  take: (migration: Migration | undefined, findings: Finding[]) => void,
-): { unit: MigrationUnit; hash: string }[] {
-  const misses: { unit: MigrationUnit; hash: string }[] = [];
-  for (const unit of units) {
+interface PendingUnit {
+  unit: MigrationUnit;
+  /** Its place among the run's units. */
+  index: number;
+  /** Content hash for the cache ('' without one). */
+  hash: string;
+}
+
+function useCache(cache: LintCache, units: readonly MigrationUnit[], files: RunFiles, collector: RunCollector): PendingUnit[] {
+  const misses: PendingUnit[] = [];
+  units.forEach((unit, index) => {
     const paths = unitFiles(unit);
     const contents = paths.map((f) => (f ? files.tryRead(f) : undefined));
     const hash = LintCache.hashUnit(unit, contents);
     const hit = cache.get(unit, hash, files.hash, (file) => contents[paths.indexOf(file)]);
     if (hit) {
-      take(hit.migration ?? undefined, hit.findings);
-      continue;
+      collector.add(index, hit.migration ?? undefined, hit.findings);
+      return;
     }
     paths.forEach((f, i) => f && contents[i] !== undefined && files.hold(f, contents[i]!));
-    misses.push({ unit, hash });
-  }
+    misses.push({ unit, index, hash });
+  });
   return misses;
 }
 
@@ -198,40 +210,38 @@ function workersFor(options: LintOptions, units: number): number {
   return workerCount(units, options.workers);
 }
 
-async function lintUnits(units: MigrationUnit[], readFile: (file: string) => string, options: LintOptions): Promise<LintResult> {
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+async function lintUnits(found: MigrationUnit[], readFile: (file: string) => string, options: LintOptions): Promise<LintResult> {
+  // In the order of the report, so that findings handed on as they come are in it too.
+  const units = [...found].sort(byPath);
   const linter = new UnitLinter(options);
   const retain = options.retainIR !== false;
-  const migrations: Migration[] = [];
-  const findings: Finding[] = [];
-  const counts = { files: 0, migrations: 0 };
-  const keep = retain ? 'all' : (options.keep ?? 'all');
-  const take = (migration: Migration | undefined, found: Finding[]) => {
-    if (!migration) return;
-    counts.migrations++;
-    counts.files += migration.files.length;
-    findings.push(...found);
-    if (keep === 'all' || migration.problems.length || (keep === 'flagged' && found.length)) migrations.push(migration);
-  };
+  const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration);
   const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
-  const pending = cache ? useCache(cache, units, files, take) : units.map((unit) => ({ unit, hash: '' }));
+  const pending = cache ? useCache(cache, units, files, collector) : units.map((unit, index) => ({ unit, index, hash: '' }));
 
   const prepare = () => linter.prepare(pending.map((p) => p.unit));
   if (retain) {
     await prepare();
-    for (const { unit } of pending) {
+    for (const { unit, index } of pending) {
       const out = linter.lint(unit, files.read);
-      take(out.migration, out.findings);
+      collector.add(index, out.migration, out.findings);
     }
   } else {
     const lintHere = (unit: MigrationUnit) => lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
     const todo = pending.map((p) => p.unit);
     const workers = workersFor(options, todo.length);
+    // A run whose findings are handed on holds next to nothing: its heap is kept bounded.
+    const heap = options.onMigration && !cache ? new HeapBound() : undefined;
     // Each result is taken as it comes: what `keep` leaves out is never held.
     const done = (i: number, r: UnitResult) => {
-      for (const f of unitFiles(pending[i].unit)) if (f) files.release(f);
-      take(r.migration, r.findings);
-      cache?.set(pending[i].unit, pending[i].hash, r.deps, r.migration, r.findings);
+      const { unit, index, hash } = pending[i];
+      for (const f of unitFiles(unit)) if (f) files.release(f);
+      collector.add(index, r.migration, r.findings);
+      cache?.set(unit, hash, r.deps, r.migration, r.findings);
+      heap?.tick();
     };
     if (workers > 0) {
       // Threads are loaded only for runs that use them.
@@ -244,28 +254,19 @@ async function lintUnits(units: MigrationUnit[], readFile: (file: string) => str
   }
   cache?.save();
 
+  const { migrations, findings, counts, errorCount, warningCount } = collector;
   sortFindings(findings);
-  migrations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  migrations.sort(byPath);
   return {
     files: migrations.flatMap((m) => m.files),
     migrations,
     counts,
     findings,
     rules: linter.rules,
-    errorCount: findings.filter((f) => f.severity === 'error').length,
-    warningCount: findings.filter((f) => f.severity === 'warn').length,
+    errorCount,
+    warningCount,
     ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
   };
 }
 
-export function sortFindings(findings: Finding[]): void {
-  findings.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.range.start.line - b.range.start.line ||
-      a.range.start.column - b.range.start.column ||
-      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
-  );
-}
-
-export { DEFAULT_CACHE_DIR };
+export { DEFAULT_CACHE_DIR, sortFindings };

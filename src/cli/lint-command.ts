@@ -10,7 +10,8 @@ import { loadFrontend } from '../frontends/registry.js';
 import { fixFile } from '../engine/fix.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
-import { wantsColor, writeReport } from './output.js';
+import { ReportWriter, wantsColor } from './output.js';
+import type { Finding, Migration } from '../ir/types.js';
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -34,7 +35,7 @@ export async function runLint(
   values: Record<string, any>,
   positionals: string[],
   io: Io,
-  keep?: (config: ResolvedConfig) => LintOptions['keep'],
+  tune?: (config: ResolvedConfig) => Pick<LintOptions, 'keep' | 'onMigration'>,
 ): Promise<{ result: LintResult; config: ResolvedConfig }> {
   // Compile the SQL parser's WASM while the config is searched for: the two overlap.
   loadFrontend('sql').catch(() => undefined);
@@ -47,7 +48,7 @@ export async function runLint(
     retainIR: false,
     cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_DIR) : undefined,
     workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
-    keep: keep?.(config),
+    ...tune?.(config),
   };
   if (values['changed-since'] !== undefined) {
     // Loaded on use: it starts git (child_process), which a plain run has no need of.
@@ -80,23 +81,36 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   });
   const format = loadReporter(values.format);
   if (!format) throw new UsageError(`unknown format "${values.format}" (expected one of: ${REPORTER_NAMES.join(', ')})`);
-  const reporter = await format.reporter;
+  const { reporter, stream } = await format.loading;
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {
     throw new UsageError(`--fail-on expects "error" or "warn", got "${values['fail-on']}"`);
   }
+  const toFile = values.output !== undefined;
+  const ctx = { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io) };
+  const out = new ReportWriter(io, values.output);
 
   const baselineFor = (config: ResolvedConfig) =>
     values.baseline ?? (config.baseline === false ? undefined : (config.baseline ?? DEFAULT_BASELINE));
-  // A baseline's stale entries are found among every linted file: it needs them all.
-  const keep = (config: ResolvedConfig) => {
+  let streamed = false;
+  const tune = (config: ResolvedConfig): Pick<LintOptions, 'keep' | 'onMigration'> => {
     const baseline = baselineFor(config);
-    return baseline && fs.existsSync(path.resolve(io.cwd, baseline)) ? 'all' : format.keeps;
+    // A baseline's stale entries are found among every linted file: it needs them all.
+    if (baseline && fs.existsSync(path.resolve(io.cwd, baseline))) return { keep: 'all' };
+    // Written as it comes, so the run holds no findings; --fix needs them all first.
+    if (stream && !values.fix) {
+      streamed = true;
+      const onMigration = (m: Migration, found: Finding[]) => {
+        if (found.length) out.write(stream.findings(found, m.sources, ctx));
+      };
+      return { keep: 'findings', onMigration };
+    }
+    return { keep: format.keeps };
   };
-  let { result, config } = await runLint(values, positionals, io, keep);
+  let { result, config } = await runLint(values, positionals, io, tune);
   if (values.fix) {
     if (positionals.includes('-')) throw new UsageError('--fix cannot rewrite stdin; name the files instead');
     const fixed = applyFindingFixes(result, io.cwd);
-    if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io, keep));
+    if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io, tune));
     io.stderr.write(`migratelint: applied ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
     io.stderr.write(recipes(result));
   }
@@ -107,13 +121,11 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     if (baseline) {
       const applied = applyBaseline(result, baseline, baselinePath, io.cwd);
       result = { ...applied.result, baseline: applied.outcome };
-    }    else if (values.baseline) throw new UsageError(`${values.baseline}: baseline file not found (create it with: migratelint baseline)`);
+    } else if (values.baseline) throw new UsageError(`${values.baseline}: baseline file not found (create it with: migratelint baseline)`);
   }
 
-  const toFile = values.output !== undefined;
-  const color = !toFile && values.format === 'text' && wantsColor(io);
-  const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color });
-  writeReport(io, values.output, report);
+  out.write(streamed ? stream!.end(result, ctx) : reporter(result, ctx));
+  out.close();
 
   const unreadable = result.migrations.flatMap((m) => m.problems).filter((p) => p.message.startsWith('cannot read'));
   for (const p of unreadable) io.stderr.write(`migratelint: ${p.file}: ${p.message}\n`);

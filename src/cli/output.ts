@@ -10,17 +10,44 @@ export function wantsColor(io: Io): boolean {
   return !!io.stdout.isTTY;
 }
 
-/** Writes a report to `output` (folders created as needed) or to stdout. */
+/** A report written piece by piece, to `output` (folders created as needed) or to stdout. */
+export class ReportWriter {
+  private fd?: number;
+
+  constructor(
+    private readonly io: Io,
+    private readonly output: string | undefined,
+  ) {}
+
+  write(text: string): void {
+    if (this.output === undefined) {
+      if (text) this.io.stdout.write(text);
+      return;
+    }
+    try {
+      if (this.fd === undefined) {
+        const target = path.resolve(this.io.cwd, this.output);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        this.fd = fs.openSync(target, 'w');
+      }
+      fs.writeSync(this.fd, text);
+    } catch (e) {
+      throw new UsageError(`cannot write ${this.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+
+  /** Ends the report; a file is created even when nothing was written to it. */
+  close(): void {
+    if (this.output === undefined) return;
+    this.write('');
+    fs.closeSync(this.fd!);
+    this.fd = undefined;
+  }
+}
+
+/** Writes a whole report to `output` (folders created as needed) or to stdout. */
 export function writeReport(io: Io, output: string | undefined, report: string): void {
-  if (output === undefined) {
-    io.stdout.write(report);
-    return;
-  }
-  const target = path.resolve(io.cwd, output);
-  try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, report);
-  } catch (e) {
-    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const writer = new ReportWriter(io, output);
+  writer.write(report);
+  writer.close();
 }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config/load.js';
 import { UnitLinter, type LinterSettings } from './unit-linter.js';
 import { lintUnitResult } from './unit-result.js';
+import { HeapBound } from './heap.js';
 import { claimBatch, type UnitResult, type WorkerData, type WorkerMessage } from './parallel.js';
 
 /** A worker thread: loads the same config as the main thread, then lints batches it claims from the shared queue. */
@@ -17,10 +18,13 @@ async function start({ init, units, cursor: cursorBuffer }: WorkerData): Promise
   // One function for the whole run: frontends key per-run caches by it.
   const read = (file: string) => fs.readFileSync(path.resolve(init.cwd, file), 'utf8');
   const cursor = new Int32Array(cursorBuffer);
+  // A worker holds nothing between batches: its heap is kept bounded.
+  const heap = new HeapBound();
   for (let [start, end] = claimBatch(cursor, units.length); start < end; [start, end] = claimBatch(cursor, units.length)) {
     const results: [number, UnitResult][] = [];
     for (let i = start; i < end; i++) results.push([i, lintUnitResult(linter, units[i], read)]);
     parentPort!.postMessage({ results } satisfies WorkerMessage);
+    heap.tick(end - start);
   }
 }
 

@@ -78,7 +78,12 @@ export async function lintShared(
     const worker = new Worker(script, { workerData: data });
     worker.on('message', (msg: WorkerMessage) => {
       if ('error' in msg) return settle(new Error(msg.error));
-      for (const [index, result] of msg.results) onResult(index, result);
+      try {
+        for (const [index, result] of msg.results) onResult(index, result);
+      } catch (e) {
+        // Thrown in an event handler it would end the process with a stack trace: fail the run instead.
+        return settle(e as Error);
+      }
       done += msg.results.length;
       settle();
     });
@@ -94,6 +99,9 @@ export async function lintShared(
     for (let [start, end] = claimBatch(cursor, units.length); start < end; [start, end] = claimBatch(cursor, units.length)) {
       for (let i = start; i < end; i++) onResult(i, here.lint(units[i]));
       done += end - start;
+      // Take in the workers' results between batches: a caller handing results on in
+      // order can then let them go, instead of holding the workers' share to the end.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     settle();
     await finished;

@@ -1,4 +1,4 @@
-import type { Reporter } from './context.js';
+import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
 
 /** Control characters other than tab: a message must not move the cursor or recolour a terminal. */
 // eslint-disable-next-line no-control-regex
@@ -10,11 +10,16 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
  * clean run. Line breaks inside a message fold to a space so each finding stays on
  * one line, and other control characters become U+FFFD.
  */
-export const compactReporter: Reporter = (result) =>
-  result.findings
-    .map((f) => {
-      const severity = f.severity === 'error' ? 'error' : 'warning';
-      const message = f.message.replace(/[^\S\t]*(?:\r\n|\r|\n)[^\S\t]*/g, ' ').replace(CONTROL, '\uFFFD');
-      return `${f.file}:${f.range.start.line}:${f.range.start.column}: ${severity}: ${message} [${f.ruleId}]\n`;
-    })
-    .join('');
+export const compactStream: StreamingReporter = {
+  findings: (findings) =>
+    findings
+      .map((f) => {
+        const severity = f.severity === 'error' ? 'error' : 'warning';
+        const message = f.message.replace(/[^\S\t]*(?:\r\n|\r|\n)[^\S\t]*/g, ' ').replace(CONTROL, '\uFFFD');
+        return `${f.file}:${f.range.start.line}:${f.range.start.column}: ${severity}: ${message} [${f.ruleId}]\n`;
+      })
+      .join(''),
+  end: () => '',
+};
+
+export const compactReporter: Reporter = wholeReport(compactStream);

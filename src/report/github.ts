@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Finding } from '../ir/types.js';
-import type { Reporter } from './context.js';
+import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
 
 /** Escaping for the message (the part after `::`), as the Actions toolkit documents it. */
 function escapeData(text: string): string {
@@ -35,5 +35,9 @@ function command(f: Finding, cwd: string): string {
  * which the runner turns into annotations on the pull request's changed files.
  * Lines and columns are 1-based.
  */
-export const githubReporter: Reporter = (result, ctx) =>
-  result.findings.map((f) => command(f, ctx.cwd) + '\n').join('');
+export const githubStream: StreamingReporter = {
+  findings: (findings, _sources, ctx) => findings.map((f) => command(f, ctx.cwd) + '\n').join(''),
+  end: () => '',
+};
+
+export const githubReporter: Reporter = wholeReport(githubStream);

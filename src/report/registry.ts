@@ -1,31 +1,37 @@
-import type { Reporter } from './context.js';
-import type { LintOptions } from '../lint.js';
+import type { Reporter, StreamingReporter } from './context.js';
+import type { Keep } from '../pipeline/collect.js';
 
-interface ReporterEntry {
-  load: () => Promise<Reporter>;
+export interface LoadedFormat {
+  reporter: Reporter;
+  /** For formats that can be written a migration at a time. */
+  stream?: StreamingReporter;
+}
+
+interface FormatEntry {
+  load: () => Promise<LoadedFormat>;
   /** What of the linted migrations the format needs (see `LintOptions.keep`): only formats that list every file need all. */
-  keeps: NonNullable<LintOptions['keep']>;
+  keeps: Keep;
 }
 
 /**
  * Each output format's module, imported only when that format is asked for: a
  * pre-commit run printing text never loads the SARIF or JUnit writers.
  */
-const REPORTERS: Record<string, ReporterEntry> = {
-  text: { load: async () => (await import('./text.js')).textReporter, keeps: 'flagged' },
-  json: { load: async () => (await import('./json.js')).jsonReporter, keeps: 'all' },
-  sarif: { load: async () => (await import('./sarif.js')).sarifReporter, keeps: 'all' },
-  github: { load: async () => (await import('./github.js')).githubReporter, keeps: 'findings' },
-  gitlab: { load: async () => (await import('./gitlab.js')).gitlabReporter, keeps: 'flagged' },
-  markdown: { load: async () => (await import('./markdown.js')).markdownReporter, keeps: 'findings' },
-  junit: { load: async () => (await import('./junit.js')).junitReporter, keeps: 'all' },
-  compact: { load: async () => (await import('./compact.js')).compactReporter, keeps: 'findings' },
+const FORMATS: Record<string, FormatEntry> = {
+  text: { load: async () => import('./text.js').then((m) => ({ reporter: m.textReporter, stream: m.textStream })), keeps: 'flagged' },
+  json: { load: async () => ({ reporter: (await import('./json.js')).jsonReporter }), keeps: 'all' },
+  sarif: { load: async () => ({ reporter: (await import('./sarif.js')).sarifReporter }), keeps: 'all' },
+  github: { load: async () => import('./github.js').then((m) => ({ reporter: m.githubReporter, stream: m.githubStream })), keeps: 'findings' },
+  gitlab: { load: async () => ({ reporter: (await import('./gitlab.js')).gitlabReporter }), keeps: 'flagged' },
+  markdown: { load: async () => ({ reporter: (await import('./markdown.js')).markdownReporter }), keeps: 'findings' },
+  junit: { load: async () => ({ reporter: (await import('./junit.js')).junitReporter }), keeps: 'all' },
+  compact: { load: async () => import('./compact.js').then((m) => ({ reporter: m.compactReporter, stream: m.compactStream })), keeps: 'findings' },
 };
 
-export const REPORTER_NAMES = Object.keys(REPORTERS);
+export const REPORTER_NAMES = Object.keys(FORMATS);
 
-export function loadReporter(name: string): { reporter: Promise<Reporter>; keeps: ReporterEntry['keeps'] } | undefined {
-  if (!Object.hasOwn(REPORTERS, name)) return undefined;
-  const entry = REPORTERS[name];
-  return { reporter: entry.load(), keeps: entry.keeps };
+export function loadReporter(name: string): { loading: Promise<LoadedFormat>; keeps: Keep } | undefined {
+  if (!Object.hasOwn(FORMATS, name)) return undefined;
+  const entry = FORMATS[name];
+  return { loading: entry.load(), keeps: entry.keeps };
 }

@@ -1,7 +1,7 @@
 import { createColors } from 'picocolors';
 import { createRequire } from 'node:module';
 import type { Finding } from '../ir/types.js';
-import type { Reporter } from './context.js';
+import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
 
 // Control characters from a migration (an identifier with ESC or BEL in it) must not reach the terminal.
 // eslint-disable-next-line no-control-regex
@@ -9,32 +9,43 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const oneLine = (s: string) => s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ').replace(CONTROL, '\uFFFD');
 
 /** Human output: one header line per finding, a code frame, then a summary line. */
-export const textReporter: Reporter = (result, ctx) => {
-  const c = createColors(ctx.color);
-  const sources = new Map<string, string>();
-  // Replacing one character by one keeps every column where it was.
-  for (const m of result.migrations) for (const [file, text] of m.sources) sources.set(file, text.replace(CONTROL, '\uFFFD'));
-  const out: string[] = [];
-  for (const f of result.findings) {
-    const where = `${oneLine(f.file)}:${f.range.start.line}:${f.range.start.column}`;
-    const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-    out.push(`${c.bold(where)}  ${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`);
-    const frame = codeFrame(sources.get(f.file), f);
-    if (frame) out.push(frame);
-    if (f.fix) out.push(`  ${c.green('fix:')} ${oneLine(f.fix.description)}`);
-    out.push('');
-  }
-  out.push(summaryLine(result.findings.length, result.errorCount, result.warningCount, result.counts.files, c));
-  if (result.baseline) {
-    const { file, suppressed, stale } = result.baseline;
-    if (suppressed) out.push(c.dim(`${suppressed} known finding${suppressed === 1 ? '' : 's'} hidden by ${file}`));
-    if (stale.length) {
-      out.push(c.yellow(`${stale.length} entr${stale.length === 1 ? 'y' : 'ies'} of ${file} no longer match (fixed or gone); run \`migratelint baseline\` to shrink it:`));
-      for (const e of stale) out.push(c.dim(`  ${oneLine(e.file)}:${e.line}  ${e.ruleId}  ${oneLine(e.message)}`));
+export const textStream: StreamingReporter = {
+  findings(findings, sources, ctx) {
+    const c = createColors(ctx.color);
+    // Replacing one character by one keeps every column where it was.
+    const shown = new Map<string, string | undefined>();
+    const source = (file: string) => {
+      if (!shown.has(file)) shown.set(file, sources.get(file)?.replace(CONTROL, '\uFFFD'));
+      return shown.get(file);
+    };
+    return findings
+      .map((f) => {
+        const where = `${oneLine(f.file)}:${f.range.start.line}:${f.range.start.column}`;
+        const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
+        const lines = [`${c.bold(where)}  ${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`];
+        const frame = codeFrame(source(f.file), f);
+        if (frame) lines.push(frame);
+        if (f.fix) lines.push(`  ${c.green('fix:')} ${oneLine(f.fix.description)}`);
+        return lines.join('\n') + '\n\n';
+      })
+      .join('');
+  },
+  end(result, ctx) {
+    const c = createColors(ctx.color);
+    const out = [summaryLine(result.errorCount + result.warningCount, result.errorCount, result.warningCount, result.counts.files, c)];
+    if (result.baseline) {
+      const { file, suppressed, stale } = result.baseline;
+      if (suppressed) out.push(c.dim(`${suppressed} known finding${suppressed === 1 ? '' : 's'} hidden by ${file}`));
+      if (stale.length) {
+        out.push(c.yellow(`${stale.length} entr${stale.length === 1 ? 'y' : 'ies'} of ${file} no longer match (fixed or gone); run \`migratelint baseline\` to shrink it:`));
+        for (const e of stale) out.push(c.dim(`  ${oneLine(e.file)}:${e.line}  ${e.ruleId}  ${oneLine(e.message)}`));
+      }
     }
-  }
-  return out.join('\n') + '\n';
+    return out.join('\n') + '\n';
+  },
 };
+
+export const textReporter: Reporter = wholeReport(textStream);
 
 // Loaded on the first finding: a clean run never pays for it.
 let codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns | undefined;

@@ -47,6 +47,28 @@ describe('what a result keeps', () => {
   });
 });
 
+describe('findings handed on as they come', () => {
+  it.each([0, 2])('arrive in report order and are not held (%i workers)', async (workers) => {
+    const whole = await lint(['sql', 'rules'], { cwd: FIXTURES, retainIR: false, workers: 0 });
+    const seen: string[] = [];
+    const handed: typeof whole.findings = [];
+    const streamed = await lint(['sql', 'rules'], {
+      cwd: FIXTURES,
+      retainIR: false,
+      workers,
+      keep: 'findings',
+      onMigration: (m, found) => {
+        seen.push(m.path);
+        handed.push(...found);
+      },
+    });
+    expect(handed).toEqual(whole.findings);
+    expect(seen).toEqual(whole.migrations.map((m) => m.path));
+    expect(streamed.findings).toEqual([]);
+    expect([streamed.errorCount, streamed.warningCount, streamed.counts]).toEqual([whole.errorCount, whole.warningCount, whole.counts]);
+  });
+});
+
 describe('the shared queue', () => {
   it('hands out every unit exactly once, in batches, then empty ranges', () => {
     const cursor = new Int32Array(new SharedArrayBuffer(4));
