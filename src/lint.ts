@@ -50,8 +50,8 @@ export interface LintOptions {
    */
   keep?: Keep;
   /**
-   * Without retainIR: called with each migration and its sorted findings, in the order the
-   * migrations were found, as soon as those before it are done. The result then holds no
+   * Without retainIR: called with each migration and its sorted findings, in order of
+   * the migrations' paths, as soon as those before it are done. The result then holds no
    * findings (its counts still count them), so a caller that writes them out as they come
    * (the CLI's text, compact and GitHub formats) runs in memory that does not grow.
    */
@@ -160,10 +160,6 @@ class RunFiles {
 
 const unitFiles = (unit: MigrationUnit) => [unit.path, unit.up, unit.down];
 
-/**
- * Takes the units whose cached result is still valid out of `units`, reporting them to
- * `take`; returns the others with their content hashes, to be linted and cached.
- */
 interface PendingUnit {
   unit: MigrationUnit;
   /** Its place among the run's units. */
@@ -172,6 +168,10 @@ interface PendingUnit {
   hash: string;
 }
 
+/**
+ * Hands the units whose cached result is still valid to the collector; returns the
+ * others with their content hashes, to be linted and cached.
+ */
 function useCache(cache: LintCache, units: readonly MigrationUnit[], files: RunFiles, collector: RunCollector): PendingUnit[] {
   const misses: PendingUnit[] = [];
   units.forEach((unit, index) => {

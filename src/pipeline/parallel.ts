@@ -71,6 +71,8 @@ export async function lintShared(
   const finished = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : done === units.length && resolve());
   });
+  // A worker can fail while this thread is still linting, before anything awaits `finished`.
+  finished.catch(() => {});
 
   const script = workerScript();
   const data: WorkerData = { init, units: [...units], cursor: cursorBuffer };
