@@ -65,6 +65,17 @@ describe('migratelint lint', () => {
     expect(run.code).toBe(1);
   });
 
+  it.each(['compact', 'text', 'json'])('writes -f %s to --output as it lints, and says in one line when it cannot', async (format) => {
+    const cwd = tempProject({ 'm/1_a.sql': 'DELETE FROM t;', 'm/2_b.sql': 'SELECT 1;', 'm/3_c.sql': 'TRUNCATE a CASCADE;', 'taken': 'a file' });
+    const whole = await runCli(['lint', 'm', '-f', format], { cwd });
+    const run = await runCli(['lint', 'm', '-f', format, '-o', 'out/report'], { cwd });
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(fs.readFileSync(path.join(cwd, 'out/report'), 'utf8')).toBe(whole.stdout);
+    const blocked = await runCli(['lint', 'm', '-f', format, '-o', 'taken/report'], { cwd });
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/^migratelint: cannot write taken\/report: E[A-Z]+\n$/);
+  });
+
   it.each([
     [['lint'], /no paths given/],
     [['lint', 'nope/'], /^migratelint: nope\/: no such file or directory\n$/],
