@@ -10,9 +10,14 @@ export function wantsColor(io: Io): boolean {
   return !!io.stdout.isTTY;
 }
 
+/** Bytes of report gathered before a write: one system call per finding would cost more than the finding. */
+const FLUSH_AT = 64 * 1024;
+
 /** A report written piece by piece, to `output` (folders created as needed) or to stdout. */
 export class ReportWriter {
   private fd?: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
 
   constructor(
     private readonly io: Io,
@@ -20,28 +25,50 @@ export class ReportWriter {
   ) {}
 
   write(text: string): void {
-    if (this.output === undefined) {
-      if (text) this.io.stdout.write(text);
-      return;
-    }
-    try {
-      if (this.fd === undefined) {
-        const target = path.resolve(this.io.cwd, this.output);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        this.fd = fs.openSync(target, 'w');
-      }
-      fs.writeSync(this.fd, text);
-    } catch (e) {
-      throw new UsageError(`cannot write ${this.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= FLUSH_AT) this.flush();
   }
 
   /** Ends the report; a file is created even when nothing was written to it. */
   close(): void {
+    this.flush();
     if (this.output === undefined) return;
-    this.write('');
+    this.open();
     fs.closeSync(this.fd!);
     this.fd = undefined;
+  }
+
+  private flush(): void {
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    if (!text) return;
+    if (this.output === undefined) {
+      this.io.stdout.write(text);
+      return;
+    }
+    this.open();
+    try {
+      fs.writeSync(this.fd!, text);
+    } catch (e) {
+      throw this.cannotWrite(e);
+    }
+  }
+
+  private open(): void {
+    if (this.fd !== undefined) return;
+    const target = path.resolve(this.io.cwd, this.output!);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      this.fd = fs.openSync(target, 'w');
+    } catch (e) {
+      throw this.cannotWrite(e);
+    }
+  }
+
+  private cannotWrite(e: unknown): UsageError {
+    return new UsageError(`cannot write ${this.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
