@@ -60,13 +60,13 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
   const wanted = (f: string) => extensions.some((ext) => f.toLowerCase().endsWith(ext));
   const seen = new Set<string>();
   const out: string[] = [];
-  // Walked files are absolute and normalised already: under cwd (the usual case) their
-  // relative path is a slice, which saves a resolve and a relative per file.
+  // Walked and named files are absolute and normalised already: under cwd (the usual
+  // case) their relative path is a slice, which saves a resolve and a relative per file.
   const absCwd = path.resolve(cwd);
   const under = path.sep === '/' ? (absCwd.endsWith('/') ? absCwd : `${absCwd}/`) : undefined;
-  const add = (file: string, walked = false) => {
+  const add = (file: string, normalised = false) => {
     const rel =
-      walked && under && file.startsWith(under) ? file.slice(under.length) : path.relative(cwd, path.resolve(cwd, file)) || file;
+      normalised && under && file.startsWith(under) ? file.slice(under.length) : path.relative(cwd, path.resolve(cwd, file)) || file;
     if (seen.has(rel)) return;
     if (options.filter && !options.filter(rel)) return;
     seen.add(rel);
@@ -77,7 +77,7 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
     const abs = path.resolve(cwd, input);
     let stat: fs.Stats | undefined;
     try {
-      stat = fs.statSync(abs);
+      stat = fs.statSync(abs, { throwIfNoEntry: false });
     } catch {
       stat = undefined;
     }
@@ -87,7 +87,7 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
       if (!wanted(abs)) {
         throw new UsageError(`${input}: not a migration file migratelint reads (expected ${extensions.join(', ')})`);
       }
-      add(abs);
+      add(abs, true);
     } else if (/[*?[{]/.test(input)) {
       const { glob } = await import('tinyglobby');
       const matches = await glob(input, { cwd, ignore: ['**/node_modules/**'], absolute: true });
