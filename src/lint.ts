@@ -233,7 +233,8 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
     const lintHere = (unit: MigrationUnit) => lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
     const todo = pending.map((p) => p.unit);
     const workers = workersFor(options, todo.length);
-    // A run whose findings are handed on holds next to nothing: its heap is kept bounded.
+    // A run whose findings are handed on holds next to nothing, so its heap is kept
+    // bounded; not with a cache, which holds every result until it is saved.
     const heap = options.onMigration && !cache ? new HeapBound() : undefined;
     // Each result is taken as it comes: what `keep` leaves out is never held.
     const done = (i: number, r: UnitResult) => {
@@ -269,4 +270,4 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
   };
 }
 
-export { DEFAULT_CACHE_DIR, sortFindings };
+export { DEFAULT_CACHE_DIR };

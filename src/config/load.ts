@@ -53,6 +53,9 @@ const SEARCH_PLACES = [
   'migratelint.config.ts',
 ];
 
+/** Every search place but package.json (read for its key), and where a cosmiconfig meta config would live. */
+const CONFIG_FILE_PLACES = [...SEARCH_PLACES.filter((p) => p !== 'package.json'), '.config'];
+
 /**
  * False only when cosmiconfig's 'project' search from `cwd` would certainly find nothing:
  * none of the search places exist up to the project root, package.json has no
@@ -62,7 +65,7 @@ const SEARCH_PLACES = [
  */
 function mayHaveConfig(cwd: string): boolean {
   for (let dir = cwd; ; ) {
-    for (const place of [...SEARCH_PLACES.filter((p) => p !== 'package.json'), '.config']) {
+    for (const place of CONFIG_FILE_PLACES) {
       if (fs.existsSync(path.join(dir, place))) return true;
     }
     const pkg = path.join(dir, 'package.json');
