@@ -11,6 +11,7 @@ import { fixFile } from '../engine/fix.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
 import { ReportWriter, wantsColor } from './output.js';
+import { keepYoungGenerationSmall } from '../pipeline/heap.js';
 import type { Finding, Migration } from '../ir/types.js';
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -71,6 +72,8 @@ export async function runLint(
 }
 
 export async function lintCommand(args: string[], io: Io): Promise<number> {
+  // The run is the whole process, so its heap is tuned for it; the library leaves V8 alone.
+  keepYoungGenerationSmall();
   const { values, positionals } = parseCommandArgs(args, {
     ...LINT_OPTIONS,
     format: { type: 'string', short: 'f', default: 'text' },

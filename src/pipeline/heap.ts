@@ -29,3 +29,25 @@ export class HeapBound {
     fullCollection();
   }
 }
+
+const NO_YOUNG_GROWTH = '--semi-space-growth-factor=1';
+let youngGenerationKeptSmall = false;
+
+/**
+ * Keeps V8's young generation at the size it has now for the rest of the process. A
+ * lint run allocates much and keeps little from one file to the next: a scavenge copies
+ * only what survives, so a small young generation costs next to nothing in time, while
+ * letting it grow (to two semi-spaces of 16 MB) made up most of the difference in peak
+ * memory between 5,000 and 50,000 files (one thread, 50,000 files: 127 -> 101 MB).
+ * V8 only reads the factor when it grows the space; should it ignore a factor of 1,
+ * the heap grows as before and nothing else changes.
+ */
+export function keepYoungGenerationSmall(): void {
+  youngGenerationKeptSmall = true;
+  v8.setFlagsFromString(NO_YOUNG_GROWTH);
+}
+
+/** V8 raises the growth factor back to 2 whenever it sets up an isolate: call this once a worker thread is online. */
+export function isolateStarted(): void {
+  if (youngGenerationKeptSmall) v8.setFlagsFromString(NO_YOUNG_GROWTH);
+}

@@ -5,6 +5,8 @@ import type { Finding, Migration } from '../ir/types.js';
 import type { MigrationUnit } from '../discover/index.js';
 import type { LinterSettings } from './unit-linter.js';
 import type { ResolvedConfig } from '../config/load.js';
+import { shareUnits, type SharedUnits } from './shared-units.js';
+import { isolateStarted } from './heap.js';
 
 export interface WorkerInit {
   cwd: string;
@@ -15,10 +17,12 @@ export interface WorkerInit {
   settings: Omit<LinterSettings, 'config' | 'extraRules'>;
 }
 
-/** What a worker thread starts with: how to lint, the whole queue, and the shared cursor into it. */
+/** What a worker thread starts with: how to lint, the shared queue, and the shared cursor into it. */
 export interface WorkerData {
   init: WorkerInit;
-  units: MigrationUnit[];
+  units: SharedUnits;
+  /** The frontends the queue's units need. */
+  frontends: string[];
   /** Int32Array over a SharedArrayBuffer: [0] is the index of the next unclaimed unit. */
   cursor: SharedArrayBuffer;
 }
@@ -36,6 +40,8 @@ export type WorkerMessage = { results: [number, UnitResult][] } | { error: strin
  * Units claimed at a time. Small, so the threads finish together; a claim is one atomic add.
  */
 export const BATCH = 16;
+
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /** Claims the next batch of the queue: the range [start, end), empty when the queue is drained. */
 export function claimBatch(cursor: Int32Array, total: number): [number, number] {
@@ -75,9 +81,11 @@ export async function lintShared(
   finished.catch(() => {});
 
   const script = workerScript();
-  const data: WorkerData = { init, units: [...units], cursor: cursorBuffer };
+  const data: WorkerData = { init, units: shareUnits(units), frontends: [...new Set(units.map((u) => u.frontend))], cursor: cursorBuffer };
   const workers = Array.from({ length: count }, () => {
-    const worker = new Worker(script, { workerData: data });
+    // A worker holds one batch at a time: a small young generation is enough, and keeps
+    // each thread's footprint down (50,000 files, one worker: peak RSS 190 -> 164 MB).
+    const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.on('message', (msg: WorkerMessage) => {
       if ('error' in msg) return settle(new Error(msg.error));
       try {
@@ -89,6 +97,7 @@ export async function lintShared(
       done += msg.results.length;
       settle();
     });
+    worker.once('online', isolateStarted);
     worker.on('error', (e) => settle(e));
     // A worker that claimed a batch and died without reporting it would leave the run waiting forever.
     worker.on('exit', (code) => code !== 0 && settle(new Error(`lint worker exited with code ${code}`)));

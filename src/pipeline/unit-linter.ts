@@ -58,7 +58,12 @@ export class UnitLinter {
   }
 
   async prepare(units: readonly MigrationUnit[]): Promise<void> {
-    for (const name of new Set(units.map((u) => u.frontend))) {
+    await this.prepareFrontends(new Set(units.map((u) => u.frontend)));
+  }
+
+  /** Loads the named frontends (`sql`, `typescript`, `python`). */
+  async prepareFrontends(names: Iterable<string>): Promise<void> {
+    for (const name of names) {
       if (!this.frontends.has(name)) this.frontends.set(name, await loadFrontend(name));
     }
   }

@@ -7,6 +7,8 @@ import { resolve } from '../../src/config/load.js';
 import { BATCH, claimBatch, lintShared, type UnitResult } from '../../src/pipeline/parallel.js';
 import { collectFiles, groupMigrations } from '../../src/discover/index.js';
 import { UnitLinter } from '../../src/pipeline/unit-linter.js';
+import { shareUnits, SharedUnitReader } from '../../src/pipeline/shared-units.js';
+import type { MigrationUnit } from '../../src/discover/index.js';
 import { lintUnitResult } from '../../src/pipeline/unit-result.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -80,6 +82,20 @@ describe('the shared queue', () => {
     }
     expect(claimed).toEqual([...Array(total).keys()]);
     expect(claimBatch(cursor, total)).toEqual([total, total]);
+  });
+
+  it('reads back in a worker exactly the units this thread encoded, non-ASCII names and absent fields included', () => {
+    const units: MigrationUnit[] = [
+      { key: 'db/1_init', frontend: 'sql', format: 'golang-migrate', path: 'db/1_init.up.sql', up: 'db/1_init.up.sql', down: 'db/1_init.down.sql', version: '1', name: 'init', expectsDown: true },
+      { key: 'db/2_données_€.sql', frontend: 'sql', format: 'sql', path: 'db/2_données_€.sql', version: '2', name: 'données_€', expectsDown: false },
+      { key: 'diesel/3', frontend: 'sql', format: 'diesel', path: 'diesel/3/up.sql', up: 'diesel/3/up.sql', expectsDown: true, expectedDown: 'diesel/3/down.sql', transaction: false },
+      { key: 'app/4.ts', frontend: 'typescript', format: 'sql', path: 'app/4.ts', name: '4', expectsDown: false },
+    ];
+    const shared = shareUnits(units);
+    expect(shared.bytes).toBeInstanceOf(SharedArrayBuffer);
+    const reader = new SharedUnitReader(shared);
+    expect(units.map((_, i) => reader.at(i))).toEqual(units);
+    expect(shared.count).toBe(units.length);
   });
 
   it('is drained by this thread and a worker together, each unit linted and reported once', async () => {
