@@ -9,7 +9,7 @@ import { SharedUnitReader } from './shared-units.js';
 import { claimBatch, type UnitResult, type WorkerData, type WorkerMessage } from './parallel.js';
 
 /** A worker thread: loads the same config as the main thread, then lints batches it claims from the shared queue. */
-async function start({ init, units: shared, frontends, cursor: cursorBuffer }: WorkerData): Promise<void> {
+async function start({ init, units: shared, frontends, threads, cursor: cursorBuffer }: WorkerData): Promise<void> {
   const config = init.pluginConfigFile
     ? await loadConfig({ cwd: init.cwd, configFile: init.pluginConfigFile })
     : init.config && { ...init.config, pluginRules: [] };
@@ -22,7 +22,7 @@ async function start({ init, units: shared, frontends, cursor: cursorBuffer }: W
   const cursor = new Int32Array(cursorBuffer);
   // A worker holds nothing between batches: its heap is kept bounded.
   const heap = new HeapBound();
-  for (let [start, end] = claimBatch(cursor, shared.count); start < end; [start, end] = claimBatch(cursor, shared.count)) {
+  for (let [start, end] = claimBatch(cursor, shared.count, threads); start < end; [start, end] = claimBatch(cursor, shared.count, threads)) {
     const results: [number, UnitResult][] = [];
     for (let i = start; i < end; i++) results.push([i, lintUnitResult(linter, units.at(i), read)]);
     parentPort!.postMessage({ results } satisfies WorkerMessage);

@@ -72,16 +72,21 @@ describe('findings handed on as they come', () => {
 });
 
 describe('the shared queue', () => {
-  it('hands out every unit exactly once, in batches, then empty ranges', () => {
+  it('hands out every unit exactly once, in batches that shrink to single units at the end, then empty ranges', () => {
     const cursor = new Int32Array(new SharedArrayBuffer(4));
-    const total = BATCH * 2 + 3;
+    const total = BATCH * 10 + 3;
     const claimed: number[] = [];
-    for (let [start, end] = claimBatch(cursor, total); start < end; [start, end] = claimBatch(cursor, total)) {
-      expect(end - start).toBeLessThanOrEqual(BATCH);
+    const sizes: number[] = [];
+    for (let [start, end] = claimBatch(cursor, total, 2); start < end; [start, end] = claimBatch(cursor, total, 2)) {
+      sizes.push(end - start);
       for (let i = start; i < end; i++) claimed.push(i);
     }
     expect(claimed).toEqual([...Array(total).keys()]);
-    expect(claimBatch(cursor, total)).toEqual([total, total]);
+    expect(sizes[0]).toBe(BATCH);
+    expect(Math.max(...sizes)).toBe(BATCH);
+    expect(sizes.slice(-3)).toEqual([1, 1, 1]);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(claimBatch(cursor, total, 2)).toEqual([total, total]);
   });
 
   it('reads back in a worker exactly the units this thread encoded, non-ASCII names and absent fields included', () => {
