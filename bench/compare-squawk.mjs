@@ -4,6 +4,9 @@
 // installed from npm into bench/.tools on first use (its binary ships in the package).
 //
 //   npm run build && node bench/compare-squawk.mjs [--files 5000] [--runs 3] [folder ...]
+//
+// Peak memory is printed for every row; `--files 50000 --runs 1` compares it at scale
+// (squawk then gets the corpus as a glob: 50,000 paths do not fit one command line).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,7 +77,7 @@ function sqlFiles(dir) {
  * `:schema`, which migratelint reads); those are timed for neither tool.
  */
 function squawkable(files, dir) {
-  const whole = spawnSync(squawk, ['--reporter', 'gcc', ...files], { cwd: dir, stdio: 'ignore' });
+  const whole = spawnSync(squawk, ['--reporter', 'gcc', ...squawkPaths(files, dir)], { cwd: dir, stdio: 'ignore' });
   if (whole.status !== null && whole.status <= 3) return files;
   return files.filter((f) => {
     const one = spawnSync(squawk, ['--reporter', 'gcc', f], { cwd: dir, stdio: 'ignore' });
@@ -82,18 +85,35 @@ function squawkable(files, dir) {
   });
 }
 
+/** A command line this long still fits Linux's limit (2 MB for arguments and environment together). */
+const ARGV_BYTES = 1 << 20;
+
+const fitsCommandLine = (files) => files.reduce((n, f) => n + f.length + 1, 0) <= ARGV_BYTES;
+
+/** What squawk is given for `files`: the list, or its glob over the folder when the list is too long for one command line. */
+function squawkPaths(files, dir) {
+  return fitsCommandLine(files) ? files : [path.join(dir, '**', '*.sql')];
+}
+
+/** Folders migratelint does not walk into; a folder holding any is given to both tools as a file list. */
+const UNWALKED = /(^|\/)(node_modules|dist|build|\.git|venv|\.venv)\//;
+
 function compare(label, dir) {
   const all = sqlFiles(dir);
   const files = squawkable(all, dir);
   const bin = path.join(root, 'bin', 'migratelint.js');
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-bench-cache-'));
-  // Both tools get the same files; the folder itself when squawk reads all of them.
-  const lintArgs = [bin, 'lint', ...(files.length === all.length ? [dir] : files), '-f', 'compact', '-o', '/dev/null'];
+  // Both tools get the same files: the folder itself when migratelint walks exactly
+  // those, else the list. A list too long for one command line (50,000 generated
+  // files) goes to squawk as its glob over the folder, which matches the same files.
+  const wholeFolder = files.length === all.length && !all.some((f) => UNWALKED.test(path.relative(dir, f)));
+  if (!wholeFolder && !fitsCommandLine(files)) throw new Error(`${dir}: ${files.length} files are too many for one command line`);
+  const squawkArgs = ['--reporter', 'gcc', ...squawkPaths(files, dir)];
+  const lintArgs = [bin, 'lint', ...(wholeFolder ? [dir] : files), '-f', 'compact', '-o', '/dev/null'];
   // Fills the cache once, so that every timed run of the warm row is a warm run.
   spawnSync(process.execPath, [...lintArgs, '--cache-location', cache], { stdio: 'ignore' });
-  // squawk takes the file list; migratelint takes the folder (it finds the same .sql files).
   const [sq, single, parallel, warm] = timeInterleaved([
-    { cmd: squawk, argv: ['--reporter', 'gcc', ...files], cwd: dir },
+    { cmd: squawk, argv: squawkArgs, cwd: dir },
     { cmd: process.execPath, argv: [...lintArgs, '--workers', '0'] },
     { cmd: process.execPath, argv: lintArgs },
     { cmd: process.execPath, argv: [...lintArgs, '--cache-location', cache] },
