@@ -47,7 +47,7 @@ export function keepYoungGenerationSmall(): void {
   v8.setFlagsFromString(NO_YOUNG_GROWTH);
 }
 
-/** V8 raises the growth factor back to 2 whenever it sets up an isolate: call this once a worker thread is online. */
+/** Starting a worker thread puts the growth factor back to 2 (seen on Node 20): call this once each worker is online. */
 export function isolateStarted(): void {
   if (youngGenerationKeptSmall) v8.setFlagsFromString(NO_YOUNG_GROWTH);
 }
