@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Rule } from './kit/rule.js';
 import requireNotValidForeignKey from './require-not-valid-foreign-key.js';
 import requireNotValidCheck from './require-not-valid-check.js';
 import noValidateInSameTransaction from './no-validate-in-same-transaction.js';

@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Rule } from './kit/rule.js';
 import noRewritingColumnTypeChange from './no-rewriting-column-type-change.js';
 import noRenameTable from './no-rename-table.js';
 import noRenameColumn from './no-rename-column.js';

@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Rule } from './kit/rule.js';
 import noDropCascade from './no-drop-cascade.js';
 import noTruncateCascade from './no-truncate-cascade.js';
 import noDeleteWithoutWhere from './no-delete-without-where.js';

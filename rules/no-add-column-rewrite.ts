@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
-import { findNodes, nameParts } from '../src/ir/ast.js';
-import { quoted, tableAlterCommands } from '../src/ir/locks.js';
+import { defineRule } from './kit/rule.js';
+import { findNodes, nameParts } from '../src/pg/ast.js';
+import { quoted, tableAlterCommands } from '../src/pg/locks.js';
 
 /** Built-in (and common extension) functions that are VOLATILE: a different value per row. */
 const VOLATILE = new Set([

@@ -1,7 +1,7 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { whyInTransaction } from '../src/engine/transactions.js';
-import { hasOption, tableAlterCommands } from '../src/ir/locks.js';
+import { whyInTransaction } from '../src/pg/transactions.js';
+import { hasOption, tableAlterCommands } from '../src/pg/locks.js';
 
 /** The CONCURRENTLY form a statement uses, if any. */
 function concurrentForm(s: Statement): string | undefined {

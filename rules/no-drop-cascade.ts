@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { nameParts, qualifiedName, unwrap } from '../src/ir/ast.js';
+import { defineRule } from './kit/rule.js';
+import { nameParts, qualifiedName, unwrap } from '../src/pg/ast.js';
 
 const OBJECT_WORDS: Record<string, string> = {
   OBJECT_TABLE: 'TABLE',

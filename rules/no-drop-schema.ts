@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
-import { unwrap } from '../src/ir/ast.js';
-import { createdInUp } from '../src/ir/types-catalog.js';
+import { defineRule } from './kit/rule.js';
+import { unwrap } from '../src/pg/ast.js';
+import { createdInUp } from '../src/pg/types.js';
 
 export default defineRule({
   id: 'no-drop-schema',

@@ -1,7 +1,7 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { findNodes, nameParts } from '../src/ir/ast.js';
-import { whyInTransaction } from '../src/engine/transactions.js';
+import { findNodes, nameParts } from '../src/pg/ast.js';
+import { whyInTransaction } from '../src/pg/transactions.js';
 
 export default defineRule({
   id: 'no-enum-add-value-in-transaction',

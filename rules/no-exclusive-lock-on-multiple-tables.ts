@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { locksFor, type TableLock } from '../src/ir/locks.js';
+import { locksFor, type TableLock } from '../src/pg/locks.js';
 
 export default defineRule({
   id: 'no-exclusive-lock-on-multiple-tables',

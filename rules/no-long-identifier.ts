@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { chunkRange, codeTokens, type SqlToken } from '../src/engine/fix.js';
 import type { Statement } from '../src/ir/types.js';
 

@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { nameParts, qualifiedName } from '../src/ir/ast.js';
+import { defineRule } from './kit/rule.js';
+import { nameParts, qualifiedName } from '../src/pg/ast.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 

@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
-import { qualifiedName } from '../src/ir/ast.js';
-import { columnHistory } from '../src/ir/types-catalog.js';
+import { defineRule } from './kit/rule.js';
+import { qualifiedName } from '../src/pg/ast.js';
+import { columnHistory } from '../src/pg/types.js';
 
 const KIND: Record<string, string> = {
   OBJECT_TABLE: 'table',

@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { qualifiedName } from '../src/ir/ast.js';
+import { defineRule } from './kit/rule.js';
+import { qualifiedName } from '../src/pg/ast.js';
 import type { Statement } from '../src/ir/types.js';
 
 /** Whether a statement after `from` creates a view named `name`: the compatibility-view pattern. */

@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { nameParts, qualifiedName, unwrap } from '../src/ir/ast.js';
+import { defineRule } from './kit/rule.js';
+import { nameParts, qualifiedName, unwrap } from '../src/pg/ast.js';
 import {
   columnHistory,
   formatType,
@@ -8,7 +8,7 @@ import {
   sqlType,
   typeChangeRewrites,
   type SqlType,
-} from '../src/ir/types-catalog.js';
+} from '../src/pg/types.js';
 
 /** Whether a USING expression only hands the column's own value on: `col` or `col::newtype`. */
 function keepsValues(using: unknown, column: string, target: SqlType): boolean {

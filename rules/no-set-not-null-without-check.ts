@@ -1,7 +1,7 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/ir/ast.js';
-import { quoted, tableAlterCommands } from '../src/ir/locks.js';
+import { nameParts } from '../src/pg/ast.js';
+import { quoted, tableAlterCommands } from '../src/pg/locks.js';
 
 interface Proof {
   name?: string;

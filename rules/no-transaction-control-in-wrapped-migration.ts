@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { transactionControl } from '../src/engine/transactions.js';
+import { defineRule } from './kit/rule.js';
+import { transactionControl } from '../src/pg/transactions.js';
 
 export default defineRule({
   id: 'no-transaction-control-in-wrapped-migration',

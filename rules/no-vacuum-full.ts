@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
-import { qualifiedName } from '../src/ir/ast.js';
-import { hasOption } from '../src/ir/locks.js';
+import { defineRule } from './kit/rule.js';
+import { qualifiedName } from '../src/pg/ast.js';
+import { hasOption } from '../src/pg/locks.js';
 
 function isFull(node: any): boolean {
   return node.is_vacuumcmd && hasOption(node.options, 'full');

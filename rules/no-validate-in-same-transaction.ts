@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { quoted, tableAlterCommands } from '../src/ir/locks.js';
+import { quoted, tableAlterCommands } from '../src/pg/locks.js';
 
 export default defineRule({
   id: 'no-validate-in-same-transaction',

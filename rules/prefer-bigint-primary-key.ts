@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { columnLabel, formatType, upColumnTypes } from '../src/ir/types-catalog.js';
+import { defineRule } from './kit/rule.js';
+import { columnLabel, formatType, upColumnTypes } from '../src/pg/types.js';
 
 const SMALL = new Set(['int2', 'int4', 'serial', 'serial4', 'serial2', 'smallserial']);
 

@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { renameTypeEdit } from '../src/engine/fix.js';
-import { columnLabel, upColumnTypes } from '../src/ir/types-catalog.js';
+import { columnLabel, upColumnTypes } from '../src/pg/types.js';
 
 export default defineRule({
   id: 'prefer-jsonb',

@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { columnLabel, formatType, upColumnTypes } from '../src/ir/types-catalog.js';
+import { defineRule } from './kit/rule.js';
+import { columnLabel, formatType, upColumnTypes } from '../src/pg/types.js';
 
 export default defineRule({
   id: 'prefer-text-over-char',

@@ -1,7 +1,7 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
 import type { Fix, Statement } from '../src/ir/types.js';
-import { quoted, tableAlterCommands } from '../src/ir/locks.js';
+import { quoted, tableAlterCommands } from '../src/pg/locks.js';
 
 /** Inserts CONCURRENTLY after the partition's (possibly qualified) name. */
 function concurrentlyFix(s: Statement, partition: any, source: string | undefined): Fix | undefined {

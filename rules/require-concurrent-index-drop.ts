@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { concurrentlyFix } from '../src/engine/fix.js';
-import { nameParts } from '../src/ir/ast.js';
+import { nameParts } from '../src/pg/ast.js';
 import type { Migration, Statement } from '../src/ir/types.js';
 
 /**

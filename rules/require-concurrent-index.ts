@@ -1,6 +1,6 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { concurrentlyFix } from '../src/engine/fix.js';
-import { qualifiedName } from '../src/ir/ast.js';
+import { qualifiedName } from '../src/pg/ast.js';
 
 export default defineRule({
   id: 'require-concurrent-index',

@@ -1,8 +1,8 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { codeTokens, insertAfterToken } from '../src/engine/fix.js';
 import type { Fix, Statement } from '../src/ir/types.js';
-import { qualifiedName } from '../src/ir/ast.js';
-import { hasOption } from '../src/ir/locks.js';
+import { qualifiedName } from '../src/pg/ast.js';
+import { hasOption } from '../src/pg/locks.js';
 
 const TARGET_WORDS = new Set(['INDEX', 'TABLE', 'SCHEMA', 'DATABASE']);
 

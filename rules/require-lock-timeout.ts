@@ -1,8 +1,8 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import type { Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/ir/ast.js';
-import { blocksWrites, describeLock, lockRank, locksFor, type TableLock } from '../src/ir/locks.js';
-import type { Transaction } from '../src/engine/transactions.js';
+import { nameParts } from '../src/pg/ast.js';
+import { blocksWrites, describeLock, lockRank, locksFor, type TableLock } from '../src/pg/locks.js';
+import type { Transaction } from '../src/pg/transactions.js';
 
 interface Setting {
   name: string;

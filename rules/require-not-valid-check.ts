@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { addedConstraints, quoted } from '../src/ir/locks.js';
+import { defineRule } from './kit/rule.js';
+import { addedConstraints, quoted } from '../src/pg/locks.js';
 import { notValidFix } from './require-not-valid-foreign-key.js';
 
 export default defineRule({

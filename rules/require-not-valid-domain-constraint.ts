@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
-import { nameParts } from '../src/ir/ast.js';
+import { defineRule } from './kit/rule.js';
+import { nameParts } from '../src/pg/ast.js';
 import { notValidFix } from './require-not-valid-foreign-key.js';
 
 export default defineRule({

@@ -1,7 +1,7 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
 import type { Fix, Statement } from '../src/ir/types.js';
-import { addedConstraints, quoted } from '../src/ir/locks.js';
+import { addedConstraints, quoted } from '../src/pg/locks.js';
 
 /**
  * The fix that appends ` NOT VALID` to a table constraint written at `location`

@@ -1,8 +1,8 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule } from './kit/rule.js';
 import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
 import type { Fix, Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/ir/ast.js';
-import { tableAlterCommands } from '../src/ir/locks.js';
+import { nameParts } from '../src/pg/ast.js';
+import { tableAlterCommands } from '../src/pg/locks.js';
 
 interface Guard {
   /** The statement as words: `CREATE TABLE orders`. */

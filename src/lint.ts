@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding, Migration } from './ir/types.js';
-import type { Rule, RuleSeverity } from './engine/rule.js';
+import type { Rule, RuleSeverity } from '../rules/kit/rule.js';
 import { collectFiles, groupMigrations, type MigrationUnit } from './discover/index.js';
 import { classifyPath } from './discover/classify.js';
 import { frontendNameFor } from './frontends/registry.js';

@@ -1,6 +1,6 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
-import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, countOption, executionSettings, guard, onePositional } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, countOption, executionSettings, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { apply } from '../exec/apply.js';
 

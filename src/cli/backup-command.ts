@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, contextFrom, guard } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, contextFrom, guard } from './exec-shared.js';
 import { backup } from '../exec/backup-commands.js';
 
 /** `migratelint backup --db <url> [--output FILE] [--tables-only] [--tables a,b]`. */

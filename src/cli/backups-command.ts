@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, contextFrom, guard, retentionOptions } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, contextFrom, guard, retentionOptions } from './exec-shared.js';
 import { backups } from '../exec/backup-commands.js';
 
 /** `migratelint backups [--json] [--verify] [--prune --keep N | --max-age 30d]`. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
-import { COMMON_OPTIONS, contextFrom, guard, onePositional } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, contextFrom, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { health } from '../exec/health.js';
 

@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, contextFrom, guard } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, contextFrom, guard } from './exec-shared.js';
 import { restore } from '../exec/backup-commands.js';
 
 /** `migratelint restore <backup> --db <url> [--yes] [--no-backup]`. */

@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { rollback } from '../exec/rollback.js';
 

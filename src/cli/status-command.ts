@@ -1,6 +1,6 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
-import { COMMON_OPTIONS, contextFrom, guard, onePositional } from '../exec/cli-shared.js';
+import { COMMON_OPTIONS, contextFrom, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { status } from '../exec/status.js';
 

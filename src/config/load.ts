@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { MigrationFormat } from '../ir/types.js';
-import type { Rule, RuleSeverity } from '../engine/rule.js';
+import type { Rule, RuleSeverity } from '../../rules/kit/rule.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ConfigError } from './errors.js';

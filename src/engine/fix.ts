@@ -11,10 +11,10 @@
  */
 import type { Finding, Fix, Migration, Range, Section, Statement, TextEdit } from '../ir/types.js';
 import { LineIndex, OffsetConverter } from '../ir/source-text.js';
-import { statementTokens, type SqlToken } from '../frontends/sql/parse.js';
+import { statementTokens, type SqlToken } from '../pg/parse.js';
 
 // Scanned once per statement and shared with `Statement.locate`, which needs token ends too.
-export { statementTokens, type SqlToken } from '../frontends/sql/parse.js';
+export { statementTokens, type SqlToken } from '../pg/parse.js';
 
 const isComment = (t: SqlToken) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT';
 

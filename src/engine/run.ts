@@ -1,10 +1,10 @@
 import type { Finding, Migration, Range, Statement } from '../ir/types.js';
-import type { ReportOptions, Rule, RuleContext, RuleSeverity } from './rule.js';
-import { StatementList } from './statements.js';
-import { CreatedObjectsTracker } from './created-objects.js';
+import type { ReportOptions, Rule, RuleContext, RuleSeverity } from '../../rules/kit/rule.js';
+import { StatementList } from '../../rules/kit/statements.js';
+import { CreatedObjectsTracker } from '../schema/created-objects.js';
 import { applyDirectives } from './directives.js';
-import { SectionTransactions } from './transactions.js';
-import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../frontends/sql/plpgsql.js';
+import { SectionTransactions } from '../pg/transactions.js';
+import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../pg/plpgsql.js';
 
 export interface ActiveRule {
   rule: Rule;

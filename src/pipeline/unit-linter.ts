@@ -1,5 +1,5 @@
 import type { Finding, Migration, MigrationFormat } from '../ir/types.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule } from '../../rules/kit/rule.js';
 import { lintMigration, type ActiveRule, type EngineSettings } from '../engine/run.js';
 import type { MigrationUnit } from '../discover/index.js';
 import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Range } from '../ir/types.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule } from '../../rules/kit/rule.js';
 import { HOMEPAGE, ruleDocsUrl } from '../meta.js';
 
 /** The pieces of a SARIF 2.1.0 log that `lint` and `validate` write alike. */

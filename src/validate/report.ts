@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import { escapeMarkdown } from '../report/markdown.js';
 import { CHECK_TITLES, errorCount, plural, type CheckResult, type ValidateFinding, type ValidateResult } from './types.js';
 import { validateSarif } from './sarif.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule } from '../../rules/kit/rule.js';
 
 export interface ValidateReportContext {
   cwd: string;

@@ -1,5 +1,5 @@
 import type { Range } from '../ir/types.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule } from '../../rules/kit/rule.js';
 
 /** The checks `migratelint validate` runs, in the order they are reported. */
 export const CHECK_IDS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyFixes, fixFile, insertAfterKeyword, statementTokens } from '../../src/engine/fix.js';
-import { loadSqlParser, parseChunk } from '../../src/frontends/sql/parse.js';
+import { loadSqlParser, parseChunk } from '../../src/pg/parse.js';
 import { LineIndex } from '../../src/ir/source-text.js';
 import type { Finding, Migration, SqlChunk, Statement, StatementOrigin, TextEdit } from '../../src/ir/types.js';
 import { lintText, type LintOptions } from '../../src/lint.js';

@@ -9,9 +9,9 @@ import { compareVersions, toExecMigrations } from '../../src/exec/migrations.js'
 import { nonTransactionalReason, planSection, renderPlan, touchedTables } from '../../src/exec/plan.js';
 import { migrationStates, stateKind, type HistoryRow } from '../../src/exec/history.js';
 import { FileLock, lockOwnerSelf } from '../../src/exec/lock.js';
-import { parseDuration } from '../../src/exec/cli-shared.js';
+import { parseDuration } from '../../src/cli/exec-shared.js';
 import { lintText } from '../../src/lint.js';
-import { loadSqlParser } from '../../src/frontends/sql/parse.js';
+import { loadSqlParser } from '../../src/pg/parse.js';
 
 describe('connection strings', () => {
   it('masks the password wherever a connection string shows it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/rule.js';
+import type { Rule } from '../../rules/kit/rule.js';
 import { lintText, type LintOptions } from '../../src/lint.js';
 
 export interface InvalidCase {

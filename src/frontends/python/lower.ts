@@ -5,8 +5,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { Comment, Migration, MigrationFormat, Range, Section, SqlChunk, Statement } from '../../ir/types.js';
 import type { MigrationUnit } from '../../discover/index.js';
-import { parseChunk } from '../sql/parse.js';
-import { splitSql } from '../sql/splitter.js';
+import { parseChunk } from '../../pg/parse.js';
+import { splitSql } from '../../pg/splitter.js';
 import type { PyFile } from './syntax.js';
 import type { PyStr } from './strings.js';
 

@@ -1,5 +1,5 @@
 import type { Frontend } from '../registry.js';
-import { loadSqlParser } from './parse.js';
+import { loadSqlParser } from '../../pg/parse.js';
 import { readSqlMigration } from './index.js';
 
 const sqlFrontend: Frontend = {

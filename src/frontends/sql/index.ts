@@ -1,8 +1,8 @@
 import type { Comment, Migration, MigrationFormat, Section, SqlChunk, Statement } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import type { MigrationUnit } from '../../discover/index.js';
-import { parseChunk } from './parse.js';
-import { splitSql, type Span } from './splitter.js';
+import { parseChunk } from '../../pg/parse.js';
+import { splitSql, type Span } from '../../pg/splitter.js';
 
 import type { ReadFile } from '../registry.js';
 export type { ReadFile };

@@ -8,7 +8,7 @@ import type { Frontend, ReadFile } from '../registry.js';
 import type { MigrationUnit } from '../../discover/index.js';
 import type { Comment, Migration, MigrationFormat, Range, Section } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
-import { loadSqlParser } from '../sql/parse.js';
+import { loadSqlParser } from '../../pg/parse.js';
 import { Env, isFunctionNode, unwrapTs, type ClassInfo, type FunctionNode, type Role } from './scope.js';
 import { Walker, newSectionOut, type FileContext, type Frame, type SectionOut } from './walker.js';
 import { classMethods, classProperty, classReturnsFalse, detectFormat, findShape, guessFormat, implementsName, usesMigrationContext, type MigrationShape, type Part } from './shape.js';

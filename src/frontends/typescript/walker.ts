@@ -8,8 +8,8 @@
 import type * as t from '@babel/types';
 import type { Comment, MigrationFormat, Range, Statement } from '../../ir/types.js';
 import type { LineIndex } from '../../ir/source-text.js';
-import { parseChunk } from '../sql/parse.js';
-import { splitSql } from '../sql/splitter.js';
+import { parseChunk } from '../../pg/parse.js';
+import { splitSql } from '../../pg/splitter.js';
 import { Env, isFunctionNode, propertyName, unwrapTs, keyName, memberRole, callRole, type FunctionNode, type Role } from './scope.js';
 import { Evaluator, SYNTHETIC_STRING, type SourceFile, type Val } from './values.js';
 import { buildChunk, hasLiteralText, hasHoles, type HoleMode, type StaticString, type Piece } from './text.js';

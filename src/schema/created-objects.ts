@@ -1,6 +1,6 @@
 import type { Statement } from '../ir/types.js';
-import { nameParts } from '../ir/ast.js';
-import type { CreatedObjects } from './rule.js';
+import { nameParts } from '../pg/ast.js';
+import type { CreatedObjects } from '../../rules/kit/rule.js';
 
 /**
  * Records, in statement order, the tables, indexes and types a migration creates, so

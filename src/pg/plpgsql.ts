@@ -20,8 +20,8 @@
  * Anything that does not parse is skipped silently: a DO block that PL/pgSQL itself
  * rejects gives no statements, and never throws.
  */
-import type { SqlChunk, Statement } from '../../ir/types.js';
-import { OffsetConverter } from '../../ir/source-text.js';
+import type { SqlChunk, Statement } from '../ir/types.js';
+import { OffsetConverter } from '../ir/source-text.js';
 import { loadedSqlParser, parseChunk } from './parse.js';
 
 /** What was found inside one DO block. */

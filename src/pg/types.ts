@@ -3,7 +3,7 @@
  * parser `TypeName`, the list of type changes PostgreSQL performs without rewriting
  * the table, and what the statements of a section tell about the columns they create.
  */
-import type { Statement } from './types.js';
+import type { Statement } from '../ir/types.js';
 import { nameParts, qualifiedName } from './ast.js';
 
 export interface SqlType {

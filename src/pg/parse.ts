@@ -1,5 +1,5 @@
-import type { Range, SqlChunk, Statement, ParseFailure } from '../../ir/types.js';
-import { OffsetConverter } from '../../ir/source-text.js';
+import type { Range, SqlChunk, Statement, ParseFailure } from '../ir/types.js';
+import { OffsetConverter } from '../ir/source-text.js';
 import { splitSql } from './splitter.js';
 
 type PgQuery = typeof import('libpg-query');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/lint.js';
-import { decodeLiteral, doBlock, embeddingStatement, withEmbeddedStatements } from '../../src/frontends/sql/plpgsql.js';
+import { decodeLiteral, doBlock, embeddingStatement, withEmbeddedStatements } from '../../src/pg/plpgsql.js';
 
 async function statementsOf(sql: string) {
   const migration = (await lintText(sql, 'm.sql')).migrations[0];

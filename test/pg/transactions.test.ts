@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/lint.js';
-import { SectionTransactions } from '../../src/engine/transactions.js';
-import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../../src/frontends/sql/plpgsql.js';
+import { SectionTransactions } from '../../src/pg/transactions.js';
+import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../../src/pg/plpgsql.js';
 import type { Statement } from '../../src/ir/types.js';
 
 async function analyse(sql: string, wrapped: boolean | undefined) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSqlParser, parseChunk } from '../../../src/frontends/sql/parse.js';
-import { fileChunk } from '../../../src/frontends/sql/index.js';
-import { LineIndex } from '../../../src/ir/source-text.js';
+import { loadSqlParser, parseChunk } from '../../src/pg/parse.js';
+import { fileChunk } from '../../src/frontends/sql/index.js';
+import { LineIndex } from '../../src/ir/source-text.js';
 
 beforeAll(async () => {
   await loadSqlParser();

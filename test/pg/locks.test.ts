@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/lint.js';
-import { conflicts, describeLock, lockFor, locksFor } from '../../src/ir/locks.js';
+import { conflicts, describeLock, lockFor, locksFor } from '../../src/pg/locks.js';
 
 async function stmt(sql: string) {
   return (await lintText(sql, 'm.sql')).migrations[0].up.statements[0];

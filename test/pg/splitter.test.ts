@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { splitSql } from '../../../src/frontends/sql/splitter.js';
-import { loadSqlParser } from '../../../src/frontends/sql/parse.js';
-import { OffsetConverter } from '../../../src/ir/source-text.js';
+import { splitSql } from '../../src/pg/splitter.js';
+import { loadSqlParser } from '../../src/pg/parse.js';
+import { OffsetConverter } from '../../src/ir/source-text.js';
 
 type Pg = Awaited<ReturnType<typeof loadSqlParser>>;
 let pg: Pg;

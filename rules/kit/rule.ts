@@ -1,6 +1,6 @@
-import type { Fix, Migration, Range, Section, Statement } from '../ir/types.js';
+import type { Fix, Migration, Range, Section, Statement } from '../../src/ir/types.js';
 import type { StatementList } from './statements.js';
-import type { SectionTransactions, Transaction } from './transactions.js';
+import type { SectionTransactions, Transaction } from '../../src/pg/transactions.js';
 
 export type RuleSeverity = 'error' | 'warn';
 

@@ -1,4 +1,4 @@
-import type { Statement } from '../ir/types.js';
+import type { Statement } from '../../src/ir/types.js';
 
 /** The statements of a section, with a cheap lookup by node type. */
 export class StatementList implements Iterable<Statement> {

@@ -1,12 +1,12 @@
 import readline from 'node:readline';
 import type { ParseArgsConfig } from 'node:util';
-import type { Io } from '../cli/main.js';
+import type { Io } from './main.js';
 import { UsageError } from '../errors.js';
-import { ExecError } from './errors.js';
-import { parseDbTarget, redact } from './url.js';
-import { Progress } from './progress.js';
-import { makeContext, DEFAULT_EXECUTION, secretsOf, type ExecContext, type ExecutionSettings } from './context.js';
-import type { Retention } from './backup.js';
+import { ExecError } from '../exec/errors.js';
+import { parseDbTarget, redact } from '../exec/url.js';
+import { Progress } from '../exec/progress.js';
+import { makeContext, DEFAULT_EXECUTION, secretsOf, type ExecContext, type ExecutionSettings } from '../exec/context.js';
+import type { Retention } from '../exec/backup.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
