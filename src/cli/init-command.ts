@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SUPPORTED_EXTENSIONS } from '../frontends/registry.js';
+import { SUPPORTED_EXTENSIONS } from '../formats/frontends.js';
 import { DEFAULT_PG_VERSION, lint } from '../lint.js';
 import { UsageError } from '../errors.js';
 import { parseCommandArgs } from './args.js';

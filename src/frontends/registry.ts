@@ -1,5 +1,6 @@
 import type { Migration } from '../ir/types.js';
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
+import type { FrontendName } from '../formats/frontends.js';
 
 export type ReadFile = (file: string) => string;
 
@@ -17,33 +18,20 @@ export interface Frontend {
   read(unit: MigrationUnit, readFile: ReadFile): Migration | undefined;
 }
 
-interface FrontendEntry {
-  name: string;
-  extensions: string[];
-  importer: () => Promise<{ default: Frontend }>;
-}
-
-const FRONTENDS: FrontendEntry[] = [
-  { name: 'sql', extensions: ['.sql'], importer: () => import('./sql/frontend.js') },
-  { name: 'typescript', extensions: ['.js', '.cjs', '.mjs', '.ts', '.mts', '.cts'], importer: () => import('./typescript/frontend.js') },
-  { name: 'python', extensions: ['.py'], importer: () => import('./python/frontend.js') },
-];
-
-export const SUPPORTED_EXTENSIONS = FRONTENDS.flatMap((f) => f.extensions);
-
-export function frontendNameFor(file: string): string | undefined {
-  const lower = file.toLowerCase();
-  return FRONTENDS.find((f) => f.extensions.some((ext) => lower.endsWith(ext)))?.name;
-}
+const IMPORTERS: Record<FrontendName, () => Promise<{ default: Frontend }>> = {
+  sql: () => import('./sql/frontend.js'),
+  typescript: () => import('./typescript/frontend.js'),
+  python: () => import('./python/frontend.js'),
+};
 
 const loaded = new Map<string, Promise<Frontend>>();
 
 export function loadFrontend(name: string): Promise<Frontend> {
   let p = loaded.get(name);
   if (!p) {
-    const entry = FRONTENDS.find((f) => f.name === name);
-    if (!entry) throw new Error(`internal: no frontend named ${name}`);
-    p = entry.importer().then(async (m) => {
+    const importer = IMPORTERS[name as FrontendName];
+    if (!importer) throw new Error(`internal: no frontend named ${name}`);
+    p = importer().then(async (m) => {
       await m.default.load();
       return m.default;
     });

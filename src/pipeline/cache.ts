@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding, Migration } from '../ir/types.js';
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
 import { sha256 } from '../sha256.js';
 
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'migratelint');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Finding, Migration } from '../ir/types.js';
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
 import type { LinterSettings } from './unit-linter.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { shareUnits, type SharedUnits } from './shared-units.js';

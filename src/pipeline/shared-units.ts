@@ -1,4 +1,4 @@
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
 
 /**
  * A run's units, encoded once into shared memory for the worker threads. Each worker

@@ -1,7 +1,7 @@
 import type { Finding, Migration, MigrationFormat } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
 import { lintMigration, type ActiveRule, type EngineSettings } from '../engine/run.js';
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
 import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { MigrationUnit } from '../discover/index.js';
+import type { MigrationUnit } from '../ir/unit.js';
 import type { ReadFile } from '../frontends/registry.js';
 import type { UnitLinter } from './unit-linter.js';
 import type { UnitResult } from './parallel.js';

@@ -8,7 +8,7 @@ import { BATCH, claimBatch, lintShared, type UnitResult } from '../../src/pipeli
 import { collectFiles, groupMigrations } from '../../src/discover/index.js';
 import { UnitLinter } from '../../src/pipeline/unit-linter.js';
 import { shareUnits, SharedUnitReader } from '../../src/pipeline/shared-units.js';
-import type { MigrationUnit } from '../../src/discover/index.js';
+import type { MigrationUnit } from '../../src/ir/unit.js';
 import { lintUnitResult } from '../../src/pipeline/unit-result.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');

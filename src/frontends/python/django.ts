@@ -6,7 +6,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Migration } from '../../ir/types.js';
-import type { MigrationUnit } from '../../discover/index.js';
+import type { MigrationUnit } from '../../ir/unit.js';
 import type { ReadFile } from '../registry.js';
 import type { PyFile } from './syntax.js';
 import { q, sqlValue, SectionBuilder, type Coverage } from './lower.js';

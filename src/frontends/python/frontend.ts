@@ -5,7 +5,7 @@
  */
 import type { Frontend, ReadFile } from '../registry.js';
 import type { Migration } from '../../ir/types.js';
-import type { MigrationUnit } from '../../discover/index.js';
+import type { MigrationUnit } from '../../ir/unit.js';
 import { loadSqlParser } from '../../pg/parse.js';
 import { loadPythonParser, PyFile } from './syntax.js';
 import { Scope } from './values.js';

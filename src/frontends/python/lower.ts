@@ -4,7 +4,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Comment, Migration, MigrationFormat, Range, Section, SqlChunk, Statement } from '../../ir/types.js';
-import type { MigrationUnit } from '../../discover/index.js';
+import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { splitSql } from '../../pg/splitter.js';
 import type { PyFile } from './syntax.js';

@@ -1,6 +1,6 @@
 import type { Comment, Migration, MigrationFormat, Section, SqlChunk, Statement } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
-import type { MigrationUnit } from '../../discover/index.js';
+import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { splitSql, type Span } from '../../pg/splitter.js';
 

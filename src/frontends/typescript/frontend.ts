@@ -5,7 +5,7 @@
  */
 import type * as t from '@babel/types';
 import type { Frontend, ReadFile } from '../registry.js';
-import type { MigrationUnit } from '../../discover/index.js';
+import type { MigrationUnit } from '../../ir/unit.js';
 import type { Comment, Migration, MigrationFormat, Range, Section } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { loadSqlParser } from '../../pg/parse.js';
