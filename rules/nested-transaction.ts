@@ -1,4 +1,4 @@
-import { defineRule } from './kit/rule.js';
+import { defineRule } from './kit/index.js';
 
 export default defineRule({
   id: 'nested-transaction',

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { findNodes, nameParts } from '../src/pg/ast.js';
-import { quoted, tableAlterCommands } from '../src/pg/locks.js';
+import { defineRule, findNodes, nameParts, nodeBody, quoted, tableAlterCommands } from './kit/index.js';
 
 /** Built-in (and common extension) functions that are VOLATILE: a different value per row. */
 const VOLATILE = new Set([
@@ -63,7 +61,7 @@ export default defineRule({
       if (createdBefore(s).table(table?.relname)) continue;
       for (const cmd of tableAlterCommands(s)) {
         if (cmd.subtype !== 'AT_AddColumn') continue;
-        const column = cmd.def?.ColumnDef;
+        const column = nodeBody(cmd.def, 'ColumnDef');
         if (!column) continue;
         const added = `column ${column.colname} is added to ${quoted(table)}`;
         const rewrite = `so the table is rewritten under ACCESS EXCLUSIVE: blocks reads and writes for the whole rewrite`;
@@ -75,7 +73,7 @@ export default defineRule({
           continue;
         }
         for (const c of column.constraints ?? []) {
-          const con = c.Constraint;
+          const con = nodeBody(c, 'Constraint');
           if (!con) continue;
           if (con.contype === 'CONSTR_IDENTITY') {
             report(s, `${added} as an identity column: every row gets a value from its sequence, ${rewrite}; add a plain column, backfill it, then ADD GENERATED ... AS IDENTITY`, {

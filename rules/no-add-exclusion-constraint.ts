@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { addedConstraints, quoted } from '../src/pg/locks.js';
+import { addedConstraints, defineRule, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'no-add-exclusion-constraint',

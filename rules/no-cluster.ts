@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { quoted } from '../src/pg/locks.js';
+import { defineRule, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'no-cluster',

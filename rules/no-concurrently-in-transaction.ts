@@ -1,7 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { whyInTransaction } from '../src/pg/transactions.js';
-import { hasOption, tableAlterCommands } from '../src/pg/locks.js';
+import { defineRule, hasOption, nodeBody, tableAlterCommands, whyInTransaction, type Statement } from './kit/index.js';
 
 /** The CONCURRENTLY form a statement uses, if any. */
 function concurrentForm(s: Statement): string | undefined {
@@ -13,7 +10,7 @@ function concurrentForm(s: Statement): string | undefined {
     case 'ReindexStmt':
       return hasOption(s.node.params, 'concurrently') ? 'REINDEX CONCURRENTLY' : undefined;
     case 'AlterTableStmt':
-      return tableAlterCommands(s).some((c) => c.subtype === 'AT_DetachPartition' && c.def?.PartitionCmd?.concurrent)
+      return tableAlterCommands(s).some((c) => c.subtype === 'AT_DetachPartition' && nodeBody(c.def, 'PartitionCmd')?.concurrent)
         ? 'DETACH PARTITION CONCURRENTLY'
         : undefined;
     default:

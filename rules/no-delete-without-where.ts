@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { changesWithoutWhere, qualifiedName } from '../src/pg/ast.js';
+import { changesWithoutWhere, defineRule, qualifiedName } from './kit/index.js';
 
 export default defineRule({
   id: 'no-delete-without-where',

@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { nameParts } from '../src/pg/ast.js';
+import { defineRule, nameParts, nodeBody } from './kit/index.js';
 
 export default defineRule({
   id: 'no-domain-check-constraint',
@@ -21,12 +20,13 @@ export default defineRule({
   check({ statements, report }) {
     for (const s of statements.of('CreateDomainStmt')) {
       const domain = nameParts(s.node.domainname).join('.');
-      for (const c of s.node.constraints ?? []) {
-        if (c.Constraint?.contype !== 'CONSTR_CHECK') continue;
+      for (const node of s.node.constraints ?? []) {
+        const c = nodeBody(node, 'Constraint');
+        if (c?.contype !== 'CONSTR_CHECK') continue;
         report(
           s,
           `domain ${domain} is created with a CHECK: changing it later locks every table that uses the domain; prefer CHECK constraints on the table columns`,
-          { location: c.Constraint.location },
+          { location: c.location },
         );
       }
     }

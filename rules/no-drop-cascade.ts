@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { nameParts, qualifiedName, unwrap } from '../src/pg/ast.js';
+import { defineRule, nameParts, qualifiedName, tableAlterCommands, unwrap } from './kit/index.js';
 
 const OBJECT_WORDS: Record<string, string> = {
   OBJECT_TABLE: 'TABLE',
@@ -47,14 +46,14 @@ export default defineRule({
   check({ statements, report }) {
     for (const s of statements.of('DropStmt')) {
       if (s.node.behavior !== 'DROP_CASCADE') continue;
-      const what = OBJECT_WORDS[s.node.removeType] ?? 'object';
+      const what = OBJECT_WORDS[s.node.removeType ?? ''] ?? 'object';
       const names = (s.node.objects ?? []).map(droppedName).filter(Boolean).join(', ');
       report(s, `DROP ${what}${names ? ` ${names}` : ''} ... CASCADE also drops every object that depends on it`);
     }
     for (const s of statements.of('AlterTableStmt')) {
-      for (const cmd of s.node.cmds ?? []) {
-        const c = cmd.AlterTableCmd;
-        if (!c || c.behavior !== 'DROP_CASCADE') continue;
+      // ALTER TYPE ... DROP ATTRIBUTE ... CASCADE reaches dependents too: every ALTER counts.
+      for (const c of tableAlterCommands(s, 'any')) {
+        if (c.behavior !== 'DROP_CASCADE') continue;
         const what = c.subtype === 'AT_DropColumn' ? 'COLUMN' : c.subtype === 'AT_DropConstraint' ? 'CONSTRAINT' : '';
         report(
           s,

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import { columnHistory, createdInUp } from '../src/pg/types.js';
+import { columnHistory, createdInUp, defineRule, qualifiedName, tableAlterCommands } from './kit/index.js';
 
 export default defineRule({
   id: 'no-drop-column',
@@ -30,12 +28,11 @@ export default defineRule({
     const undo = sectionName === 'down' ? createdInUp(migration) : undefined;
     const history = columnHistory(statements.all);
     for (const s of statements.of('AlterTableStmt')) {
-      if (s.node.objtype && s.node.objtype !== 'OBJECT_TABLE') continue;
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
-      for (const cmd of s.node.cmds ?? []) {
-        const c = cmd.AlterTableCmd;
+      // A foreign table stores no rows here: nothing to rewrite, scan or lose.
+      for (const c of tableAlterCommands(s, 'tables')) {
         if (c?.subtype !== 'AT_DropColumn' || history.columnBefore(c)) continue;
-        if (undo?.columns.has(`${s.node.relation?.relname}.${c.name}`) || undo?.tables.has(s.node.relation?.relname)) continue;
+        if (undo?.columns.has(`${s.node.relation?.relname}.${c.name}`) || undo?.tables.has(s.node.relation?.relname ?? '')) continue;
         report(s, `dropping column ${c.name} of ${qualifiedName(s.node.relation)} deletes its data and breaks code that still uses it`);
       }
     }

@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { createdInUp } from '../src/pg/types.js';
+import { createdInUp, defineRule } from './kit/index.js';
 
 export default defineRule({
   id: 'no-drop-database',

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import { columnHistory } from '../src/pg/types.js';
+import { columnHistory, defineRule, qualifiedName, tableAlterCommands } from './kit/index.js';
 
 export default defineRule({
   id: 'no-drop-not-null',
@@ -28,10 +26,9 @@ export default defineRule({
     if (sectionName !== 'up') return;
     const history = columnHistory(statements.all);
     for (const s of statements.of('AlterTableStmt')) {
-      if (s.node.objtype && s.node.objtype !== 'OBJECT_TABLE') continue;
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
-      for (const cmd of s.node.cmds ?? []) {
-        const c = cmd.AlterTableCmd;
+      // A foreign table stores no rows here: nothing to rewrite, scan or lose.
+      for (const c of tableAlterCommands(s, 'tables')) {
         if (c?.subtype !== 'AT_DropNotNull' || history.columnBefore(c)) continue;
         report(s, `DROP NOT NULL on ${qualifiedName(s.node.relation)}.${c.name} lets NULLs in: code reading the column, and a down migration that sets NOT NULL again, may break`);
       }

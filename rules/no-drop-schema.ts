@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { unwrap } from '../src/pg/ast.js';
-import { createdInUp } from '../src/pg/types.js';
+import { createdInUp, defineRule, unwrap } from './kit/index.js';
 
 export default defineRule({
   id: 'no-drop-schema',

@@ -1,7 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { findNodes, nameParts } from '../src/pg/ast.js';
-import { whyInTransaction } from '../src/pg/transactions.js';
+import { defineRule, findNodes, nameParts, whyInTransaction, type Statement } from './kit/index.js';
 
 export default defineRule({
   id: 'no-enum-add-value-in-transaction',
@@ -19,7 +16,8 @@ export default defineRule({
       'Add enum values in a migration of their own, and use them (backfills, new defaults) in a later migration. ' +
       'Before PostgreSQL 12 that migration must run without a transaction.',
     bad: "ALTER TYPE order_status ADD VALUE 'refunded';\nUPDATE orders SET status = 'refunded' WHERE refunded_at IS NOT NULL;",
-    good: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded';\n-- in the next migration:\nUPDATE orders SET status = 'refunded' WHERE refunded_at IS NOT NULL;",
+    good: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded';\n-- the UPDATE that uses 'refunded' comes in the next migration, V8__mark_refunded.sql",
+    file: 'V7__order_status_refunded.sql',
   },
   check(ctx) {
     const { statements, report, pgVersion, inTransactionAt, transactionOf, sameTransaction } = ctx;

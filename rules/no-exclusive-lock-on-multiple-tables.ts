@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { locksFor, type TableLock } from '../src/pg/locks.js';
+import { defineRule, locksFor, type Statement, type TableLock } from './kit/index.js';
 
 export default defineRule({
   id: 'no-exclusive-lock-on-multiple-tables',
@@ -19,7 +17,8 @@ export default defineRule({
       'table into one ALTER TABLE with several subcommands. Tables created earlier in the same migration, and ' +
       'DROP statements, are not counted.',
     bad: 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE customers ADD COLUMN note text;',
-    good: '-- migration 1\nALTER TABLE orders ADD COLUMN note text;\n-- migration 2\nALTER TABLE customers ADD COLUMN note text;',
+    good: 'ALTER TABLE orders ADD COLUMN note text;\n-- customers.note comes in the next migration, V3__customers_note.sql',
+    file: 'V2__notes.sql',
   },
   check({ transactions, report, createdBefore, pgVersion }) {
     for (const tx of transactions.transactions) {

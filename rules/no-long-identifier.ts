@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { chunkRange, codeTokens, type SqlToken } from '../src/engine/fix.js';
-import type { Statement } from '../src/ir/types.js';
+import { chunkRange, codeTokens, defineRule, type SqlToken, type Statement } from './kit/index.js';
 
 const MAX = 63;
 

@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { nameParts, qualifiedName } from '../src/pg/ast.js';
+import { defineRule, nameParts, nodeBody, qualifiedName, tableAlterCommands } from './kit/index.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
@@ -26,12 +25,11 @@ export default defineRule({
   },
   check({ statements, report, createdBefore }) {
     for (const s of statements.of('AlterTableStmt')) {
-      if (s.node.objtype && s.node.objtype !== 'OBJECT_TABLE') continue;
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
-      for (const cmd of s.node.cmds ?? []) {
-        const c = cmd.AlterTableCmd;
+      // A foreign table stores no rows here: nothing to rewrite, scan or lose.
+      for (const c of tableAlterCommands(s, 'tables')) {
         if (c?.subtype !== 'AT_AddColumn') continue;
-        const column = c.def?.ColumnDef;
+        const column = nodeBody(c.def, 'ColumnDef');
         if (!column) continue;
         const kinds = constraintTypes(column);
         if (!kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_PRIMARY')) continue;

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import { columnHistory } from '../src/pg/types.js';
+import { columnHistory, defineRule, qualifiedName } from './kit/index.js';
 
 const KIND: Record<string, string> = {
   OBJECT_TABLE: 'table',
@@ -35,7 +33,7 @@ export default defineRule({
       if (s.node.renameType !== 'OBJECT_COLUMN') continue;
       const table = s.node.relation?.relname;
       if (createdBefore(s).table(table) || history.columnBefore(s.node)) continue;
-      const kind = KIND[s.node.relationType] ?? 'table';
+      const kind = KIND[s.node.relationType ?? ''] ?? 'table';
       report(
         s,
         `renaming column ${s.node.subname} of ${kind} ${qualifiedName(s.node.relation)} to ${s.node.newname} breaks every query that still uses ${s.node.subname}, such as those of the application already running`,

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import type { Statement } from '../src/ir/types.js';
+import { defineRule, qualifiedName, type Statement } from './kit/index.js';
 
 /** Whether a statement after `from` creates a view named `name`: the compatibility-view pattern. */
 function viewKeepsOldName(all: readonly Statement[], from: Statement, name: string): boolean {

@@ -1,14 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { nameParts, qualifiedName, unwrap } from '../src/pg/ast.js';
-import {
-  columnHistory,
-  formatType,
-  isUnboundedText,
-  noRewriteSources,
-  sqlType,
-  typeChangeRewrites,
-  type SqlType,
-} from '../src/pg/types.js';
+import { columnHistory, defineRule, formatType, isUnboundedText, nameParts, noRewriteSources, nodeBody, qualifiedName, sqlType, tableAlterCommands, typeChangeRewrites, unwrap, type SqlType } from './kit/index.js';
 
 /** Whether a USING expression only hands the column's own value on: `col` or `col::newtype`. */
 function keepsValues(using: unknown, column: string, target: SqlType): boolean {
@@ -65,17 +55,27 @@ export default defineRule({
     bad: 'ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);',
     good: 'ALTER TABLE orders ALTER COLUMN note TYPE text;',
   },
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      utcTimeZone: {
+        type: 'boolean',
+        description:
+          'The server runs with TimeZone UTC: timestamp → timestamptz (PostgreSQL 12+) is then not a rewrite. Default false.',
+      },
+    },
+    additionalProperties: false,
+  },
   check({ statements, report, createdBefore, pgVersion, options }) {
     const history = columnHistory(statements.all);
     const opts = { pgVersion, utcTimeZone: options.utcTimeZone === true };
     for (const s of statements.of('AlterTableStmt')) {
-      if (s.node.objtype && s.node.objtype !== 'OBJECT_TABLE') continue;
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
       const table = qualifiedName(s.node.relation);
-      for (const cmd of s.node.cmds ?? []) {
-        const c = cmd.AlterTableCmd;
+      // A foreign table stores no rows here: nothing to rewrite, scan or lose.
+      for (const c of tableAlterCommands(s, 'tables')) {
         if (c?.subtype !== 'AT_AlterColumnType') continue;
-        const def = c.def?.ColumnDef;
+        const def = nodeBody(c.def, 'ColumnDef');
         const to = sqlType(def?.typeName);
         if (!def || !to) continue;
         const column = c.name as string;

@@ -1,7 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/pg/ast.js';
-import { quoted, tableAlterCommands } from '../src/pg/locks.js';
+import { defineRule, nameParts, nodeBody, quoted, tableAlterCommands, type Statement } from './kit/index.js';
 
 interface Proof {
   name?: string;
@@ -50,9 +47,9 @@ export default defineRule({
       const table = s.node.relation?.relname ?? '';
       const live = !createdBefore(s).table(table);
       for (const cmd of tableAlterCommands(s)) {
-        const con = cmd.def?.Constraint;
+        const con = nodeBody(cmd.def, 'Constraint');
         if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_CHECK') {
-          const column = nameParts(con.raw_expr?.NullTest?.arg?.ColumnRef?.fields).pop();
+          const column = nameParts(nodeBody(nodeBody(con.raw_expr, 'NullTest')?.arg, 'ColumnRef')?.fields).pop();
           if (column && provesNotNull(con.raw_expr, column)) {
             proofsOf(table).push({ column, proof: { name: con.conname, add: s, validatedBy: con.skip_validation ? undefined : s } });
           }

@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { transactionControl } from '../src/pg/transactions.js';
+import { defineRule, transactionControl } from './kit/index.js';
 
 export default defineRule({
   id: 'no-transaction-control-in-wrapped-migration',
@@ -17,8 +16,9 @@ export default defineRule({
       'outside a transaction (CREATE INDEX CONCURRENTLY), move it to a migration the tool runs without one ' +
       '(goose: -- +goose NO TRANSACTION; dbmate: transaction:false; Flyway: executeInTransaction=false). ' +
       'SAVEPOINTs are fine and not reported.',
-    bad: '-- flyway V2__add_note.sql\nBEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;',
-    good: '-- flyway V2__add_note.sql\nALTER TABLE orders ADD COLUMN note text;',
+    bad: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;',
+    good: 'ALTER TABLE orders ADD COLUMN note text;',
+    file: 'V2__add_note.sql',
   },
   check({ transactions, report, section, migration }) {
     const tx =

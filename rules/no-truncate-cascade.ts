@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
+import { defineRule, qualifiedName } from './kit/index.js';
 
 export default defineRule({
   id: 'no-truncate-cascade',

@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import { hasOption } from '../src/pg/locks.js';
+import { defineRule, hasOption, qualifiedName } from './kit/index.js';
 
 function isFull(node: any): boolean {
   return node.is_vacuumcmd && hasOption(node.options, 'full');

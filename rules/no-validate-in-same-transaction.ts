@@ -1,6 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { quoted, tableAlterCommands } from '../src/pg/locks.js';
+import { defineRule, nodeBody, quoted, tableAlterCommands, type Statement } from './kit/index.js';
 
 export default defineRule({
   id: 'no-validate-in-same-transaction',
@@ -29,7 +27,7 @@ export default defineRule({
     for (const s of statements.of('AlterTableStmt')) {
       const table = s.node.relation?.relname;
       for (const cmd of tableAlterCommands(s)) {
-        const con = cmd.def?.Constraint;
+        const con = nodeBody(cmd.def, 'Constraint');
         if (cmd.subtype === 'AT_AddConstraint' && con?.skip_validation && con.conname) {
           added.set(`${table}\u0000${con.conname}`, { stmt: s, lock: con.contype === 'CONSTR_FOREIGN' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE' });
         }

@@ -1,10 +1,9 @@
-import { defineRule } from './kit/rule.js';
-import { renameTypeEdit } from '../src/engine/fix.js';
-import { columnLabel, upColumnTypes } from '../src/pg/types.js';
+import { columnLabel, defineRule, renameTypeEdit, upColumnTypes } from './kit/index.js';
 
 export default defineRule({
   id: 'prefer-jsonb',
   severity: 'warn',
+  fixable: true,
   summary: 'A json column where jsonb is almost always wanted',
   docs: {
     why:

@@ -1,5 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { columnLabel, formatType, upColumnTypes } from '../src/pg/types.js';
+import { columnLabel, defineRule, formatType, upColumnTypes } from './kit/index.js';
 
 export default defineRule({
   id: 'prefer-text-over-char',

@@ -1,7 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
-import type { Fix, Statement } from '../src/ir/types.js';
-import { quoted, tableAlterCommands } from '../src/pg/locks.js';
+import { codeTokens, defineRule, insertAfterToken, nodeBody, quoted, tableAlterCommands, tokenIndexAt, type Fix, type Statement } from './kit/index.js';
 
 /** Inserts CONCURRENTLY after the partition's (possibly qualified) name. */
 function concurrentlyFix(s: Statement, partition: any, source: string | undefined): Fix | undefined {
@@ -16,6 +13,7 @@ function concurrentlyFix(s: Statement, partition: any, source: string | undefine
 export default defineRule({
   id: 'require-concurrent-detach-partition',
   severity: 'error',
+  fixable: true,
   summary: 'DETACH PARTITION without CONCURRENTLY blocks reads and writes on the whole partitioned table (PostgreSQL 14+)',
   docs: {
     why:
@@ -37,7 +35,7 @@ export default defineRule({
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
       const cmds = tableAlterCommands(s);
       for (const cmd of cmds) {
-        const part = cmd.def?.PartitionCmd;
+        const part = nodeBody(cmd.def, 'PartitionCmd');
         if (cmd.subtype !== 'AT_DetachPartition' || part?.concurrent) continue;
         const fix = inTransactionAt(s) !== true && cmds.length === 1 ? concurrentlyFix(s, part?.name, migration.sources.get(s.chunk.file)) : undefined;
         report(

@@ -1,7 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { concurrentlyFix } from '../src/engine/fix.js';
-import { nameParts } from '../src/pg/ast.js';
-import type { Migration, Statement } from '../src/ir/types.js';
+import { concurrentlyFix, defineRule, nameParts, type Migration, type Statement } from './kit/index.js';
 
 /**
  * Indexes of a down migration whose table the same down drops as well: the index was
@@ -28,6 +25,7 @@ function indexesGoingWithTheirTable(migration: Migration, down: readonly Stateme
 export default defineRule({
   id: 'require-concurrent-index-drop',
   severity: 'error',
+  fixable: true,
   summary: 'DROP INDEX without CONCURRENTLY blocks reads and writes on the table',
   docs: {
     why:

@@ -1,10 +1,9 @@
-import { defineRule } from './kit/rule.js';
-import { concurrentlyFix } from '../src/engine/fix.js';
-import { qualifiedName } from '../src/pg/ast.js';
+import { concurrentlyFix, defineRule, qualifiedName } from './kit/index.js';
 
 export default defineRule({
   id: 'require-concurrent-index',
   severity: 'error',
+  fixable: true,
   summary: 'CREATE INDEX without CONCURRENTLY blocks all writes to the table while the index builds',
   docs: {
     why:

@@ -1,8 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { codeTokens, insertAfterToken } from '../src/engine/fix.js';
-import type { Fix, Statement } from '../src/ir/types.js';
-import { qualifiedName } from '../src/pg/ast.js';
-import { hasOption } from '../src/pg/locks.js';
+import { codeTokens, defineRule, hasOption, insertAfterToken, qualifiedName, type Fix, type Statement } from './kit/index.js';
 
 const TARGET_WORDS = new Set(['INDEX', 'TABLE', 'SCHEMA', 'DATABASE']);
 
@@ -29,6 +25,7 @@ function concurrentlyFix(s: Statement, source: string | undefined): Fix | undefi
 export default defineRule({
   id: 'require-concurrent-reindex',
   severity: 'error',
+  fixable: true,
   summary: 'REINDEX without CONCURRENTLY blocks writes, and reads that use the index, for the whole rebuild',
   docs: {
     why:

@@ -1,4 +1,4 @@
-import { defineRule } from './kit/rule.js';
+import { defineRule } from './kit/index.js';
 
 const START = { line: 1, column: 1 };
 
@@ -16,6 +16,7 @@ export default defineRule({
       'truly cannot be undone, say so with a disable comment that gives the reason, and plan a restore from backup.',
     bad: '-- migrate:up\nCREATE TABLE audit_log (id bigint PRIMARY KEY);\n-- migrate:down\n',
     good: '-- migrate:up\nCREATE TABLE audit_log (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE audit_log;',
+    file: '20240101120000_create_audit_log.sql',
   },
   checkMigration({ migration, reportAt }) {
     if (!migration.expectsDown || migration.up.state === 'missing') return;

@@ -1,8 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import type { Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/pg/ast.js';
-import { blocksWrites, describeLock, lockRank, locksFor, type TableLock } from '../src/pg/locks.js';
-import type { Transaction } from '../src/pg/transactions.js';
+import { blocksWrites, defineRule, describeLock, lockRank, locksFor, nameParts, type Statement, type TableLock, type Transaction } from './kit/index.js';
 
 interface Setting {
   name: string;

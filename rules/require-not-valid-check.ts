@@ -1,10 +1,9 @@
-import { defineRule } from './kit/rule.js';
-import { addedConstraints, quoted } from '../src/pg/locks.js';
-import { notValidFix } from './require-not-valid-foreign-key.js';
+import { addedConstraints, defineRule, notValidFix, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
   severity: 'error',
+  fixable: true,
   summary: 'Adding a CHECK constraint without NOT VALID blocks reads and writes while every row is checked',
   docs: {
     why:

@@ -1,10 +1,9 @@
-import { defineRule } from './kit/rule.js';
-import { nameParts } from '../src/pg/ast.js';
-import { notValidFix } from './require-not-valid-foreign-key.js';
+import { defineRule, nameParts, nodeBody, notValidFix } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-domain-constraint',
   severity: 'error',
+  fixable: true,
   summary: 'ALTER DOMAIN ... ADD CONSTRAINT (or SET NOT NULL) checks every column of the domain, blocking writes',
   docs: {
     why:
@@ -27,7 +26,7 @@ export default defineRule({
       const parts = nameParts(s.node.typeName);
       if (createdBefore(s).type(parts[parts.length - 1])) continue;
       const domain = parts.join('.');
-      const con = s.node.def?.Constraint;
+      const con = nodeBody(s.node.def, 'Constraint');
       if (s.node.subtype === 'C' && con?.contype === 'CONSTR_CHECK' && !con.skip_validation) {
         report(
           s,

@@ -1,34 +1,9 @@
-import { defineRule } from './kit/rule.js';
-import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
-import type { Fix, Statement } from '../src/ir/types.js';
-import { addedConstraints, quoted } from '../src/pg/locks.js';
-
-/**
- * The fix that appends ` NOT VALID` to a table constraint written at `location`
- * (`ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ...`, `ADD CHECK (...)`): the edit goes
- * after the constraint's last token, before the `,` of the next subcommand or the end
- * of the statement.
- */
-export function notValidFix(stmt: Statement, location: number | undefined, source: string | undefined, description: string): Fix | undefined {
-  const tokens = codeTokens(stmt);
-  const first = tokenIndexAt(stmt, location);
-  if (!tokens || first === undefined) return undefined;
-  let depth = 0;
-  let last = first;
-  for (let i = first; i < tokens.length; i++) {
-    const t = tokens[i].text;
-    if (t === '(') depth++;
-    else if (t === ')') depth--;
-    else if (depth === 0 && (t === ',' || t === ';')) break;
-    last = i;
-  }
-  const edit = insertAfterToken(stmt, tokens[last], ' NOT VALID', source);
-  return edit ? { description, edits: [edit] } : undefined;
-}
+import { addedConstraints, defineRule, notValidFix, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-foreign-key',
   severity: 'error',
+  fixable: true,
   summary: 'Adding a FOREIGN KEY without NOT VALID blocks writes to both tables while every row is checked',
   docs: {
     why:

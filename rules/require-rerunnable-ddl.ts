@@ -1,8 +1,4 @@
-import { defineRule } from './kit/rule.js';
-import { codeTokens, insertAfterToken, tokenIndexAt } from '../src/engine/fix.js';
-import type { Fix, Statement } from '../src/ir/types.js';
-import { nameParts } from '../src/pg/ast.js';
-import { tableAlterCommands } from '../src/pg/locks.js';
+import { codeTokens, defineRule, guardFix, insertAfterToken, nameParts, nodeBody, tableAlterCommands, tokenIndexAt, type Fix, type Statement } from './kit/index.js';
 
 interface Guard {
   /** The statement as words: `CREATE TABLE orders`. */
@@ -40,24 +36,13 @@ function droppedName(o: any): string {
   return '';
 }
 
-/** An edit inserting `text` after the first keyword `word` (and after CONCURRENTLY when it follows). */
-function insertAfterWord(s: Statement, word: string, text: string, source: string | undefined, description: string): Fix | undefined {
-  const tokens = codeTokens(s);
-  if (!tokens) return undefined;
-  let i = tokens.findIndex((t) => t.keyword && t.text.toUpperCase() === word);
-  if (i < 0) return undefined;
-  if (tokens[i + 1]?.text.toUpperCase() === 'CONCURRENTLY') i++;
-  const edit = insertAfterToken(s, tokens[i], text, source);
-  return edit ? { description, edits: [edit] } : undefined;
-}
-
 /** What makes the statement fail when run a second time, and the guard that prevents it. */
 function guardsFor(s: Statement, source: string | undefined, pgVersion: number): Guard[] {
   const n = s.node;
   const ifNotExists = (word: string, what: string, table?: string): Guard[] => [
-    { what, guard: 'IF NOT EXISTS', table, fix: () => insertAfterWord(s, word, ' IF NOT EXISTS', source, 'add IF NOT EXISTS') },
+    { what, guard: 'IF NOT EXISTS', table, fix: () => guardFix(s, word, ' IF NOT EXISTS', source) },
   ];
-  const orReplace = (what: string): Guard[] => [{ what, guard: 'OR REPLACE', fix: () => insertAfterWord(s, 'CREATE', ' OR REPLACE', source, 'add OR REPLACE') }];
+  const orReplace = (what: string): Guard[] => [{ what, guard: 'OR REPLACE', fix: () => guardFix(s, 'CREATE', ' OR REPLACE', source) }];
   switch (s.kind) {
     case 'CreateStmt':
       if (n.if_not_exists || n.relation?.relpersistence === 't') return [];
@@ -88,7 +73,7 @@ function guardsFor(s: Statement, source: string | undefined, pgVersion: number):
       const words = DROP_WORDS[n.removeType];
       if (n.missing_ok || !words) return [];
       const names = (n.objects ?? []).map(droppedName);
-      return [{ what: `DROP ${words[1]} ${names.join(', ')}`, guard: 'IF EXISTS', fix: () => insertAfterWord(s, words[0], ' IF EXISTS', source, 'add IF EXISTS') }];
+      return [{ what: `DROP ${words[1]} ${names.join(', ')}`, guard: 'IF EXISTS', fix: () => guardFix(s, words[0], ' IF EXISTS', source) }];
     }
     case 'AlterEnumStmt':
       if (n.oldVal || n.skipIfNewValExists) return [];
@@ -96,14 +81,14 @@ function guardsFor(s: Statement, source: string | undefined, pgVersion: number):
         {
           what: `ALTER TYPE ${nameParts(n.typeName).join('.')} ADD VALUE '${n.newVal}'`,
           guard: 'IF NOT EXISTS',
-          fix: () => insertAfterWord(s, 'VALUE', ' IF NOT EXISTS', source, 'add IF NOT EXISTS'),
+          fix: () => guardFix(s, 'VALUE', ' IF NOT EXISTS', source),
         },
       ];
     case 'AlterTableStmt': {
       const out: Guard[] = [];
       for (const cmd of tableAlterCommands(s)) {
         if (cmd.subtype === 'AT_AddColumn' && !cmd.missing_ok) {
-          const column = cmd.def?.ColumnDef;
+          const column = nodeBody(cmd.def, 'ColumnDef');
           const fix = () => {
             const tokens = codeTokens(s);
             const i = tokenIndexAt(s, column?.location);
@@ -125,6 +110,7 @@ function guardsFor(s: Statement, source: string | undefined, pgVersion: number):
 export default defineRule({
   id: 'require-rerunnable-ddl',
   severity: 'warn',
+  fixable: true,
   summary: 'Without a transaction, CREATE without IF NOT EXISTS / DROP without IF EXISTS makes a failed migration impossible to re-run',
   docs: {
     why:
@@ -138,9 +124,9 @@ export default defineRule({
       'Caution with CREATE INDEX CONCURRENTLY IF NOT EXISTS: a failed build leaves an INVALID index that IF NOT ' +
       'EXISTS then skips; drop it (DROP INDEX CONCURRENTLY IF EXISTS) before retrying. Statements inside DO blocks ' +
       '(usually guards themselves) and statements on tables created earlier in the migration are not reported.',
-    bad: '-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);',
+    bad: '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);',
     good:
-      '-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_a_idx ON orders (a);\n' +
+      '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_a_idx ON orders (a);\n' +
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_b_idx ON orders (b);',
   },
   check({ statements, report, transactionOf, embeddedIn, createdBefore, migration, pgVersion }) {

@@ -1,4 +1,4 @@
-import { defineRule } from './kit/rule.js';
+import { defineRule } from './kit/index.js';
 
 /** Reported by the engine while it applies ignore comments; listed here for docs and config. */
 export default defineRule({

@@ -53,6 +53,8 @@ function page(rule) {
     `| \`migratelint:recommended\` | ${recommended} |`,
     `| \`migratelint:strict\` | ${strict} |`,
     '',
+    ...(rule.fixable ? ['`lint --fix` applies the fix this rule suggests where it can be placed exactly.', ''] : []),
+    ...(rule.optionsSchema ? optionsSection(rule) : []),
     '## Why',
     '',
     rule.docs.why,
@@ -61,6 +63,7 @@ function page(rule) {
     '',
     rule.docs.safe,
     '',
+    ...(rule.docs.file ? [`The examples are one migration file, \`${rule.docs.file}\`: its name decides the format and whether a transaction wraps it.`, ''] : []),
     '## Bad',
     '',
     fence(rule.docs.bad, 'sql'),
@@ -80,6 +83,12 @@ function page(rule) {
     fence(JSON.stringify({ rules: { [rule.id]: 'off' } }, null, 2), 'json'),
     '',
   ].join('\n');
+}
+
+/** The rule's options, from its JSON Schema. */
+function optionsSection(rule) {
+  const rows = Object.entries(rule.optionsSchema.properties).map(([name, spec]) => `| \`${name}\` | ${spec.type} | ${cell(spec.description ?? '')} |`);
+  return ['## Options', '', '| Option | Type | Meaning |', '| --- | --- | --- |', ...rows, ''];
 }
 
 function index(rules) {

@@ -4,6 +4,9 @@ import type { SectionTransactions, Transaction } from '../../src/pg/transactions
 
 export type RuleSeverity = 'error' | 'warn';
 
+/** A JSON Schema object describing an options object. */
+export type RuleOptionsSchema = { type: 'object'; properties: Record<string, unknown>; additionalProperties?: boolean } & Record<string, unknown>;
+
 export interface RuleDocs {
   /** Why the pattern is dangerous: the lock it takes, how it fails. */
   why: string;
@@ -11,6 +14,12 @@ export interface RuleDocs {
   safe: string;
   bad: string;
   good: string;
+  /**
+   * The migration file the examples are, when its name matters (it decides the format,
+   * and so whether a transaction wraps the statements): `V2__add_note.sql`. The guard
+   * test lints the examples under this name; `migration.sql` when absent.
+   */
+  file?: string;
 }
 
 /** What a rule can ask about objects the same migration created earlier. */
@@ -70,6 +79,13 @@ export interface Rule {
   presets?: { recommended?: RuleSeverity | 'off'; strict?: RuleSeverity | 'off' };
   summary: string;
   docs: RuleDocs;
+  /** Whether the rule offers fixes (`lint --fix`); the rule tester then checks every fixed output. */
+  fixable?: boolean;
+  /**
+   * JSON Schema (draft-07) of the rule's options object (`"rule": ["warn", { ... }]`),
+   * checked when the config is loaded. A rule without one takes no options.
+   */
+  optionsSchema?: RuleOptionsSchema;
   /** Runs once per present section (up, then down). */
   check?(ctx: RuleContext): void;
   /** Runs once per migration, for checks about the migration as a whole. */

@@ -1,4 +1,4 @@
-import type { Statement } from '../../src/ir/types.js';
+import type { NodeKind, Statement } from '../../src/ir/types.js';
 
 /** The statements of a section, with a cheap lookup by node type. */
 export class StatementList implements Iterable<Statement> {
@@ -14,8 +14,8 @@ export class StatementList implements Iterable<Statement> {
     return this.all.length;
   }
 
-  /** Statements whose AST node is of one of these types, in order. */
-  of(...kinds: string[]): Statement[] {
+  /** Statements whose AST node is of one of these types, in order, with typed nodes. */
+  of<K extends NodeKind | 'Invalid'>(...kinds: K[]): Statement<K>[] {
     if (!this.byKind) {
       this.byKind = new Map();
       for (const s of this.all) {
@@ -24,7 +24,7 @@ export class StatementList implements Iterable<Statement> {
         bucket.push(s);
       }
     }
-    if (kinds.length === 1) return this.byKind.get(kinds[0]) ?? [];
-    return this.all.filter((s) => kinds.includes(s.kind));
+    const found = kinds.length === 1 ? (this.byKind.get(kinds[0]) ?? []) : this.all.filter((s) => (kinds as string[]).includes(s.kind));
+    return found as Statement<K>[];
   }
 }

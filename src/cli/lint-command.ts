@@ -7,7 +7,7 @@ import { toolVersion } from '../meta.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
 import { loadFrontend } from '../frontends/registry.js';
-import { fixFile } from '../engine/fix.js';
+import { fixFile } from '../engine/apply-fixes.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
 import { ReportWriter, wantsColor } from './output.js';

@@ -8,6 +8,7 @@ import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ConfigError } from './errors.js';
 import { validateShape, type SeveritySetting, type UserConfig } from './schema.js';
+import { checkRuleOptions } from './rule-options.js';
 
 export const PRESETS = ['migratelint:recommended', 'migratelint:strict'] as const;
 export type PresetName = 'recommended' | 'strict';
@@ -137,6 +138,11 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
       throw new ConfigError(source?.label ?? label, ['rules', id], `unknown rule${suggest(id, [...known.keys()])}`, source?.path ?? absolutePath);
     }
     const [severity, options] = typeof setting === 'string' ? [setting, {}] : [setting[0], setting[1] ?? {}];
+    const problem = await checkRuleOptions(known.get(id)!, options);
+    if (problem) {
+      const source = merged.ruleSource.get(id);
+      throw new ConfigError(source?.label ?? label, ['rules', id, 1, ...problem.path], problem.message, source?.path ?? absolutePath);
+    }
     rules[id] = { severity: severity as SeveritySetting, options };
   }
   return {

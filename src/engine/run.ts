@@ -3,6 +3,7 @@ import type { ReportOptions, Rule, RuleContext, RuleSeverity } from '../../rules
 import { StatementList } from '../../rules/kit/statements.js';
 import { CreatedObjectsTracker } from '../schema/created-objects.js';
 import { applyDirectives } from './directives.js';
+import { DEFAULT_PG_VERSION } from '../pg/version.js';
 import { SectionTransactions } from '../pg/transactions.js';
 import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../pg/plpgsql.js';
 
@@ -12,11 +13,8 @@ export interface ActiveRule {
   options: Record<string, unknown>;
 }
 
-/** The PostgreSQL major version assumed when the settings do not give one. */
-export const FALLBACK_PG_VERSION = 15;
-
 export interface EngineSettings {
-  /** Major version of the production server (default 15). */
+  /** Major version of the production server (default `DEFAULT_PG_VERSION`). */
   pgVersion?: number;
   /** Overrides the format's transaction default when set. */
   transaction?: boolean;
@@ -33,7 +31,7 @@ export interface EngineSettings {
  */
 export function lintMigration(migration: Migration, rules: readonly ActiveRule[], settings: EngineSettings): Finding[] {
   const findings: Finding[] = [];
-  const pgVersion = settings.pgVersion ?? FALLBACK_PG_VERSION;
+  const pgVersion = settings.pgVersion ?? DEFAULT_PG_VERSION;
   let current: ActiveRule = rules[0];
   const reportAt = (file: string, range: Range, message: string, fix?: Finding['fix']) => {
     findings.push({ ruleId: current.rule.id, severity: current.severity, message, file, range, ...(fix ? { fix } : {}) });

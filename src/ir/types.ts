@@ -3,6 +3,13 @@
  * Positions are 1-based; columns count UTF-16 code units (what editors and SARIF's
  * default `utf16CodeUnits` column kind use); `end` is exclusive.
  */
+import type { Node } from '@pgsql/types';
+
+/** Every PostgreSQL parse-tree node type name: `IndexStmt`, `AlterTableCmd`, `RangeVar`, ... */
+export type NodeKind = Node extends infer N ? (N extends N ? keyof N : never) : never;
+
+/** The body of a node of type `K` (what sits under the `{ K: ... }` wrapper), from `@pgsql/types`. */
+export type NodeOf<K extends NodeKind> = Node extends infer N ? (N extends Record<K, infer B> ? B : never) : never;
 
 export interface Position {
   line: number;
@@ -59,11 +66,15 @@ export interface ParseFailure {
   offset: number;
 }
 
-export interface Statement {
+/**
+ * One statement of a section. `Statement<'IndexStmt'>` (what `statements.of('IndexStmt')`
+ * gives rules) has a typed `node`; a statement of unknown kind has an untyped one.
+ */
+export interface Statement<K extends string = string> {
   /** The AST node's type name (`IndexStmt`, `DeleteStmt`, ...) or `Invalid` when it did not parse. */
-  readonly kind: string;
+  readonly kind: K;
   /** The node itself, e.g. the body of `{ IndexStmt: {...} }`. Undefined when it did not parse. */
-  readonly node: any;
+  readonly node: K extends NodeKind ? NodeOf<K> : any;
   /** The SQL text of this statement alone. */
   readonly text: string;
   readonly chunk: SqlChunk;

@@ -2,6 +2,8 @@
  * Small helpers over libpg-query's JSON AST, where every node is `{ TypeName: {...} }`
  * inside lists and a bare object in typed fields.
  */
+import type { Node } from '@pgsql/types';
+import type { NodeKind, NodeOf } from '../ir/types.js';
 
 /** The type name and body of a wrapped node (`{ IndexStmt: {...} }`). */
 export function unwrap(node: unknown): [string, any] | undefined {
@@ -72,4 +74,32 @@ export function changesWithoutWhere(kind: 'DeleteStmt' | 'UpdateStmt', statement
   if (statementKind === kind && !node.whereClause) out.push({ node, nested: false });
   for (const [k, inner] of cteStatements(node)) if (k === kind && !inner.whereClause) out.push({ node: inner, nested: true });
   return out;
+}
+
+/** `"orders"`, `"app.orders"`: a relation as messages show it. */
+export function quoted(rangeVar: { schemaname?: string; relname?: string } | undefined): string {
+  return `"${qualifiedName(rangeVar)}"`;
+}
+
+/** Whether a boolean option (`FULL`, `CONCURRENTLY true`, `FULL off`, `FULL 0`) is on. */
+export function optionEnabled(defElem: any): boolean {
+  const arg = defElem?.arg;
+  if (!arg) return true;
+  if (arg.Boolean) return arg.Boolean.boolval === true;
+  if (arg.Integer) return (arg.Integer.ival ?? 0) !== 0;
+  if (arg.String) return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+  return true;
+}
+
+/** Whether a list of options (`VACUUM (...)`, `REINDEX (...)`) turns `name` on. */
+export function hasOption(options: any[] | undefined, name: string): boolean {
+  return (options ?? []).some((o: any) => o.DefElem?.defname === name && optionEnabled(o.DefElem));
+}
+
+/**
+ * The body of a wrapped node when it is of type `kind`: `nodeBody(cmd, 'AlterTableCmd')`.
+ * Typed from `@pgsql/types`, so the caller reads the fields PostgreSQL's parser defines.
+ */
+export function nodeBody<K extends NodeKind>(node: Node | undefined | null, kind: K): NodeOf<K> | undefined {
+  return (node as Record<string, unknown> | undefined | null)?.[kind] as NodeOf<K> | undefined;
 }

@@ -11,7 +11,8 @@
  * transaction, which is why the transaction a statement runs in matters as much as
  * the statement.
  */
-import { nameParts, qualifiedName } from './ast.js';
+import { hasOption, nameParts, qualifiedName } from './ast.js';
+import { DEFAULT_PG_VERSION } from './version.js';
 
 export type LockLevel =
   | 'ACCESS SHARE'
@@ -264,7 +265,7 @@ interface StatementLike {
  * way worth reporting (SELECT, CREATE TABLE without foreign keys, ...).
  * `pgVersion` matters for the few locks that changed between versions.
  */
-export function locksFor(stmt: StatementLike, pgVersion = 15): TableLock[] {
+export function locksFor(stmt: StatementLike, pgVersion = DEFAULT_PG_VERSION): TableLock[] {
   const n = stmt.node;
   if (!n) return [];
   const out: (TableLock | undefined)[] = [];
@@ -436,60 +437,8 @@ function strongestPerRelation(locks: TableLock[]): TableLock[] {
 }
 
 /** The strongest lock the statement takes (the first relation's on a tie). */
-export function lockFor(stmt: StatementLike, pgVersion = 15): TableLock | undefined {
+export function lockFor(stmt: StatementLike, pgVersion = DEFAULT_PG_VERSION): TableLock | undefined {
   let best: TableLock | undefined;
   for (const l of locksFor(stmt, pgVersion)) if (!best || lockRank(l.level) > lockRank(best.level)) best = l;
   return best;
-}
-
-// ---------------------------------------------------------------------------
-// What ALTER TABLE statements do, for the rules that look at subcommands.
-
-const TABLE_OBJECTS = new Set([undefined, 'OBJECT_TABLE', 'OBJECT_FOREIGN_TABLE']);
-
-/** The subcommands (bare `AlterTableCmd` bodies) of an ALTER TABLE on a table; empty for other statements. */
-export function tableAlterCommands(stmt: StatementLike): any[] {
-  if (stmt.kind !== 'AlterTableStmt' || !TABLE_OBJECTS.has(stmt.node?.objtype)) return [];
-  return (stmt.node.cmds ?? []).map((c: any) => c.AlterTableCmd).filter(Boolean);
-}
-
-export interface AddedConstraint {
-  /** The bare `Constraint` body. */
-  con: any;
-  cmd: any;
-  /** The added column, when the constraint is written on an ADD COLUMN. */
-  column?: any;
-}
-
-/** The constraints an ALTER TABLE adds: `ADD [CONSTRAINT ...]` and the constraints of `ADD COLUMN`. */
-export function addedConstraints(stmt: StatementLike): AddedConstraint[] {
-  const out: AddedConstraint[] = [];
-  for (const cmd of tableAlterCommands(stmt)) {
-    if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) out.push({ con: cmd.def.Constraint, cmd });
-    if (cmd.subtype === 'AT_AddColumn') {
-      const column = cmd.def?.ColumnDef;
-      for (const c of column?.constraints ?? []) if (c.Constraint) out.push({ con: c.Constraint, cmd, column });
-    }
-  }
-  return out;
-}
-
-/** `"orders"`, `"app.orders"`: a relation as messages show it. */
-export function quoted(rangeVar: RangeVarLike | undefined): string {
-  return `"${qualifiedName(rangeVar)}"`;
-}
-
-/** Whether a boolean option (`FULL`, `CONCURRENTLY true`, `FULL off`, `FULL 0`) is on. */
-export function optionEnabled(defElem: any): boolean {
-  const arg = defElem?.arg;
-  if (!arg) return true;
-  if (arg.Boolean) return arg.Boolean.boolval === true;
-  if (arg.Integer) return (arg.Integer.ival ?? 0) !== 0;
-  if (arg.String) return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
-  return true;
-}
-
-/** Whether a list of options (`VACUUM (...)`, `REINDEX (...)`) turns `name` on. */
-export function hasOption(options: any[] | undefined, name: string): boolean {
-  return (options ?? []).some((o: any) => o.DefElem?.defname === name && optionEnabled(o.DefElem));
 }

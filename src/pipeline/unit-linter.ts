@@ -5,10 +5,10 @@ import type { MigrationUnit } from '../ir/unit.js';
 import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_PG_VERSION } from '../pg/version.js';
 import { presetSeverity, type ResolvedConfig } from '../config/load.js';
 
-/** The oldest PostgreSQL major version still supported upstream (14 reached end of life in November 2026). */
-export const DEFAULT_PG_VERSION = 15;
+export { DEFAULT_PG_VERSION };
 
 /** What decides how a migration is linted (everything but which files). */
 export interface LinterSettings {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyFixes, fixFile, insertAfterKeyword, statementTokens } from '../../src/engine/fix.js';
+import { applyFixes, fixFile } from '../../src/engine/apply-fixes.js';
+import { insertAfterKeyword } from '../../rules/kit/index.js';
+import { statementTokens } from '../../src/pg/parse.js';
 import { loadSqlParser, parseChunk } from '../../src/pg/parse.js';
 import { LineIndex } from '../../src/ir/source-text.js';
 import type { Finding, Migration, SqlChunk, Statement, StatementOrigin, TextEdit } from '../../src/ir/types.js';

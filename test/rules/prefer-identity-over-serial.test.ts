@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import rule from '../../rules/prefer-identity-over-serial.js';
-import { applyFixes } from '../../src/engine/fix.js';
+import { applyFixes } from '../../src/engine/apply-fixes.js';
 import { lintText, type LintOptions } from '../../src/lint.js';
 import { findingsOf, ruleCases, type InvalidCase } from '../helpers/rule-cases.js';
 

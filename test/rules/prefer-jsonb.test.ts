@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import rule from '../../rules/prefer-jsonb.js';
-import { applyFixes } from '../../src/engine/fix.js';
+import { applyFixes } from '../../src/engine/apply-fixes.js';
 import { lintText } from '../../src/lint.js';
 import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../rules/require-not-valid-domain-constraint.js';
-import { applyFixes } from '../../src/engine/fix.js';
+import { applyFixes } from '../../src/engine/apply-fixes.js';
 import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
 
 ruleCases(rule, {

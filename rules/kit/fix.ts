@@ -1,7 +1,7 @@
 /**
- * Suggested fixes: text edits built from the real PostgreSQL scanner's tokens and
- * mapped to the original file through the statement's chunk, and the code that
- * applies a set of edits to a file.
+ * Fix builders for rules: text edits built from the real PostgreSQL scanner's tokens
+ * and mapped to the original file through the statement's chunk. Applying edits to a
+ * file is the engine's job (src/engine/apply-fixes.ts).
  *
  * A fix is only offered where the edit can be placed exactly: never for SQL printed
  * from a builder call (its chunk maps every offset to the call), and, when the file's
@@ -9,12 +9,12 @@
  * edit is anchored on (a string literal with escapes or interpolation can defeat the
  * mapping).
  */
-import type { Finding, Fix, Migration, Range, Section, Statement, TextEdit } from '../ir/types.js';
-import { LineIndex, OffsetConverter } from '../ir/source-text.js';
-import { statementTokens, type SqlToken } from '../pg/parse.js';
+import type { Fix, Migration, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
+import { LineIndex } from '../../src/ir/source-text.js';
+import { statementTokens, type SqlToken } from '../../src/pg/parse.js';
 
 // Scanned once per statement and shared with `Statement.locate`, which needs token ends too.
-export { statementTokens, type SqlToken } from '../pg/parse.js';
+export { statementTokens, type SqlToken };
 
 const isComment = (t: SqlToken) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT';
 
@@ -54,15 +54,6 @@ function holds(source: string | undefined, range: Range, expected: string): bool
 export function replaceToken(stmt: Statement, token: SqlToken, text: string, source?: string): TextEdit | undefined {
   const range = chunkRange(stmt, token.start, token.end);
   if (!range || !holds(source, range, token.text)) return undefined;
-  return { file: stmt.chunk.file, range, text };
-}
-
-/** An edit replacing the tokens from `first` to `last` (inclusive) and what lies between them. */
-export function replaceTokens(stmt: Statement, first: SqlToken, last: SqlToken, text: string, source?: string): TextEdit | undefined {
-  const range = chunkRange(stmt, first.start, last.end);
-  const firstRange = chunkRange(stmt, first.start, first.end);
-  const lastRange = chunkRange(stmt, last.start, last.end);
-  if (!range || !firstRange || !lastRange || !holds(source, firstRange, first.text) || !holds(source, lastRange, last.text)) return undefined;
   return { file: stmt.chunk.file, range, text };
 }
 
@@ -131,90 +122,6 @@ export function concurrentlyFix(stmt: Statement, ctx: FixContext): Fix | undefin
   return { description: `add CONCURRENTLY${unknownTx}`, edits: [edit] };
 }
 
-// ---------------------------------------------------------------------------
-// Applying edits
-
-interface Placed {
-  edit: TextEdit;
-  start: number;
-  end: number;
-  order: number;
-}
-
-/** Two edits clash when they overlap, or when both start at the same offset (their order would be a guess). */
-const clash = (a: Placed, b: Placed) => (a.start < b.end && b.start < a.end) || a.start === b.start;
-
-function place(lines: LineIndex, edits: readonly TextEdit[]): Placed[] {
-  return edits
-    .map((edit, order) => ({ edit, start: lines.offset(edit.range.start), end: lines.offset(edit.range.end), order }))
-    .filter((p) => p.start <= p.end);
-}
-
-function sortPlaced(list: Placed[]): Placed[] {
-  return list.sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
-}
-
-function splice(text: string, accepted: Placed[]): string {
-  let out = '';
-  let at = 0;
-  for (const p of sortPlaced(accepted)) {
-    out += text.slice(at, p.start) + p.edit.text;
-    at = p.end;
-  }
-  return out + text.slice(at);
-}
-
-/**
- * Applies text edits (ranges in `sourceText`, 1-based lines and UTF-16 columns, end
- * exclusive) and returns the new text. Edits are sorted by position; an edit that
- * overlaps one already accepted (or starts where it starts) is dropped. The `file`
- * of the edits is not looked at: pass the edits of one file.
- */
-export function applyFixes(sourceText: string, edits: readonly TextEdit[]): string {
-  const lines = new LineIndex(sourceText);
-  const accepted: Placed[] = [];
-  for (const p of sortPlaced(place(lines, edits))) {
-    const last = accepted[accepted.length - 1];
-    if (!last || !clash(last, p)) accepted.push(p);
-  }
-  return splice(sourceText, accepted);
-}
-
-export interface FixResult {
-  output: string;
-  /** Findings whose fix was applied. */
-  applied: Finding[];
-  /** Findings with a fix that was left out because it clashed with one applied before it. */
-  skipped: Finding[];
-}
-
-/**
- * Applies the fixes of the findings that belong to `file`, each fix whole or not at all:
- * fixes are taken in the order of their first edit, and one whose edits clash with an
- * applied edit is skipped (running `--fix` again picks it up).
- */
-export function fixFile(sourceText: string, file: string, findings: readonly Finding[]): FixResult {
-  const lines = new LineIndex(sourceText);
-  const candidates = findings
-    .filter((f) => f.fix && f.fix.edits.length > 0 && f.fix.edits.every((e) => e.file === file))
-    .map((f, order) => ({ f, placed: sortPlaced(place(lines, f.fix!.edits)), order }))
-    .filter((c) => c.placed.length === c.f.fix!.edits.length)
-    .sort((a, b) => a.placed[0].start - b.placed[0].start || a.order - b.order);
-  const accepted: Placed[] = [];
-  const applied: Finding[] = [];
-  const skipped: Finding[] = [];
-  for (const c of candidates) {
-    const selfClash = c.placed.some((p, i) => c.placed.slice(i + 1).some((q) => clash(p, q)));
-    if (selfClash || c.placed.some((p) => accepted.some((a) => clash(a, p)))) {
-      skipped.push(c.f);
-      continue;
-    }
-    accepted.push(...c.placed);
-    applied.push(c.f);
-  }
-  return { output: splice(sourceText, accepted), applied, skipped };
-}
-
 /**
  * An edit replacing the last word of a type's name (`json` in `pg_catalog.json`) when it
  * is spelled `from` (unquoted in any case, or quoted exactly); the quoting is kept.
@@ -226,4 +133,43 @@ export function renameTypeEdit(stmt: Statement, typeName: any, from: string, to:
   if (last.text === `"${from}"`) return replaceToken(stmt, last, `"${to}"`, source);
   if (last.text.toLowerCase() === from && !last.text.startsWith('"')) return replaceToken(stmt, last, to, source);
   return undefined;
+}
+
+/**
+ * The fix that appends ` NOT VALID` to a table constraint written at `location`
+ * (`ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ...`, `ADD CHECK (...)`): the edit goes
+ * after the constraint's last token, before the `,` of the next subcommand or the end
+ * of the statement.
+ */
+export function notValidFix(stmt: Statement, location: number | undefined, source: string | undefined, description: string): Fix | undefined {
+  const tokens = codeTokens(stmt);
+  const first = tokenIndexAt(stmt, location);
+  if (!tokens || first === undefined) return undefined;
+  let depth = 0;
+  let last = first;
+  for (let i = first; i < tokens.length; i++) {
+    const t = tokens[i].text;
+    if (t === '(') depth++;
+    else if (t === ')') depth--;
+    else if (depth === 0 && (t === ',' || t === ';')) break;
+    last = i;
+  }
+  const edit = insertAfterToken(stmt, tokens[last], ' NOT VALID', source);
+  return edit ? { description, edits: [edit] } : undefined;
+}
+
+/**
+ * The fix that makes a statement safe to run twice: `guard` (` IF NOT EXISTS`,
+ * ` IF EXISTS`, ` OR REPLACE`) inserted after the first keyword `keyword`, or after the
+ * CONCURRENTLY that follows it (`DROP INDEX CONCURRENTLY IF EXISTS`).
+ */
+export function guardFix(stmt: Statement, keyword: string, guard: string, source: string | undefined): Fix | undefined {
+  const tokens = codeTokens(stmt);
+  if (!tokens) return undefined;
+  const want = keyword.toUpperCase();
+  let i = tokens.findIndex((t) => t.keyword && t.text.toUpperCase() === want);
+  if (i < 0) return undefined;
+  if (tokens[i + 1]?.text.toUpperCase() === 'CONCURRENTLY') i++;
+  const edit = insertAfterToken(stmt, tokens[i], guard, source);
+  return edit ? { description: `add${guard}`, edits: [edit] } : undefined;
 }
