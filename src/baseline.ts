@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Finding } from './ir/types.js';
-import type { LintResult } from './lint.js';
+import type { Finding, Migration } from './ir/types.js';
 import { fingerprints } from './report/fingerprint.js';
 import { UsageError } from './errors.js';
 
@@ -29,20 +28,29 @@ export interface BaselineOutcome {
   stale: BaselineEntry[];
 }
 
+/** What a baseline reads from a run's result (a `LintResult` is one). */
+export interface BaselineInput {
+  files: string[];
+  migrations: Migration[];
+  findings: Finding[];
+  errorCount: number;
+  warningCount: number;
+}
+
 /** Paths in a baseline are relative to the baseline's folder, so it works from any working directory. */
 function pathKey(baselinePath: string, cwd: string): (file: string) => string {
   const dir = path.dirname(path.resolve(cwd, baselinePath));
   return (file) => path.relative(dir, path.resolve(cwd, file)).split(path.sep).join('/');
 }
 
-function entries(result: LintResult, findings: readonly Finding[], baselinePath: string, cwd: string): BaselineEntry[] {
+function entries(result: BaselineInput, findings: readonly Finding[], baselinePath: string, cwd: string): BaselineEntry[] {
   const key = pathKey(baselinePath, cwd);
   const prints = fingerprints(findings, result.migrations, key);
   return findings.map((f, i) => ({ fingerprint: prints[i], ruleId: f.ruleId, file: key(f.file), message: f.message, line: f.range.start.line }));
 }
 
 /** Records today's findings so later runs report only new ones. */
-export function writeBaseline(result: LintResult, baselinePath: string, cwd: string): number {
+export function writeBaseline(result: BaselineInput, baselinePath: string, cwd: string): number {
   const data: BaselineFile = { migratelintBaseline: 1, findings: entries(result, result.findings, baselinePath, cwd) };
   fs.writeFileSync(path.resolve(cwd, baselinePath), JSON.stringify(data, null, 2) + '\n');
   return data.findings.length;
@@ -72,7 +80,7 @@ export function readBaseline(baselinePath: string, cwd: string): BaselineFile | 
  * Drops findings recorded in the baseline (matched by fingerprint, each entry used
  * once) and lists the entries of linted files that no longer match anything.
  */
-export function applyBaseline(result: LintResult, baseline: BaselineFile, baselinePath: string, cwd: string): { result: LintResult; outcome: BaselineOutcome } {
+export function applyBaseline<R extends BaselineInput>(result: R, baseline: BaselineFile, baselinePath: string, cwd: string): { result: R; outcome: BaselineOutcome } {
   const current = entries(result, result.findings, baselinePath, cwd);
   const available = new Map<string, BaselineEntry[]>();
   for (const e of baseline.findings) available.set(e.fingerprint, [...(available.get(e.fingerprint) ?? []), e]);

@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding, Migration } from './ir/types.js';
 import type { Rule, RuleSeverity } from '../rules/kit/rule.js';
-import { collectFiles, groupMigrations } from './discover/index.js';
+import { discoverUnits } from './plan/load.js';
 import type { MigrationUnit } from './ir/unit.js';
 import { classifyPath } from './discover/classify.js';
 import { frontendNameFor } from './formats/frontends.js';
 import type { ResolvedConfig } from './config/load.js';
-import { formatMatcher, pathMatcher } from './config/paths.js';
 import type { BaselineOutcome } from './baseline.js';
-import { UnitLinter, DEFAULT_PG_VERSION } from './pipeline/unit-linter.js';
+import { UnitLinter } from './pipeline/unit-linter.js';
 import { lintUnitResult } from './pipeline/unit-result.js';
 import { RunCollector, sortFindings, type Keep, type OnMigration } from './pipeline/collect.js';
 import { HeapBound } from './pipeline/heap.js';
@@ -84,11 +83,7 @@ export interface LintResult {
 /** Lints migration files, directories or globs. */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const config = options.config;
-  const selected = config ? pathMatcher(config, cwd) : undefined;
-  const filter = (file: string) => (!selected || selected(file)) && (!options.only || options.only.has(file));
-  const files = await collectFiles(paths, { cwd, filter });
-  const units = groupMigrations(files, cwd, config ? formatMatcher(config, cwd) : undefined);
+  const units = await discoverUnits(paths, { cwd, config: options.config, only: options.only });
   return lintUnits(units, (file) => fs.readFileSync(path.resolve(cwd, file), 'utf8'), options);
 }
 

@@ -1,6 +1,9 @@
 import type { Fix, Migration, Range, Section, Statement } from '../../src/ir/types.js';
 import type { StatementList } from './statements.js';
 import type { SectionTransactions, Transaction } from '../../src/pg/transactions.js';
+import type { CreatedObjects } from '../../src/schema/created-objects.js';
+
+export type { CreatedObjects };
 
 export type RuleSeverity = 'error' | 'warn';
 
@@ -20,15 +23,6 @@ export interface RuleDocs {
    * test lints the examples under this name; `migration.sql` when absent.
    */
   file?: string;
-}
-
-/** What a rule can ask about objects the same migration created earlier. */
-export interface CreatedObjects {
-  /** A table or materialized view (CREATE TABLE, CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW). */
-  table(name: string | undefined): boolean;
-  index(name: string | undefined): boolean;
-  /** A type: enum, domain, composite or range. */
-  type(name: string | undefined): boolean;
 }
 
 export interface ReportOptions {

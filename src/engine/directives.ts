@@ -1,7 +1,7 @@
 import type { Comment, Finding, Migration, Position, Range } from '../ir/types.js';
 
-export const UNUSED_DISABLE = 'unused-disable';
-export const UNKNOWN_RULE = 'unknown-rule';
+const UNUSED_DISABLE = 'unused-disable';
+const UNKNOWN_RULE = 'unknown-rule';
 
 interface Directive {
   kind: 'disable' | 'disable-next-line';

@@ -119,7 +119,7 @@ interface PendingItem {
 }
 
 /** Works out what apply would run, and why it might refuse. Pure: reads the history only. */
-export function pendingWork(migrations: ExecMigration[], history: HistoryRow[], serverVersionNum: number, to?: string) {
+function pendingWork(migrations: ExecMigration[], history: HistoryRow[], serverVersionNum: number, to?: string) {
   const states = migrationStates(history);
   const problems: string[] = [];
   const notes: string[] = [];

@@ -33,7 +33,7 @@ export async function backup(ctx: ExecContext, options: { output?: string; table
 }
 
 /** A backup named by path, or by file name inside the backup directory. */
-export function resolveBackupFile(ctx: ExecContext, name: string): string {
+function resolveBackupFile(ctx: ExecContext, name: string): string {
   const direct = path.resolve(ctx.cwd, name);
   if (fs.existsSync(direct)) return direct;
   const inDir = path.join(ctx.backupDir, name);

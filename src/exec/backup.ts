@@ -63,7 +63,7 @@ function writeMeta(meta: BackupMeta): void {
   fs.writeFileSync(sidecar(meta.file), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
-export function readMeta(file: string): BackupMeta | undefined {
+function readMeta(file: string): BackupMeta | undefined {
   try {
     return JSON.parse(fs.readFileSync(sidecar(file), 'utf8')) as BackupMeta;
   } catch {
@@ -154,7 +154,7 @@ const toolCache = new Map<string, PgTool[]>();
  * Every installed copy of a PostgreSQL client program with its major version: on PATH
  * and in /usr/lib/postgresql/<version>/bin, or only in $MIGRATELINT_PG_BINDIR when set.
  */
-export function installedPgTools(name: 'pg_dump' | 'pg_restore'): PgTool[] {
+function installedPgTools(name: 'pg_dump' | 'pg_restore'): PgTool[] {
   const cacheKey = `${name}\0${String(process.env.MIGRATELINT_PG_BINDIR)}\0${process.env.PATH ?? ''}`;
   const cached = toolCache.get(cacheKey);
   if (cached) return cached;
@@ -202,7 +202,7 @@ function toolMajor(bin: string): number | undefined {
 }
 
 /** The newest installed tool at least as new as the server (older ones refuse to dump newer servers). */
-export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number): PgTool | undefined {
+function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number): PgTool | undefined {
   return installedPgTools(name).find((t) => t.major >= serverMajor);
 }
 
@@ -448,7 +448,7 @@ async function restoreLogical(driver: Driver, data: Buffer, log: (m: string) => 
 // ---------------------------------------------------------------------------------------
 // Restore
 
-export function detectKind(file: string): BackupKind {
+function detectKind(file: string): BackupKind {
   const fd = fs.openSync(file, 'r');
   const head = Buffer.alloc(64);
   fs.readSync(fd, head, 0, 64, 0);

@@ -40,8 +40,6 @@ export function serverError(e: unknown): ServerError {
 
 /** SQLSTATE 55P03: lock_not_available (lock_timeout expired, NOWAIT). */
 export const LOCK_NOT_AVAILABLE = '55P03';
-/** SQLSTATE 57014: query_canceled (statement_timeout). */
-export const QUERY_CANCELED = '57014';
 
 export function describeServerError(err: ServerError): string {
   let out = err.message;

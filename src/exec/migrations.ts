@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Migration } from '../ir/types.js';
-import { collectFiles, groupMigrations } from '../discover/index.js';
-import { loadFrontend, type Frontend } from '../frontends/registry.js';
+import { loadConfig } from '../config/load.js';
+import { loadMigrations } from '../plan/load.js';
 import { UsageError } from '../errors.js';
 
 /** A migration as the executor sees it: the IR plus its identity in the history table. */
@@ -62,7 +62,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Order of application: by version (numeric-aware), then by path. */
-export function compareMigrations(a: { version?: string; file: string }, b: { version?: string; file: string }): number {
+function compareMigrations(a: { version?: string; file: string }, b: { version?: string; file: string }): number {
   if (a.version !== undefined && b.version !== undefined) {
     const c = compareVersions(a.version, b.version);
     if (c !== 0) return c;
@@ -101,17 +101,11 @@ export function toExecMigrations(migrations: Migration[]): ExecMigration[] {
   return out;
 }
 
-/** Reads the migrations under a directory into the IR without linting them. */
-export async function loadMigrations(dir: string, cwd: string): Promise<ExecMigration[]> {
-  const files = await collectFiles([dir], { cwd });
-  const units = groupMigrations(files, cwd);
-  const frontends = new Map<string, Frontend>();
-  for (const name of new Set(units.map((u) => u.frontend))) frontends.set(name, await loadFrontend(name));
-  const read = (file: string) => fs.readFileSync(path.resolve(cwd, file), 'utf8');
-  const migrations: Migration[] = [];
-  for (const unit of units) {
-    const m = frontends.get(unit.frontend)!.read(unit, read);
-    if (m) migrations.push(m);
-  }
-  return toExecMigrations(migrations);
+/**
+ * Reads the migrations under a directory into the IR without linting them, through the
+ * loader lint uses, with the project's config (include/exclude, formats).
+ */
+export async function loadExecMigrations(dir: string, cwd: string): Promise<ExecMigration[]> {
+  const config = await loadConfig({ cwd });
+  return toExecMigrations(await loadMigrations([dir], { cwd, config }));
 }

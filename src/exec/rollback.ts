@@ -1,7 +1,7 @@
 import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Driver } from './drivers/types.js';
 import { ExecError } from './errors.js';
-import { compareIds, loadMigrations, type ExecMigration } from './migrations.js';
+import { compareIds, loadExecMigrations, type ExecMigration } from './migrations.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
 import { runSection, type Resume } from './runner.js';
@@ -32,7 +32,7 @@ const DOWN_WORDS: Record<string, string> = {
 export async function rollback(ctx: ExecContext, options: RollbackOptions): Promise<number> {
   return withReport(ctx, async (report) => {
     report.data.dryRun = options.dryRun;
-    const migrations = await loadMigrations(options.dir, ctx.cwd);
+    const migrations = await loadExecMigrations(options.dir, ctx.cwd);
     const byId = new Map(migrations.map((m) => [m.id, m]));
     let driver: Driver | undefined;
     try {

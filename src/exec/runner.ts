@@ -57,7 +57,7 @@ export interface Resume {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Where in its file a statement failed, from the server's error position. */
-export function locateFailure(stmt: Statement, err: ServerError): { line: number; column: number } {
+function locateFailure(stmt: Statement, err: ServerError): { line: number; column: number } {
   if (err.position !== undefined) {
     const offset = new OffsetConverter(stmt.text).fromCodePoint(err.position - 1);
     const pos = stmt.chunk.position(stmt.start + Math.min(offset, stmt.text.length));

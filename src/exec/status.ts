@@ -1,6 +1,6 @@
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
-import { compareIds, loadMigrations, type ExecMigration } from './migrations.js';
+import { compareIds, loadExecMigrations, type ExecMigration } from './migrations.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
 import { openDb, type ExecContext } from './context.js';
 import { fmtMs, withReport } from './apply.js';
@@ -35,7 +35,7 @@ export interface StatusResult {
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
-  const migrations: ExecMigration[] = dir ? await loadMigrations(dir, ctx.cwd) : [];
+  const migrations: ExecMigration[] = dir ? await loadExecMigrations(dir, ctx.cwd) : [];
   let rows: HistoryRow[] = [];
   let server: string | undefined;
   let present = false;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** Where the embedded database lives when `--db` is not given. */
-export const DEFAULT_PGLITE_DIR = '.migratelint/db';
+const DEFAULT_PGLITE_DIR = '.migratelint/db';
 
 export type DbTarget = PgliteTarget | PostgresTarget;
 

@@ -25,7 +25,7 @@ export type LockLevel =
   | 'ACCESS EXCLUSIVE';
 
 /** Weakest first; `LockStmt.mode` is the index + 1. */
-export const LOCK_LEVELS: readonly LockLevel[] = [
+const LOCK_LEVELS: readonly LockLevel[] = [
   'ACCESS SHARE',
   'ROW SHARE',
   'ROW EXCLUSIVE',
@@ -62,7 +62,7 @@ export const blocksReads = (level: LockLevel) => level === 'ACCESS EXCLUSIVE';
 export const blocksWrites = (level: LockLevel) => conflicts(level, 'ROW EXCLUSIVE');
 
 /** What ordinary traffic a level makes wait, in words. */
-export function blockedBy(level: LockLevel): string {
+function blockedBy(level: LockLevel): string {
   if (blocksReads(level)) return 'reads and writes';
   if (blocksWrites(level)) return 'writes';
   if (level === 'SHARE UPDATE EXCLUSIVE') return 'other schema changes and VACUUM (not reads or writes)';
@@ -188,7 +188,7 @@ const TRIGGER_CMDS = new Set([
 ]);
 
 /** The words for one ALTER TABLE subcommand (`ADD COLUMN`, `VALIDATE CONSTRAINT`, ...). */
-export function alterTableCmdWords(cmd: any): string {
+function alterTableCmdWords(cmd: any): string {
   if (cmd?.subtype === 'AT_AddConstraint') {
     const type = cmd.def?.Constraint?.contype;
     const words: Record<string, string> = {
@@ -209,7 +209,7 @@ export function alterTableCmdWords(cmd: any): string {
  * The lock one ALTER TABLE subcommand takes on the altered table (ACCESS EXCLUSIVE
  * unless the documentation says otherwise).
  */
-export function alterTableCmdLock(cmd: any): LockLevel {
+function alterTableCmdLock(cmd: any): LockLevel {
   switch (cmd?.subtype) {
     case 'AT_SetStatistics':
     case 'AT_SetOptions':

@@ -2,7 +2,7 @@
  * PostgreSQL's column types: a normalised view of a parser `TypeName`, and the type
  * changes PostgreSQL performs without rewriting the table.
  */
-import { nameParts, qualifiedName } from './ast.js';
+import { nameParts } from './ast.js';
 
 export interface SqlType {
   /** The type's name as the catalog knows it, without `pg_catalog` (`varchar`, `int4`, `timestamptz`, `Foo`). */

@@ -172,7 +172,7 @@ function hasConstraint(def: any, contype: string): boolean {
 }
 
 /** Every column type a statement list writes: CREATE TABLE columns, ADD COLUMN and ALTER COLUMN ... TYPE. */
-export function* columnTypeUses(statements: Iterable<Statement>): Generator<ColumnTypeUse> {
+function* columnTypeUses(statements: Iterable<Statement>): Generator<ColumnTypeUse> {
   for (const stmt of statements) {
     const n = stmt.node;
     if (!n) continue;

@@ -1,6 +1,14 @@
 import type { Statement } from '../ir/types.js';
 import { nameParts } from '../pg/ast.js';
-import type { CreatedObjects } from '../../rules/kit/rule.js';
+
+/** What a rule can ask about objects the same migration created earlier. */
+export interface CreatedObjects {
+  /** A table or materialized view (CREATE TABLE, CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW). */
+  table(name: string | undefined): boolean;
+  index(name: string | undefined): boolean;
+  /** A type: enum, domain, composite or range. */
+  type(name: string | undefined): boolean;
+}
 
 /**
  * Records, in statement order, the tables, indexes and types a migration creates, so
