@@ -112,90 +112,132 @@ export function saType(scope: Scope, node: SyntaxNode | undefined): SaType | und
     name = lastName(path);
   }
   if (!name) return undefined;
-  const num = (index: number, kw: string) => {
-    const v = call ? constOf(scope, call.kwargs.get(kw) ?? call.args[index]) : undefined;
-    return typeof v === 'number' ? v : undefined;
-  };
-  const flag = (kw: string) => (call ? boolConst(scope, call.kwargs.get(kw)) === true : false);
-
-  switch (name) {
-    case 'String':
-    case 'VARCHAR':
-    case 'Unicode':
-    case 'NVARCHAR':
-    case 'AutoString': {
-      const len = num(0, 'length');
-      return { sql: len ? `VARCHAR(${len})` : 'VARCHAR', base: name };
-    }
-    case 'CHAR':
-    case 'NCHAR': {
-      const len = num(0, 'length');
-      return { sql: len ? `CHAR(${len})` : 'CHAR', base: name };
-    }
-    case 'DateTime':
-    case 'TIMESTAMP': {
-      const p = num(-1, 'precision');
-      const tz = flag('timezone') || (name === 'TIMESTAMP' && call?.args[0] && boolConst(scope, call.args[0]) === true);
-      return { sql: `TIMESTAMP${p !== undefined ? `(${p})` : ''} ${tz ? 'WITH' : 'WITHOUT'} TIME ZONE`, base: name };
-    }
-    case 'Time':
-    case 'TIME': {
-      const p = num(-1, 'precision');
-      return { sql: `TIME${p !== undefined ? `(${p})` : ''} ${flag('timezone') ? 'WITH' : 'WITHOUT'} TIME ZONE`, base: name };
-    }
-    case 'Float':
-    case 'FLOAT': {
-      const p = num(0, 'precision');
-      return { sql: p ? `FLOAT(${p})` : 'FLOAT', base: name };
-    }
-    case 'Numeric':
-    case 'NUMERIC':
-    case 'DECIMAL': {
-      const p = num(0, 'precision');
-      const s = num(1, 'scale');
-      return { sql: p !== undefined ? `NUMERIC(${p}${s !== undefined ? `, ${s}` : ''})` : 'NUMERIC', base: name };
-    }
-    case 'BIT': {
-      const len = num(0, 'length');
-      return { sql: len ? `BIT(${len})` : 'BIT', base: name };
-    }
-    case 'ARRAY': {
-      const item = saType(scope, call?.kwargs.get('item_type') ?? call?.args[0]);
-      const dims = num(-1, 'dimensions') ?? 1;
-      return { sql: `${item?.sql ?? 'TEXT'}${'[]'.repeat(Math.max(1, dims))}`, base: name, enum: item?.enum };
-    }
-    case 'Enum':
-    case 'ENUM': {
-      const values: string[] = [];
-      let typeName = call ? strConst(scope, call.kwargs.get('name')) : undefined;
-      for (const a of call?.args ?? []) {
-        const v = constOf(scope, a);
-        if (typeof v === 'string') values.push(v);
-        else if (Array.isArray(v)) values.push(...v.filter((x): x is string => typeof x === 'string'));
-        else if (!typeName) typeName = dotted(scope.file, a) ? lastName(dotted(scope.file, a)!).toLowerCase() : undefined;
-      }
-      if (call && boolConst(scope, call.kwargs.get('native_enum')) === false) {
-        const len = num(-1, 'length') ?? Math.max(0, ...values.map((v) => v.length));
-        return { sql: `VARCHAR(${len || 255})`, base: name };
-      }
-      const create = call ? boolConst(scope, call.kwargs.get('create_type')) !== false : true;
-      const schema = call ? strConst(scope, call.kwargs.get('schema')) : undefined;
-      const enumName = typeName ?? 'enum';
-      return { sql: qname(enumName, schema), base: name, enum: { name: enumName, values, create } };
-    }
-    case 'Geometry':
-    case 'Geography': {
-      const kind = call ? strConst(scope, call.kwargs.get('geometry_type') ?? call.args[0]) : undefined;
-      const srid = num(1, 'srid');
-      const base = name.toLowerCase();
-      return { sql: kind ? `${base}(${kind}${srid !== undefined && srid >= 0 ? `,${srid}` : ''})` : base, base: name };
-    }
+  const parametric = PARAMETRIC_TYPES.get(name);
+  if (parametric) {
+    const num = (index: number, kw: string) => {
+      const v = call ? constOf(scope, call.kwargs.get(kw) ?? call.args[index]) : undefined;
+      return typeof v === 'number' ? v : undefined;
+    };
+    const flag = (kw: string) => (call ? boolConst(scope, call.kwargs.get(kw)) === true : false);
+    return parametric({ scope, call, name, num, flag });
   }
   const simple = SIMPLE_TYPES[name];
   if (simple) return { sql: simple, base: name };
   // A custom TypeDecorator or a type we do not know: its name, quoted.
   return { sql: q(name.toLowerCase()), base: name };
 }
+
+/** A type written with arguments (`sa.String(50)`), or bare (`sa.String`: no call). */
+interface TypeCall {
+  scope: Scope;
+  call: Call | undefined;
+  /** The class name as written: `String`, `VARCHAR`. */
+  name: string;
+  /** A number argument, by keyword or else by position (-1: keyword only). */
+  num(index: number, kw: string): number | undefined;
+  flag(kw: string): boolean;
+}
+
+const varchar = ({ name, num }: TypeCall): SaType => {
+  const len = num(0, 'length');
+  return { sql: len ? `VARCHAR(${len})` : 'VARCHAR', base: name };
+};
+
+const char = ({ name, num }: TypeCall): SaType => {
+  const len = num(0, 'length');
+  return { sql: len ? `CHAR(${len})` : 'CHAR', base: name };
+};
+
+const timestamp = ({ scope, call, name, num, flag }: TypeCall): SaType => {
+  const p = num(-1, 'precision');
+  // postgresql.TIMESTAMP(True): timezone is its first positional argument.
+  const tz = flag('timezone') || (name === 'TIMESTAMP' && call?.args[0] && boolConst(scope, call.args[0]) === true);
+  return { sql: `TIMESTAMP${p !== undefined ? `(${p})` : ''} ${tz ? 'WITH' : 'WITHOUT'} TIME ZONE`, base: name };
+};
+
+const time = ({ name, num, flag }: TypeCall): SaType => {
+  const p = num(-1, 'precision');
+  return { sql: `TIME${p !== undefined ? `(${p})` : ''} ${flag('timezone') ? 'WITH' : 'WITHOUT'} TIME ZONE`, base: name };
+};
+
+const float = ({ name, num }: TypeCall): SaType => {
+  const p = num(0, 'precision');
+  return { sql: p ? `FLOAT(${p})` : 'FLOAT', base: name };
+};
+
+const numeric = ({ name, num }: TypeCall): SaType => {
+  const p = num(0, 'precision');
+  const s = num(1, 'scale');
+  return { sql: p !== undefined ? `NUMERIC(${p}${s !== undefined ? `, ${s}` : ''})` : 'NUMERIC', base: name };
+};
+
+const bit = ({ name, num }: TypeCall): SaType => {
+  const len = num(0, 'length');
+  return { sql: len ? `BIT(${len})` : 'BIT', base: name };
+};
+
+const array = ({ scope, call, name, num }: TypeCall): SaType => {
+  const item = saType(scope, call?.kwargs.get('item_type') ?? call?.args[0]);
+  const dims = num(-1, 'dimensions') ?? 1;
+  return { sql: `${item?.sql ?? 'TEXT'}${'[]'.repeat(Math.max(1, dims))}`, base: name, enum: item?.enum };
+};
+
+/** Values come as arguments or as a Python Enum class, which also names the type when `name=` does not. */
+const enumType = ({ scope, call, name, num }: TypeCall): SaType => {
+  const values: string[] = [];
+  let typeName = call ? strConst(scope, call.kwargs.get('name')) : undefined;
+  for (const a of call?.args ?? []) {
+    const v = constOf(scope, a);
+    if (typeof v === 'string') values.push(v);
+    else if (Array.isArray(v)) values.push(...v.filter((x): x is string => typeof x === 'string'));
+    else if (!typeName) typeName = dotted(scope.file, a) ? lastName(dotted(scope.file, a)!).toLowerCase() : undefined;
+  }
+  // native_enum=False: a VARCHAR as long as the longest value.
+  if (call && boolConst(scope, call.kwargs.get('native_enum')) === false) {
+    const len = num(-1, 'length') ?? Math.max(0, ...values.map((v) => v.length));
+    return { sql: `VARCHAR(${len || 255})`, base: name };
+  }
+  const create = call ? boolConst(scope, call.kwargs.get('create_type')) !== false : true;
+  const schema = call ? strConst(scope, call.kwargs.get('schema')) : undefined;
+  const enumName = typeName ?? 'enum';
+  return { sql: qname(enumName, schema), base: name, enum: { name: enumName, values, create } };
+};
+
+/** GeoAlchemy2. */
+const geo = ({ scope, call, name, num }: TypeCall): SaType => {
+  const kind = call ? strConst(scope, call.kwargs.get('geometry_type') ?? call.args[0]) : undefined;
+  const srid = num(1, 'srid');
+  const base = name.toLowerCase();
+  return { sql: kind ? `${base}(${kind}${srid !== undefined && srid >= 0 ? `,${srid}` : ''})` : base, base: name };
+};
+
+/** Types whose SQL depends on their arguments (the others are in SIMPLE_TYPES). */
+const PARAMETRIC_TYPES = new Map<string, (t: TypeCall) => SaType>(
+  Object.entries({
+    String: varchar,
+    VARCHAR: varchar,
+    Unicode: varchar,
+    NVARCHAR: varchar,
+    AutoString: varchar,
+    CHAR: char,
+    NCHAR: char,
+    DateTime: timestamp,
+    TIMESTAMP: timestamp,
+    Time: time,
+    TIME: time,
+    Float: float,
+    FLOAT: float,
+    Numeric: numeric,
+    NUMERIC: numeric,
+    DECIMAL: numeric,
+    BIT: bit,
+    ARRAY: array,
+    Enum: enumType,
+    ENUM: enumType,
+    Geometry: geo,
+    Geography: geo,
+  }),
+);
 
 export interface SaForeignKey {
   name?: string;

@@ -1,0 +1,172 @@
+/**
+ * Operations on one field of a model: add, remove, alter, rename. The state says what
+ * the field was before; AlterField's SQL is the difference, step by step as Django's
+ * schema editor takes it.
+ */
+import { q } from '../lower.js';
+import {
+  addForeignKey,
+  columnDefinition,
+  djangoIndexName,
+  fieldIndexes,
+  fkConstraintName,
+  fkTarget,
+  inlineForeignKey,
+  type DjField,
+  type ModelLookup,
+} from '../django-fields.js';
+import { mutableModel } from '../django-state.js';
+import { strConst } from '../values.js';
+import type { OpContext, Operation, OperationHandler } from './context.js';
+import { createThroughTableSql, throughTableName } from './many-to-many.js';
+
+export const fieldOperations: Record<string, OperationHandler> = {
+  AddField: addField,
+  RemoveField: removeField,
+  AlterField: alterField,
+  RenameField: renameField,
+};
+
+function addField(ctx: OpContext, { call, arg }: Operation): void {
+  const key = ctx.modelKey(arg(0, 'model_name'));
+  const name = strConst(ctx.scope, arg(1, 'name')) ?? '?';
+  const model = mutableModel(ctx.state, key, ctx.owned);
+  const field = ctx.fieldOf(arg(2, 'field'), name, key.slice(key.indexOf('.') + 1));
+  if (!field) return ctx.unanalysed(call.node, 'AddField: field definition not understood');
+  model?.fields.set(name, field);
+  if (!ctx.isManaged(key)) return;
+  const table = ctx.tableOf(key);
+  const t = q(table);
+  if (field.m2m) {
+    if (!field.m2m.through && model) ctx.emitSql(call.node, createThroughTableSql(model, field, ctx.lookup));
+    return;
+  }
+  const fk = field.fk?.dbConstraint ? inlineForeignKey(table, field, ctx.lookup) : '';
+  const sql = [`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(field, { includeDefault: true })}${fk}`];
+  // Django fills existing rows through a temporary default, unless the default lives in the database (db_default).
+  if (field.effectiveDefault !== undefined && field.dbDefault === undefined) {
+    sql.push(`ALTER TABLE ${t} ALTER COLUMN ${q(field.column)} DROP DEFAULT`);
+  }
+  sql.push(...fieldIndexes(table, field));
+  ctx.emitSql(call.node, sql);
+}
+
+function removeField(ctx: OpContext, { call, arg }: Operation): void {
+  const key = ctx.modelKey(arg(0, 'model_name'));
+  const name = strConst(ctx.scope, arg(1, 'name')) ?? '?';
+  const model = mutableModel(ctx.state, key, ctx.owned);
+  const field = model?.fields.get(name);
+  model?.fields.delete(name);
+  if (!ctx.isManaged(key)) return;
+  const table = ctx.tableOf(key);
+  const t = q(table);
+  if (field?.m2m) {
+    if (!field.m2m.through) ctx.emitSql(call.node, [`DROP TABLE ${q(throughTableName(table, field))} CASCADE`]);
+    return;
+  }
+  const sql: string[] = [];
+  if (field?.fk?.dbConstraint) {
+    const target = fkTarget(field, ctx.lookup);
+    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, field.column, target.table, target.column))}`);
+  }
+  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)} CASCADE`);
+  ctx.emitSql(call.node, sql);
+}
+
+function alterField(ctx: OpContext, { call, arg }: Operation): void {
+  const key = ctx.modelKey(arg(0, 'model_name'));
+  const name = strConst(ctx.scope, arg(1, 'name')) ?? '?';
+  const model = mutableModel(ctx.state, key, ctx.owned);
+  const before = model?.fields.get(name);
+  const after = ctx.fieldOf(arg(2, 'field'), name, key.slice(key.indexOf('.') + 1));
+  if (!after) return ctx.unanalysed(call.node, 'AlterField: field definition not understood');
+  model?.fields.set(name, after);
+  if (!ctx.emit || !ctx.isManaged(key)) return;
+  if (!before) {
+    ctx.unanalysed(call.node, `AlterField ${key}.${name}: the field's previous definition was not found in earlier migrations, so what changes is unknown`);
+    return;
+  }
+  // A many-to-many field has no column to alter.
+  if (before.m2m || after.m2m) {
+    ctx.analysed();
+    return;
+  }
+  const sql = alterColumnSql(ctx.tableOf(key), before, after, ctx.lookup);
+  if (sql.length) ctx.emitSql(call.node, sql);
+  else ctx.analysed();
+}
+
+/** What Django runs to take a column from `before` to `after`, in its order. */
+function alterColumnSql(table: string, before: DjField, after: DjField, lookup: ModelLookup): string[] {
+  const t = q(table);
+  const col = q(after.column);
+  const sql: string[] = [];
+  const fkChanged =
+    !!before.fk?.dbConstraint !== !!after.fk?.dbConstraint ||
+    before.fk?.to !== after.fk?.to ||
+    before.type !== after.type ||
+    before.column !== after.column;
+  if (before.fk?.dbConstraint && fkChanged) {
+    const target = fkTarget(before, lookup);
+    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, before.column, target.table, target.column))}`);
+  }
+  if (before.unique && !before.primaryKey && !after.unique) {
+    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(`${table}_${before.column}_key`.slice(0, 63))}`);
+  }
+  const indexedBefore = before.dbIndex && !before.unique;
+  const indexedAfter = after.dbIndex && !after.unique;
+  if (indexedBefore && !indexedAfter) sql.push(`DROP INDEX IF EXISTS ${q(djangoIndexName(table, [before.column]))}`);
+  if (before.column !== after.column) sql.push(`ALTER TABLE ${t} RENAME COLUMN ${q(before.column)} TO ${col}`);
+  if (before.type !== after.type && after.type) sql.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${after.type} USING ${col}::${after.type}`);
+  if (before.dbDefault !== after.dbDefault) {
+    sql.push(after.dbDefault === undefined ? `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT` : `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${after.dbDefault}`);
+  }
+  if (before.null && !after.null) {
+    const fill = after.dbDefault ?? after.effectiveDefault;
+    if (fill !== undefined && after.dbDefault === undefined) {
+      // Django's four steps: default for new rows, backfill NULLs, NOT NULL, drop the default.
+      sql.push(
+        `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${fill}`,
+        `UPDATE ${t} SET ${col} = ${fill} WHERE ${col} IS NULL`,
+        `ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL`,
+        `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`,
+      );
+    } else {
+      if (fill !== undefined) sql.push(`UPDATE ${t} SET ${col} = ${fill} WHERE ${col} IS NULL`);
+      sql.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL`);
+    }
+  } else if (!before.null && after.null) {
+    sql.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL`);
+  }
+  if (after.unique && !after.primaryKey && !before.unique) {
+    sql.push(`ALTER TABLE ${t} ADD CONSTRAINT ${q(djangoIndexName(table, [after.column], '_uniq'))} UNIQUE (${col})`);
+  }
+  if (indexedAfter && !indexedBefore) sql.push(`CREATE INDEX ${q(djangoIndexName(table, [after.column]))} ON ${t} (${col})`);
+  if (after.fk?.dbConstraint && (fkChanged || !before.fk?.dbConstraint)) sql.push(addForeignKey(table, after, lookup));
+  return sql;
+}
+
+function renameField(ctx: OpContext, { call, arg }: Operation): void {
+  const key = ctx.modelKey(arg(0, 'model_name'));
+  const from = strConst(ctx.scope, arg(1, 'old_name')) ?? '?';
+  const to = strConst(ctx.scope, arg(2, 'new_name')) ?? '?';
+  const model = mutableModel(ctx.state, key, ctx.owned);
+  const field = model?.fields.get(from);
+  let fromColumn = field?.column ?? from;
+  let toColumn = to;
+  if (field) {
+    // A column named after the field (or `<field>_id` for a foreign key) follows the rename; an explicit db_column stays.
+    const derived = field.column === from || field.column === `${from}_id`;
+    toColumn = derived ? (field.fk ? `${to}_id` : to) : field.column;
+    fromColumn = field.column;
+    model!.fields.delete(from);
+    model!.fields.set(to, { ...field, name: to, column: toColumn });
+    model!.uniqueTogether = model!.uniqueTogether.map((g) => g.map((n) => (n === from ? to : n)));
+    model!.indexTogether = model!.indexTogether.map((g) => g.map((n) => (n === from ? to : n)));
+  }
+  if (fromColumn === toColumn || field?.m2m || !ctx.isManaged(key)) {
+    ctx.analysed();
+    return;
+  }
+  ctx.emitSql(call.node, [`ALTER TABLE ${q(ctx.tableOf(key))} RENAME COLUMN ${q(fromColumn)} TO ${q(toColumn)}`]);
+}
