@@ -1,4 +1,5 @@
 import type { MigrationFormat } from '../ir/types.js';
+import { FORMAT_IDS } from '../formats/index.js';
 import { ConfigError } from './errors.js';
 
 export type SeveritySetting = 'off' | 'warn' | 'error';
@@ -23,25 +24,7 @@ export interface UserConfig {
 export const VALIDATE_CHECKS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
 export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 
-export const FORMATS: readonly MigrationFormat[] = [
-  'sql',
-  'flyway',
-  'prisma',
-  'drizzle',
-  'golang-migrate',
-  'diesel',
-  'dbmate',
-  'goose',
-  'knex',
-  'typeorm',
-  'sequelize',
-  'node-pg-migrate',
-  'kysely',
-  'mikro-orm',
-  'db-migrate',
-  'alembic',
-  'django',
-];
+export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
 const KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate'];

@@ -5,6 +5,7 @@ import { classifyPath, partnerPath, type PathClass } from './classify.js';
 import { UsageError } from '../errors.js';
 import type { MigrationUnit } from '../ir/unit.js';
 import { SUPPORTED_EXTENSIONS, frontendNameFor } from '../formats/frontends.js';
+import { FORMATS } from '../formats/index.js';
 
 export interface DiscoverOptions {
   cwd?: string;
@@ -126,8 +127,8 @@ export function groupMigrations(
       unit.down = file;
       if (!unit.up) unit.path = file;
     }
-    // Flyway undo migrations are optional; expect them only where the folder uses them.
-    unit.expectsDown = cls.format !== 'flyway' || folders.flyway(path.dirname(file)).hasUndo;
+    // Optional down files (Flyway's undo migrations) are expected only where the folder uses them.
+    unit.expectsDown = FORMATS[cls.format].down !== 'optional-file' || folders.flyway(path.dirname(file)).hasUndo;
     if (cls.format === 'diesel' && unit.transaction === undefined) unit.transaction = dieselTransaction(path.dirname(file), cwd);
     fillPartner(unit, cls, file, folders);
   }
@@ -141,9 +142,12 @@ export function groupMigrations(
 function classifyWithOverride(file: string, format: MigrationFormat | undefined): PathClass {
   const cls = classifyPath(file);
   if (!format || format === cls.format) return cls;
-  if (cls.role !== 'single' && (format === 'golang-migrate' || format === 'diesel' || format === 'flyway')) return cls;
+  if (cls.role !== 'single' && hasDownFiles(format)) return cls;
   return { ...cls, format, role: 'single', key: file };
 }
+
+/** Formats whose down migration is a file of its own, paired with the up by name. */
+const hasDownFiles = (format: MigrationFormat) => FORMATS[format].down === 'file' || FORMATS[format].down === 'optional-file';
 
 /** Folder listings and existence checks, each done once per run. */
 class FolderCache {

@@ -21,28 +21,8 @@ export interface Range {
   end: Position;
 }
 
-/** Known migration formats. `sql` is a plain SQL file with no up/down convention. */
-export type MigrationFormat =
-  // SQL files
-  | 'sql'
-  | 'flyway'
-  | 'prisma'
-  | 'drizzle'
-  | 'golang-migrate'
-  | 'diesel'
-  | 'dbmate'
-  | 'goose'
-  // TypeScript / JavaScript
-  | 'knex'
-  | 'typeorm'
-  | 'sequelize'
-  | 'node-pg-migrate'
-  | 'kysely'
-  | 'mikro-orm'
-  | 'db-migrate'
-  // Python
-  | 'alembic'
-  | 'django';
+import type { MigrationFormat } from '../formats/index.js';
+export type { MigrationFormat };
 
 /** Where a statement's SQL came from. */
 export type StatementOrigin = 'sql' | 'raw-string' | 'builder';

@@ -3,6 +3,7 @@ import { LineIndex } from '../../ir/source-text.js';
 import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { splitSql, type Span } from '../../pg/splitter.js';
+import { FORMATS, isSqlFormat } from '../../formats/index.js';
 
 import type { ReadFile } from '../registry.js';
 export type { ReadFile };
@@ -17,14 +18,11 @@ export function fileChunk(file: string, lines: LineIndex, from: number, to: numb
   };
 }
 
-/** Whether each format wraps a migration in a transaction unless told otherwise. */
-const TRANSACTION_DEFAULT: Partial<Record<MigrationFormat, boolean>> = {
-  flyway: true,
-  diesel: true,
-  dbmate: true,
-  goose: true,
-  drizzle: true,
-};
+/**
+ * Whether the format's tool wraps a SQL migration in a transaction unless told otherwise.
+ * A .sql file given a code format in the config has no tool that runs it as SQL: unknown.
+ */
+const sqlTransactionDefault = (format: MigrationFormat): boolean | undefined => (isSqlFormat(format) ? FORMATS[format].transaction : undefined);
 
 interface SqlFile {
   file: string;
@@ -116,7 +114,7 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
   if (migration.files.length === 0) migration.files = [unit.path];
 
   if (unit.up || unit.down) {
-    const defaultTx = unit.transaction ?? TRANSACTION_DEFAULT[unit.format];
+    const defaultTx = unit.transaction ?? sqlTransactionDefault(unit.format);
     const up = unit.up ? loadFile(unit.up, readFile, migration) : undefined;
     const down = unit.down ? loadFile(unit.down, readFile, migration) : undefined;
     migration.up = up ? wholeFileSection(up, defaultTx, unit.format) : missing(unit.up);
@@ -138,7 +136,7 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
     return migration;
   }
   if (migration.format === 'sql' && f.text.includes('--> statement-breakpoint')) migration.format = 'drizzle';
-  migration.up = wholeFileSection(f, TRANSACTION_DEFAULT[migration.format], migration.format);
+  migration.up = wholeFileSection(f, sqlTransactionDefault(migration.format), migration.format);
   return migration;
 }
 
