@@ -259,6 +259,155 @@ interface StatementLike {
   node: any;
 }
 
+type Found = (TableLock | undefined)[];
+
+/** The locks one kind of statement takes, given its node (and the target version, for the few that changed). */
+type LockRule = (n: any, pgVersion: number, kind: string) => Found;
+
+function alterTableLocks(n: any): Found {
+  const out: Found = [];
+  const kind = ALTER_KINDS[n.objtype ?? 'OBJECT_TABLE'] ?? 'table';
+  for (const c of n.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (!cmd) continue;
+    const level = alterTableCmdLock(cmd);
+    const words = alterTableCmdWords(cmd);
+    out.push(lockOn(n.relation, level, words, kind));
+    const con = cmd.def?.Constraint;
+    if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_FOREIGN') {
+      out.push(lockOn(con.pktable, 'SHARE ROW EXCLUSIVE', words));
+    }
+    if (cmd.subtype === 'AT_AddColumn') {
+      for (const cc of cmd.def?.ColumnDef?.constraints ?? []) {
+        if (cc.Constraint?.contype === 'CONSTR_FOREIGN') out.push(lockOn(cc.Constraint.pktable, 'SHARE ROW EXCLUSIVE', 'ADD COLUMN ... REFERENCES'));
+      }
+    }
+    const part = cmd.def?.PartitionCmd;
+    if (cmd.subtype === 'AT_AttachPartition') out.push(lockOn(part?.name, 'ACCESS EXCLUSIVE', words));
+    if (cmd.subtype === 'AT_DetachPartition') out.push(lockOn(part?.name, part?.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', words));
+  }
+  return out;
+}
+
+/** A new table locks the tables its foreign keys reference, and the parent it is a partition of. */
+function createTableLocks(n: any): Found {
+  const out: Found = [];
+  const fks = [
+    ...(n.constraints ?? []),
+    ...(n.tableElts ?? []).flatMap((e: any) => (e.Constraint ? [e] : (e.ColumnDef?.constraints ?? []))),
+  ];
+  for (const c of fks) {
+    const con = c.Constraint;
+    if (con?.contype === 'CONSTR_FOREIGN' && con.pktable?.relname !== n.relation?.relname) {
+      out.push(lockOn(con.pktable, 'SHARE ROW EXCLUSIVE', 'CREATE TABLE ... REFERENCES'));
+    }
+  }
+  if (n.partbound) for (const p of n.inhRelations ?? []) out.push(lockOn(p.RangeVar, 'ACCESS EXCLUSIVE', 'CREATE TABLE ... PARTITION OF'));
+  return out;
+}
+
+function dropLocks(n: any): Found {
+  const objects: any[] = n.objects ?? [];
+  if (n.removeType === 'OBJECT_INDEX') {
+    const level: LockLevel = n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+    return objects.map((o) => lockOnName(nameParts(o.List?.items), level, n.concurrent ? 'DROP INDEX CONCURRENTLY' : 'DROP INDEX', 'index', { viaIndex: true }));
+  }
+  if (DROP_KINDS[n.removeType]) return objects.map((o) => lockOnName(nameParts(o.List?.items), 'ACCESS EXCLUSIVE', 'DROP', DROP_KINDS[n.removeType]));
+  if (n.removeType === 'OBJECT_TRIGGER' || n.removeType === 'OBJECT_POLICY' || n.removeType === 'OBJECT_RULE') {
+    // DROP TRIGGER t ON tbl: the name list is [...table, trigger].
+    return objects.map((o) => lockOnName(nameParts(o.List?.items).slice(0, -1), 'ACCESS EXCLUSIVE', `DROP ${n.removeType.slice(7)}`, 'table'));
+  }
+  return [];
+}
+
+function reindexLocks(n: any): Found {
+  const concurrent = hasOption(n.params, 'concurrently');
+  if (n.kind === 'REINDEX_OBJECT_INDEX') {
+    return [
+      concurrent
+        ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'REINDEX CONCURRENTLY', 'index')
+        : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REINDEX', 'index', 'writes to its table, and reads that use the index'),
+    ];
+  }
+  if (n.kind === 'REINDEX_OBJECT_TABLE') {
+    return [
+      concurrent
+        ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'REINDEX CONCURRENTLY')
+        : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REINDEX', 'table', 'writes, and reads that use any of its indexes'),
+    ];
+  }
+  return [];
+}
+
+function vacuumLocks(n: any): Found {
+  const full = n.is_vacuumcmd && hasOption(n.options, 'full');
+  const words = full ? 'VACUUM FULL' : n.is_vacuumcmd ? 'VACUUM' : 'ANALYZE';
+  return (n.rels ?? []).map((r: any) => lockOn(r.VacuumRelation?.relation, full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE', words));
+}
+
+function renameLocks(n: any, pgVersion: number): Found {
+  const kind = ALTER_KINDS[n.renameType] ?? (n.renameType === 'OBJECT_COLUMN' || n.renameType === 'OBJECT_TABCONSTRAINT' ? 'table' : undefined);
+  if (!kind || !n.relation) return [];
+  // ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12.
+  const level: LockLevel = n.renameType === 'OBJECT_INDEX' && pgVersion >= 12 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+  return [lockOn(n.relation, level, 'RENAME', kind)];
+}
+
+function commentLocks(n: any): Found {
+  if (n.objtype !== 'OBJECT_TABLE' && n.objtype !== 'OBJECT_COLUMN') return [];
+  const parts = nameParts(n.object?.List?.items);
+  return [lockOnName(n.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts, 'SHARE UPDATE EXCLUSIVE', 'COMMENT ON', 'table')];
+}
+
+/** Checking a new domain constraint reads every column of the domain, in every table, under SHARE. */
+function alterDomainLocks(n: any): Found {
+  if (!((n.subtype === 'C' && !n.def?.Constraint?.skip_validation) || n.subtype === 'O')) return [];
+  const words = n.subtype === 'O' ? 'ALTER DOMAIN SET NOT NULL' : 'ALTER DOMAIN ADD CONSTRAINT';
+  return [lockOnName(nameParts(n.typeName), 'SHARE', words, 'domain', { blocks: 'writes to every table with a column of this domain' })];
+}
+
+const rowWrite: LockRule = (n, _v, kind) => [lockOn(n.relation, 'ROW EXCLUSIVE', kind.replace(/Stmt$/, '').toUpperCase())];
+const each = (list: any[] | undefined, lock: (r: any) => TableLock | undefined): Found => (list ?? []).map(lock);
+
+/** The locks each kind of statement takes; a kind not listed locks no existing relation worth reporting. */
+const LOCK_RULES: Record<string, LockRule> = {
+  AlterTableStmt: alterTableLocks,
+  IndexStmt: (n) => [
+    n.concurrent
+      ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'CREATE INDEX CONCURRENTLY')
+      : lockOn(n.relation, 'SHARE', n.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'),
+  ],
+  CreateStmt: createTableLocks,
+  DropStmt: dropLocks,
+  TruncateStmt: (n) => each(n.relations, (r) => lockOn(r.RangeVar, 'ACCESS EXCLUSIVE', 'TRUNCATE')),
+  ReindexStmt: reindexLocks,
+  ClusterStmt: (n) => [lockOn(n.relation, 'ACCESS EXCLUSIVE', 'CLUSTER')],
+  VacuumStmt: vacuumLocks,
+  RefreshMatViewStmt: (n) => [
+    n.concurrent
+      ? lockOn(n.relation, 'EXCLUSIVE', 'REFRESH MATERIALIZED VIEW CONCURRENTLY', 'materialized view', 'writes (reads go on)')
+      : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REFRESH MATERIALIZED VIEW', 'materialized view', 'reads'),
+  ],
+  LockStmt: (n) => {
+    const level = LOCK_LEVELS[(n.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
+    return each(n.relations, (r) => lockOn(r.RangeVar, level, 'LOCK TABLE'));
+  },
+  CreateTrigStmt: (n) => [lockOn(n.relation, 'SHARE ROW EXCLUSIVE', 'CREATE TRIGGER')],
+  CreatePolicyStmt: (n) => [lockOn(n.table, 'ACCESS EXCLUSIVE', 'CREATE POLICY')],
+  AlterPolicyStmt: (n) => [lockOn(n.table, 'ACCESS EXCLUSIVE', 'ALTER POLICY')],
+  RuleStmt: (n) => [lockOn(n.relation, 'ACCESS EXCLUSIVE', 'CREATE RULE')],
+  RenameStmt: renameLocks,
+  AlterObjectSchemaStmt: (n) => (ALTER_KINDS[n.objectType] && n.relation ? [lockOn(n.relation, 'ACCESS EXCLUSIVE', 'SET SCHEMA', ALTER_KINDS[n.objectType])] : []),
+  ViewStmt: (n) => (n.replace ? [lockOn(n.view, 'ACCESS EXCLUSIVE', 'CREATE OR REPLACE VIEW', 'view')] : []),
+  CommentStmt: commentLocks,
+  CreateStatsStmt: (n) => each(n.relations, (r) => lockOn(r.RangeVar, 'SHARE UPDATE EXCLUSIVE', 'CREATE STATISTICS')),
+  AlterDomainStmt: alterDomainLocks,
+  InsertStmt: rowWrite,
+  UpdateStmt: rowWrite,
+  DeleteStmt: rowWrite,
+  MergeStmt: rowWrite,
+};
+
 /**
  * Every table-level lock the statement takes, one per relation (the strongest when a
  * relation is locked twice). Empty for statements that lock no existing relation in a
@@ -266,162 +415,9 @@ interface StatementLike {
  * `pgVersion` matters for the few locks that changed between versions.
  */
 export function locksFor(stmt: StatementLike, pgVersion = DEFAULT_PG_VERSION): TableLock[] {
-  const n = stmt.node;
-  if (!n) return [];
-  const out: (TableLock | undefined)[] = [];
-  switch (stmt.kind) {
-    case 'AlterTableStmt': {
-      const kind = ALTER_KINDS[n.objtype ?? 'OBJECT_TABLE'] ?? 'table';
-      for (const c of n.cmds ?? []) {
-        const cmd = c.AlterTableCmd;
-        if (!cmd) continue;
-        const level = alterTableCmdLock(cmd);
-        const words = alterTableCmdWords(cmd);
-        out.push(lockOn(n.relation, level, words, kind));
-        const con = cmd.def?.Constraint;
-        if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_FOREIGN') {
-          out.push(lockOn(con.pktable, 'SHARE ROW EXCLUSIVE', words));
-        }
-        if (cmd.subtype === 'AT_AddColumn') {
-          for (const cc of cmd.def?.ColumnDef?.constraints ?? []) {
-            if (cc.Constraint?.contype === 'CONSTR_FOREIGN') out.push(lockOn(cc.Constraint.pktable, 'SHARE ROW EXCLUSIVE', 'ADD COLUMN ... REFERENCES'));
-          }
-        }
-        const part = cmd.def?.PartitionCmd;
-        if (cmd.subtype === 'AT_AttachPartition') out.push(lockOn(part?.name, 'ACCESS EXCLUSIVE', words));
-        if (cmd.subtype === 'AT_DetachPartition') out.push(lockOn(part?.name, part?.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', words));
-      }
-      break;
-    }
-    case 'IndexStmt':
-      out.push(
-        n.concurrent
-          ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'CREATE INDEX CONCURRENTLY')
-          : lockOn(n.relation, 'SHARE', n.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'),
-      );
-      break;
-    case 'CreateStmt': {
-      // A new table locks the tables its foreign keys reference, and the parent it is a partition of.
-      const fks = [
-        ...(n.constraints ?? []),
-        ...(n.tableElts ?? []).flatMap((e: any) => (e.Constraint ? [e] : (e.ColumnDef?.constraints ?? []))),
-      ];
-      for (const c of fks) {
-        const con = c.Constraint;
-        if (con?.contype === 'CONSTR_FOREIGN' && con.pktable?.relname !== n.relation?.relname) {
-          out.push(lockOn(con.pktable, 'SHARE ROW EXCLUSIVE', 'CREATE TABLE ... REFERENCES'));
-        }
-      }
-      if (n.partbound) for (const p of n.inhRelations ?? []) out.push(lockOn(p.RangeVar, 'ACCESS EXCLUSIVE', 'CREATE TABLE ... PARTITION OF'));
-      break;
-    }
-    case 'DropStmt': {
-      if (n.removeType === 'OBJECT_INDEX') {
-        const level: LockLevel = n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-        for (const o of n.objects ?? []) {
-          out.push(lockOnName(nameParts(o.List?.items), level, n.concurrent ? 'DROP INDEX CONCURRENTLY' : 'DROP INDEX', 'index', { viaIndex: true }));
-        }
-      } else if (DROP_KINDS[n.removeType]) {
-        for (const o of n.objects ?? []) out.push(lockOnName(nameParts(o.List?.items), 'ACCESS EXCLUSIVE', 'DROP', DROP_KINDS[n.removeType]));
-      } else if (n.removeType === 'OBJECT_TRIGGER' || n.removeType === 'OBJECT_POLICY' || n.removeType === 'OBJECT_RULE') {
-        // DROP TRIGGER t ON tbl: the name list is [...table, trigger].
-        for (const o of n.objects ?? []) out.push(lockOnName(nameParts(o.List?.items).slice(0, -1), 'ACCESS EXCLUSIVE', `DROP ${n.removeType.slice(7)}`, 'table'));
-      }
-      break;
-    }
-    case 'TruncateStmt':
-      for (const r of n.relations ?? []) out.push(lockOn(r.RangeVar, 'ACCESS EXCLUSIVE', 'TRUNCATE'));
-      break;
-    case 'ReindexStmt': {
-      const concurrent = hasOption(n.params, 'concurrently');
-      if (n.kind === 'REINDEX_OBJECT_INDEX') {
-        out.push(
-          concurrent
-            ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'REINDEX CONCURRENTLY', 'index')
-            : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REINDEX', 'index', 'writes to its table, and reads that use the index'),
-        );
-      } else if (n.kind === 'REINDEX_OBJECT_TABLE') {
-        out.push(
-          concurrent
-            ? lockOn(n.relation, 'SHARE UPDATE EXCLUSIVE', 'REINDEX CONCURRENTLY')
-            : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REINDEX', 'table', 'writes, and reads that use any of its indexes'),
-        );
-      }
-      break;
-    }
-    case 'ClusterStmt':
-      out.push(lockOn(n.relation, 'ACCESS EXCLUSIVE', 'CLUSTER'));
-      break;
-    case 'VacuumStmt': {
-      const full = n.is_vacuumcmd && hasOption(n.options, 'full');
-      for (const r of n.rels ?? []) {
-        out.push(lockOn(r.VacuumRelation?.relation, full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE', full ? 'VACUUM FULL' : n.is_vacuumcmd ? 'VACUUM' : 'ANALYZE'));
-      }
-      break;
-    }
-    case 'RefreshMatViewStmt':
-      out.push(
-        n.concurrent
-          ? lockOn(n.relation, 'EXCLUSIVE', 'REFRESH MATERIALIZED VIEW CONCURRENTLY', 'materialized view', 'writes (reads go on)')
-          : lockOn(n.relation, 'ACCESS EXCLUSIVE', 'REFRESH MATERIALIZED VIEW', 'materialized view', 'reads'),
-      );
-      break;
-    case 'LockStmt': {
-      const level = LOCK_LEVELS[(n.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
-      for (const r of n.relations ?? []) out.push(lockOn(r.RangeVar, level, 'LOCK TABLE'));
-      break;
-    }
-    case 'CreateTrigStmt':
-      out.push(lockOn(n.relation, 'SHARE ROW EXCLUSIVE', 'CREATE TRIGGER'));
-      break;
-    case 'CreatePolicyStmt':
-    case 'AlterPolicyStmt':
-      out.push(lockOn(n.table, 'ACCESS EXCLUSIVE', stmt.kind === 'CreatePolicyStmt' ? 'CREATE POLICY' : 'ALTER POLICY'));
-      break;
-    case 'RuleStmt':
-      out.push(lockOn(n.relation, 'ACCESS EXCLUSIVE', 'CREATE RULE'));
-      break;
-    case 'RenameStmt': {
-      const kind = ALTER_KINDS[n.renameType] ?? (n.renameType === 'OBJECT_COLUMN' || n.renameType === 'OBJECT_TABCONSTRAINT' ? 'table' : undefined);
-      if (!kind || !n.relation) break;
-      // ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12.
-      const level: LockLevel = n.renameType === 'OBJECT_INDEX' && pgVersion >= 12 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-      out.push(lockOn(n.relation, level, 'RENAME', kind));
-      break;
-    }
-    case 'AlterObjectSchemaStmt':
-      if (ALTER_KINDS[n.objectType] && n.relation) out.push(lockOn(n.relation, 'ACCESS EXCLUSIVE', 'SET SCHEMA', ALTER_KINDS[n.objectType]));
-      break;
-    case 'ViewStmt':
-      if (n.replace) out.push(lockOn(n.view, 'ACCESS EXCLUSIVE', 'CREATE OR REPLACE VIEW', 'view'));
-      break;
-    case 'CommentStmt':
-      if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_COLUMN') {
-        const parts = nameParts(n.object?.List?.items);
-        out.push(lockOnName(n.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts, 'SHARE UPDATE EXCLUSIVE', 'COMMENT ON', 'table'));
-      }
-      break;
-    case 'CreateStatsStmt':
-      for (const r of n.relations ?? []) out.push(lockOn(r.RangeVar, 'SHARE UPDATE EXCLUSIVE', 'CREATE STATISTICS'));
-      break;
-    case 'AlterDomainStmt':
-      // Checking a new constraint reads every column of the domain, in every table, under SHARE.
-      if ((n.subtype === 'C' && !n.def?.Constraint?.skip_validation) || n.subtype === 'O') {
-        out.push(
-          lockOnName(nameParts(n.typeName), 'SHARE', n.subtype === 'O' ? 'ALTER DOMAIN SET NOT NULL' : 'ALTER DOMAIN ADD CONSTRAINT', 'domain', {
-            blocks: 'writes to every table with a column of this domain',
-          }),
-        );
-      }
-      break;
-    case 'InsertStmt':
-    case 'UpdateStmt':
-    case 'DeleteStmt':
-    case 'MergeStmt':
-      out.push(lockOn(n.relation, 'ROW EXCLUSIVE', stmt.kind.replace(/Stmt$/, '').toUpperCase()));
-      break;
-  }
-  return strongestPerRelation(out.filter((l): l is TableLock => l !== undefined));
+  const rule = stmt.node ? LOCK_RULES[stmt.kind] : undefined;
+  if (!rule) return [];
+  return strongestPerRelation(rule(stmt.node, pgVersion, stmt.kind).filter((l): l is TableLock => l !== undefined));
 }
 
 function strongestPerRelation(locks: TableLock[]): TableLock[] {

@@ -8,8 +8,15 @@ ruleCases(rule, {
     { sql: 'CREATE TABLE orders (id int);\nCLUSTER orders;', options: { transaction: true } },
   ],
   invalid: [
-    { sql: 'CLUSTER orders USING orders_created_idx;', line: 1, column: 1, message: /CLUSTER takes ACCESS EXCLUSIVE on "orders": blocks reads and writes/ },
-    { sql: 'CLUSTER;', line: 1, column: 1, message: /every previously clustered table/ },
-    { sql: 'SELECT 1;\n  CLUSTER VERBOSE app.orders;', line: 2, column: 3, message: /"app\.orders"/ },
+    {
+      sql: 'CLUSTER orders USING orders_created_idx;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 40,
+      message: 'CLUSTER takes ACCESS EXCLUSIVE on "orders": blocks reads and writes while the table and its indexes are rewritten',
+    },
+    { sql: 'CLUSTER;', line: 1, column: 1, endLine: 1, endColumn: 8, message: /every previously clustered table/ },
+    { sql: 'SELECT 1;\n  CLUSTER VERBOSE app.orders;', line: 2, column: 3, endLine: 2, endColumn: 29, message: /"app\.orders"/ },
   ],
 });

@@ -11,9 +11,24 @@ ruleCases(rule, {
     'ALTER TYPE address DROP ATTRIBUTE zip;',
   ],
   invalid: [
-    { sql: 'ALTER TABLE users DROP COLUMN legacy_plan;', line: 1, column: 1, message: /column legacy_plan of users/ },
-    { sql: 'ALTER TABLE IF EXISTS app.users DROP IF EXISTS a, DROP COLUMN b;', line: 1, column: 1, count: 2, message: /column a of app\.users/ },
-    { sql: 'SELECT 1;\nALTER TABLE t ADD COLUMN c int, DROP COLUMN d;', line: 2, column: 1, message: /column d/ },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN legacy_plan;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 42,
+      message: 'dropping column legacy_plan of users deletes its data and breaks code that still uses it',
+    },
+    {
+      sql: 'ALTER TABLE IF EXISTS app.users DROP IF EXISTS a, DROP COLUMN b;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 64,
+      count: 2,
+      message: /column a of app\.users/,
+    },
+    { sql: 'SELECT 1;\nALTER TABLE t ADD COLUMN c int, DROP COLUMN d;', line: 2, column: 1, endLine: 2, endColumn: 46, message: /column d/ },
   ],
 });
 

@@ -10,8 +10,22 @@ ruleCases(rule, {
     "SELECT 'DROP DATABASE x';",
   ],
   invalid: [
-    { sql: 'DROP DATABASE app;', line: 1, column: 1, message: /DROP DATABASE app deletes the whole database/ },
-    { sql: 'SELECT 1;\nDROP DATABASE IF EXISTS app WITH (FORCE);', line: 2, column: 1 },
+    {
+      sql: 'DROP DATABASE app;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 18,
+      message: 'DROP DATABASE app deletes the whole database; a migration should never do this',
+    },
+    {
+      sql: 'SELECT 1;\nDROP DATABASE IF EXISTS app WITH (FORCE);',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 41,
+      message: 'DROP DATABASE app deletes the whole database; a migration should never do this',
+    },
   ],
 });
 

@@ -13,8 +13,25 @@ ruleCases(rule, {
     'ALTER TABLE t ALTER COLUMN a DROP DEFAULT;',
   ].map((sql) => ({ sql, options: on })),
   invalid: [
-    { sql: 'ALTER TABLE orders ALTER COLUMN shipped_at DROP NOT NULL;', line: 1, column: 1, message: /orders\.shipped_at lets NULLs in/, options: on },
-    { sql: 'SELECT 1;\nALTER TABLE orders ALTER a DROP NOT NULL, ALTER b DROP NOT NULL;', line: 2, column: 1, count: 2, options: on },
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN shipped_at DROP NOT NULL;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 57,
+      message: 'DROP NOT NULL on orders.shipped_at lets NULLs in: code reading the column, and a down migration that sets NOT NULL again, may break',
+      options: on,
+    },
+    {
+      sql: 'SELECT 1;\nALTER TABLE orders ALTER a DROP NOT NULL, ALTER b DROP NOT NULL;',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 64,
+      count: 2,
+      options: on,
+      message: 'DROP NOT NULL on orders.a lets NULLs in: code reading the column, and a down migration that sets NOT NULL again, may break',
+    },
   ],
 });
 

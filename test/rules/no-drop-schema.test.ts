@@ -10,9 +10,16 @@ ruleCases(rule, {
     "SELECT 'DROP SCHEMA x';",
   ],
   invalid: [
-    { sql: 'DROP SCHEMA reporting CASCADE;', line: 1, column: 1, message: /reporting with CASCADE deletes every object/ },
-    { sql: 'DROP SCHEMA IF EXISTS reporting;', line: 1, column: 1, message: /fails unless it is empty/ },
-    { sql: 'CREATE SCHEMA a;\nDROP SCHEMA a, b;', line: 2, column: 1, message: /DROP SCHEMA b deletes/ },
+    {
+      sql: 'DROP SCHEMA reporting CASCADE;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 30,
+      message: 'DROP SCHEMA reporting with CASCADE deletes every object in it and every object depending on them',
+    },
+    { sql: 'DROP SCHEMA IF EXISTS reporting;', line: 1, column: 1, endLine: 1, endColumn: 32, message: /fails unless it is empty/ },
+    { sql: 'CREATE SCHEMA a;\nDROP SCHEMA a, b;', line: 2, column: 1, endLine: 2, endColumn: 17, message: /DROP SCHEMA b deletes/ },
   ],
 });
 

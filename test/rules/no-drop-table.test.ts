@@ -11,9 +11,16 @@ ruleCases(rule, {
     'DROP SCHEMA s;',
   ],
   invalid: [
-    { sql: 'DROP TABLE invoices;', line: 1, column: 1, message: /dropping table invoices deletes its data/ },
-    { sql: 'SELECT 1;\n  DROP TABLE IF EXISTS public.a, b;', line: 2, column: 3, message: /tables public\.a, b deletes their data/ },
-    { sql: 'CREATE TABLE a (id int);\nDROP TABLE a, b;', line: 2, column: 1, message: /table b deletes its/ },
+    {
+      sql: 'DROP TABLE invoices;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 20,
+      message: 'dropping table invoices deletes its data and breaks code that still uses it',
+    },
+    { sql: 'SELECT 1;\n  DROP TABLE IF EXISTS public.a, b;', line: 2, column: 3, endLine: 2, endColumn: 35, message: /tables public\.a, b deletes their data/ },
+    { sql: 'CREATE TABLE a (id int);\nDROP TABLE a, b;', line: 2, column: 1, endLine: 2, endColumn: 16, message: /table b deletes its/ },
   ],
 });
 

@@ -12,8 +12,30 @@ ruleCases(rule, {
     'CREATE TABLE users (id bigint NOT NULL, name text NOT NULL);',
   ],
   invalid: [
-    { sql: 'ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;', line: 1, column: 30, message: /tenant_id.*users/ },
-    { sql: 'ALTER TABLE users\n  ADD COLUMN a int NOT NULL,\n  ADD COLUMN b int NOT NULL DEFAULT 1,\n  ADD c uuid PRIMARY KEY;', line: 2, column: 14, count: 2 },
-    { sql: 'ALTER TABLE IF EXISTS ONLY "Users" ADD "tenantId" integer NOT NULL;', line: 1, column: 40, message: /"?tenantId"?.*Users/ },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;',
+      line: 1,
+      column: 30,
+      endLine: 1,
+      endColumn: 39,
+      message: 'column tenant_id is added to users as NOT NULL without a DEFAULT: fails if the table has any rows',
+    },
+    {
+      sql: 'ALTER TABLE users\n  ADD COLUMN a int NOT NULL,\n  ADD COLUMN b int NOT NULL DEFAULT 1,\n  ADD c uuid PRIMARY KEY;',
+      line: 2,
+      column: 14,
+      endLine: 2,
+      endColumn: 15,
+      count: 2,
+      message: 'column a is added to users as NOT NULL without a DEFAULT: fails if the table has any rows',
+    },
+    {
+      sql: 'ALTER TABLE IF EXISTS ONLY "Users" ADD "tenantId" integer NOT NULL;',
+      line: 1,
+      column: 40,
+      endLine: 1,
+      endColumn: 50,
+      message: /"?tenantId"?.*Users/,
+    },
   ],
 });

@@ -11,11 +11,25 @@ ruleCases(rule, {
     'ALTER TYPE address RENAME ATTRIBUTE zip TO postal_code;',
   ],
   invalid: [
-    { sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;', line: 1, column: 1, message: /column name of table users to full_name/ },
-    { sql: 'SELECT 1;\n  ALTER TABLE public.users RENAME name TO full_name;', line: 2, column: 3, message: /public\.users/ },
-    { sql: 'ALTER VIEW active_users RENAME COLUMN name TO full_name;', line: 1, column: 1, message: /view active_users/ },
+    {
+      sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 50,
+      message: 'renaming column name of table users to full_name breaks every query that still uses name, such as those of the application already running',
+    },
+    { sql: 'SELECT 1;\n  ALTER TABLE public.users RENAME name TO full_name;', line: 2, column: 3, endLine: 2, endColumn: 52, message: /public\.users/ },
+    { sql: 'ALTER VIEW active_users RENAME COLUMN name TO full_name;', line: 1, column: 1, endLine: 1, endColumn: 56, message: /view active_users/ },
     // The column of a table from an earlier migration, even after an ADD of another column.
-    { sql: 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users RENAME COLUMN name TO nick2;', line: 2, column: 1 },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users RENAME COLUMN name TO nick2;',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 46,
+      message: 'renaming column name of table users to nick2 breaks every query that still uses name, such as those of the application already running',
+    },
   ],
 });
 

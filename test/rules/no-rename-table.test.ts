@@ -14,12 +14,41 @@ ruleCases(rule, {
     "SELECT 'ALTER TABLE a RENAME TO b';",
   ],
   invalid: [
-    { sql: 'ALTER TABLE customers RENAME TO clients;', line: 1, column: 1, message: /renaming table customers to clients.*customers/ },
-    { sql: 'SELECT 1;\nALTER TABLE IF EXISTS public.customers RENAME TO clients;', line: 2, column: 1, message: /public\.customers/ },
-    { sql: 'ALTER TABLE customers SET SCHEMA crm;', line: 1, column: 1, message: /moving table customers to schema crm/ },
+    {
+      sql: 'ALTER TABLE customers RENAME TO clients;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 40,
+      message: 'renaming table customers to clients breaks every query that still uses the name customers, such as those of the application already running',
+    },
+    {
+      sql: 'SELECT 1;\nALTER TABLE IF EXISTS public.customers RENAME TO clients;',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 57,
+      message: /public\.customers/,
+    },
+    { sql: 'ALTER TABLE customers SET SCHEMA crm;', line: 1, column: 1, endLine: 1, endColumn: 37, message: /moving table customers to schema crm/ },
     // A view created BEFORE the rename does not keep the name (it would fail anyway).
-    { sql: 'CREATE VIEW customers_v AS SELECT 1;\nALTER TABLE customers RENAME TO clients;', line: 2, column: 1 },
-    { sql: 'ALTER TABLE a RENAME TO b;\nCREATE TABLE a (id bigint);\nALTER TABLE a RENAME TO c;', line: 1, column: 1, count: 1 },
+    {
+      sql: 'CREATE VIEW customers_v AS SELECT 1;\nALTER TABLE customers RENAME TO clients;',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 40,
+      message: 'renaming table customers to clients breaks every query that still uses the name customers, such as those of the application already running',
+    },
+    {
+      sql: 'ALTER TABLE a RENAME TO b;\nCREATE TABLE a (id bigint);\nALTER TABLE a RENAME TO c;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 26,
+      count: 1,
+      message: 'renaming table a to b breaks every query that still uses the name a, such as those of the application already running',
+    },
   ],
 });
 

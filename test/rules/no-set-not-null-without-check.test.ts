@@ -27,20 +27,48 @@ ruleCases(rule, {
       sql: setNotNull,
       line: 1,
       column: 1,
-      message: /SET NOT NULL on "users"\.email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK \(email IS NOT NULL\) NOT VALID/,
+      endLine: 1,
+      endColumn: 50,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
     },
-    { sql: 'ALTER TABLE users ALTER email SET NOT NULL, ALTER name SET NOT NULL;', line: 1, column: 1, count: 2 },
+    {
+      sql: 'ALTER TABLE users ALTER email SET NOT NULL, ALTER name SET NOT NULL;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 68,
+      count: 2,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
+    },
     // The CHECK is never validated.
-    { sql: `${addCheck}\n${setNotNull}`, options: { transaction: false }, line: 2, column: 1, message: /NOT VALID and never validated/ },
+    {
+      sql: `${addCheck}\n${setNotNull}`,
+      options: { transaction: false },
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 50,
+      message: /NOT VALID and never validated/,
+    },
     // Validated, but in the same transaction as its add: the scan ran under ACCESS EXCLUSIVE anyway.
-    { sql: `${addCheck}\n${validate}\n${setNotNull}`, options: { transaction: true }, line: 3, column: 1, message: /same transaction as its add \(line 1\)/ },
-    { sql: `BEGIN;\n${addCheck}\n${validate}\nCOMMIT;\n${setNotNull}`, line: 5, column: 1, message: /same transaction/ },
+    {
+      sql: `${addCheck}\n${validate}\n${setNotNull}`,
+      options: { transaction: true },
+      line: 3,
+      column: 1,
+      endLine: 3,
+      endColumn: 50,
+      message: /same transaction as its add \(line 1\)/,
+    },
+    { sql: `BEGIN;\n${addCheck}\n${validate}\nCOMMIT;\n${setNotNull}`, line: 5, column: 1, endLine: 5, endColumn: 50, message: /same transaction/ },
     // Added without NOT VALID: validated as it was added, under ACCESS EXCLUSIVE.
     {
       sql: `ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL);\n${setNotNull}`,
       options: { transaction: false },
       line: 2,
       column: 1,
+      endLine: 2,
+      endColumn: 50,
       message: /validated as it was added/,
     },
     // A check on another column, or another table, proves nothing.
@@ -49,12 +77,18 @@ ruleCases(rule, {
       options: { transaction: false },
       line: 3,
       column: 1,
+      endLine: 3,
+      endColumn: 50,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
     },
     {
       sql: `ALTER TABLE accounts ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE accounts VALIDATE CONSTRAINT email_nn;\n${setNotNull}`,
       options: { transaction: false },
       line: 3,
       column: 1,
+      endLine: 3,
+      endColumn: 50,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
     },
     // Dropped before the SET NOT NULL.
     {
@@ -62,6 +96,9 @@ ruleCases(rule, {
       options: { transaction: false },
       line: 4,
       column: 1,
+      endLine: 4,
+      endColumn: 50,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
     },
     // Before PostgreSQL 12 the CHECK does not help.
     {
@@ -69,11 +106,28 @@ ruleCases(rule, {
       options: { transaction: false, pgVersion: 11 },
       line: 3,
       column: 1,
+      endLine: 3,
+      endColumn: 50,
       message: /before PostgreSQL 12/,
     },
     // PostgreSQL 18 table NOT NULL constraint added validated.
-    { sql: 'ALTER TABLE users ADD CONSTRAINT email_nn NOT NULL email;', options: { pgVersion: 18 }, line: 1, column: 1 },
+    {
+      sql: 'ALTER TABLE users ADD CONSTRAINT email_nn NOT NULL email;',
+      options: { pgVersion: 18 },
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 57,
+      message: /takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned/,
+    },
     // Inside a DO block.
-    { sql: 'DO $$ BEGIN\n  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nEND $$;', line: 2, column: 3 },
+    {
+      sql: 'DO $$ BEGIN\n  ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nEND $$;',
+      line: 2,
+      column: 3,
+      endLine: 2,
+      endColumn: 52,
+      message: 'SET NOT NULL on "users".email takes ACCESS EXCLUSIVE on "users": blocks reads and writes while every row is scanned; first add CHECK (email IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction',
+    },
   ],
 });

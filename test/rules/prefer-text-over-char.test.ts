@@ -15,10 +15,32 @@ ruleCases(rule, {
     'ALTER TABLE t ADD COLUMN c varchar;',
   ]),
   invalid: invalid([
-    { sql: 'CREATE TABLE countries (code char(2) PRIMARY KEY);', line: 1, column: 30, message: /countries\.code is char\(2\), blank-padded/ },
-    { sql: 'CREATE TABLE t (a character(5), b char, c bpchar(3));', line: 1, column: 19, count: 3 },
-    { sql: 'SELECT 1;\nALTER TABLE t ADD COLUMN c CHARACTER(10);', line: 2, column: 28, message: /char\(10\)/ },
-    { sql: 'ALTER TABLE t ALTER COLUMN c TYPE char(4);', line: 1, column: 35 },
+    {
+      sql: 'CREATE TABLE countries (code char(2) PRIMARY KEY);',
+      line: 1,
+      column: 30,
+      endLine: 1,
+      endColumn: 34,
+      message: 'column countries.code is char(2), blank-padded to a fixed length: use text (with a CHECK on the length if needed)',
+    },
+    {
+      sql: 'CREATE TABLE t (a character(5), b char, c bpchar(3));',
+      line: 1,
+      column: 19,
+      endLine: 1,
+      endColumn: 28,
+      count: 3,
+      message: 'column t.a is char(5), blank-padded to a fixed length: use text (with a CHECK on the length if needed)',
+    },
+    { sql: 'SELECT 1;\nALTER TABLE t ADD COLUMN c CHARACTER(10);', line: 2, column: 28, endLine: 2, endColumn: 37, message: /char\(10\)/ },
+    {
+      sql: 'ALTER TABLE t ALTER COLUMN c TYPE char(4);',
+      line: 1,
+      column: 35,
+      endLine: 1,
+      endColumn: 39,
+      message: 'column t.c is char(4), blank-padded to a fixed length: use text (with a CHECK on the length if needed)',
+    },
   ]),
 });
 

@@ -15,9 +15,31 @@ ruleCases(rule, {
     'CREATE TABLE t (a app.varchar(3));',
   ]),
   invalid: invalid([
-    { sql: 'CREATE TABLE users (id bigint, email varchar(255) NOT NULL);', line: 1, column: 38, message: /users\.email is varchar\(255\): use text/ },
-    { sql: 'ALTER TABLE users ADD COLUMN name character varying(100), ADD COLUMN nick varchar(20)[];', line: 1, column: 35, count: 2 },
-    { sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);', line: 1, column: 43 },
+    {
+      sql: 'CREATE TABLE users (id bigint, email varchar(255) NOT NULL);',
+      line: 1,
+      column: 38,
+      endLine: 1,
+      endColumn: 45,
+      message: 'column users.email is varchar(255): use text, with a CHECK on the length if the limit matters',
+    },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN name character varying(100), ADD COLUMN nick varchar(20)[];',
+      line: 1,
+      column: 35,
+      endLine: 1,
+      endColumn: 44,
+      count: 2,
+      message: 'column users.name is varchar(100): use text, with a CHECK on the length if the limit matters',
+    },
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);',
+      line: 1,
+      column: 43,
+      endLine: 1,
+      endColumn: 50,
+      message: 'column users.email is varchar(320): use text, with a CHECK on the length if the limit matters',
+    },
   ]),
 });
 

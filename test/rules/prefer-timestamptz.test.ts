@@ -14,9 +14,31 @@ ruleCases(rule, {
     'ALTER TABLE t ALTER COLUMN a TYPE timestamptz;',
   ]),
   invalid: invalid([
-    { sql: 'ALTER TABLE orders ADD COLUMN shipped_at timestamp;', line: 1, column: 42, message: /orders\.shipped_at is timestamp \(without time zone\): use timestamptz/ },
-    { sql: 'CREATE TABLE t (a timestamp(3), b timestamp without time zone, c TIMESTAMP[]);', line: 1, column: 19, count: 3, message: /timestamp\(3\)/ },
-    { sql: 'ALTER TABLE t ALTER COLUMN a TYPE timestamp;', line: 1, column: 35 },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN shipped_at timestamp;',
+      line: 1,
+      column: 42,
+      endLine: 1,
+      endColumn: 51,
+      message: 'column orders.shipped_at is timestamp (without time zone): use timestamptz',
+    },
+    {
+      sql: 'CREATE TABLE t (a timestamp(3), b timestamp without time zone, c TIMESTAMP[]);',
+      line: 1,
+      column: 19,
+      endLine: 1,
+      endColumn: 28,
+      count: 3,
+      message: /timestamp\(3\)/,
+    },
+    {
+      sql: 'ALTER TABLE t ALTER COLUMN a TYPE timestamp;',
+      line: 1,
+      column: 35,
+      endLine: 1,
+      endColumn: 44,
+      message: 'column t.a is timestamp (without time zone): use timestamptz',
+    },
   ]),
 });
 

@@ -21,9 +21,30 @@ ruleCases(rule, {
       sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2023;',
       line: 1,
       column: 43,
-      message: /DETACH PARTITION "measurements_2023" takes ACCESS EXCLUSIVE on "measurements" and the partition: blocks reads and writes/,
+      endLine: 1,
+      endColumn: 60,
+      message: 'DETACH PARTITION "measurements_2023" takes ACCESS EXCLUSIVE on "measurements" and the partition: blocks reads and writes on the whole partitioned table; use DETACH PARTITION ... CONCURRENTLY',
+      output: 'ALTER TABLE measurements DETACH PARTITION measurements_2023 CONCURRENTLY;',
     },
-    { sql: 'SELECT 1;\nALTER TABLE app.m DETACH PARTITION app.m_2023;', line: 2, column: 36, options: { pgVersion: 14 } },
+    {
+      sql: 'SELECT 1;\nALTER TABLE app.m DETACH PARTITION app.m_2023;',
+      line: 2,
+      column: 36,
+      options: { pgVersion: 14 },
+      message: 'DETACH PARTITION "app.m_2023" takes ACCESS EXCLUSIVE on "app.m" and the partition: blocks reads and writes on the whole partitioned table; use DETACH PARTITION ... CONCURRENTLY',
+      output: 'SELECT 1;\nALTER TABLE app.m DETACH PARTITION app.m_2023 CONCURRENTLY;',
+    },
+    // In a transaction DETACH ... CONCURRENTLY would fail: no fix.
+    {
+      sql: 'ALTER TABLE m DETACH PARTITION m_2023;',
+      options: { transaction: true },
+      line: 1,
+      column: 32,
+      endLine: 1,
+      endColumn: 38,
+      message: 'DETACH PARTITION "m_2023" takes ACCESS EXCLUSIVE on "m" and the partition: blocks reads and writes on the whole partitioned table; use DETACH PARTITION ... CONCURRENTLY',
+      output: null,
+    },
   ],
 });
 

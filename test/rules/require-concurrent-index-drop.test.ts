@@ -14,14 +14,46 @@ ruleCases(rule, {
     },
   ],
   invalid: [
-    { sql: 'DROP INDEX idx;', line: 1, column: 1, message: /ACCESS EXCLUSIVE/ },
-    { sql: 'DROP INDEX IF EXISTS public.idx_a, idx_b;', line: 1, column: 1, message: /public\.idx_a, idx_b/ },
+    {
+      sql: 'DROP INDEX idx;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 15,
+      message: 'DROP INDEX idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait',
+      output: 'DROP INDEX CONCURRENTLY idx;',
+    },
+    { sql: 'DROP INDEX IF EXISTS public.idx_a, idx_b;', line: 1, column: 1, endLine: 1, endColumn: 41, message: /public\.idx_a, idx_b/, output: null },
     // The down keeps the table: dropping the index locks it.
     {
       sql: '-- migrate:up\nCREATE INDEX t_a_idx ON t (a);\n-- migrate:down\nDROP INDEX t_a_idx;\n',
       filename: 'db/20240101_t.sql',
       line: 4,
       column: 1,
+      endLine: 4,
+      endColumn: 19,
+      message: 'DROP INDEX t_a_idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait',
+      output: null,
+    },
+    // No fix where CONCURRENTLY would make the statement fail: in a transaction, with CASCADE.
+    {
+      sql: 'DROP INDEX idx;',
+      options: { transaction: true },
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 15,
+      message: 'DROP INDEX idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait',
+      output: null,
+    },
+    {
+      sql: 'DROP INDEX idx CASCADE;',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 23,
+      message: 'DROP INDEX idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait',
+      output: null,
     },
   ],
 });

@@ -17,9 +17,12 @@ ruleCases(rule, {
       sql: 'ALTER DOMAIN positive_amount ADD CONSTRAINT positive CHECK (VALUE > 0);',
       line: 1,
       column: 34,
-      message: /ALTER DOMAIN positive_amount ADD CONSTRAINT checks every column of type positive_amount in every table, holding SHARE on each/,
+      endLine: 1,
+      endColumn: 44,
+      message: 'ALTER DOMAIN positive_amount ADD CONSTRAINT checks every column of type positive_amount in every table, holding SHARE on each: blocks writes to them; add it NOT VALID and VALIDATE it in a separate transaction',
+      output: 'ALTER DOMAIN positive_amount ADD CONSTRAINT positive CHECK (VALUE > 0) NOT VALID;',
     },
-    { sql: 'ALTER DOMAIN app.email SET NOT NULL;', line: 1, column: 1, message: /SET NOT NULL.*no NOT VALID form/ },
+    { sql: 'ALTER DOMAIN app.email SET NOT NULL;', line: 1, column: 1, endLine: 1, endColumn: 36, message: /SET NOT NULL.*no NOT VALID form/, output: null },
   ],
 });
 
