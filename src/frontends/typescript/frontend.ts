@@ -10,7 +10,8 @@ import type { Comment, Migration, MigrationFormat, Range, Section } from '../../
 import { LineIndex } from '../../ir/source-text.js';
 import { loadSqlParser } from '../../pg/parse.js';
 import { Env, isFunctionNode, unwrapTs, type ClassInfo, type FunctionNode, type Role } from './scope.js';
-import { Walker, newSectionOut, type FileContext, type Frame, type SectionOut } from './walker.js';
+import { Walker } from './walker.js';
+import { newSectionOut, type FileContext, type Frame, type SectionOut } from './walk-state.js';
 import { classMethods, classProperty, classReturnsFalse, detectFormat, findShape, guessFormat, implementsName, usesMigrationContext, type MigrationShape, type Part } from './shape.js';
 import { PGM_REVERSIBLE } from './frameworks/pgm.js';
 import { OTHER_DATABASE_NAMES } from './dialect.js';

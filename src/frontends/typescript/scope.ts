@@ -20,7 +20,7 @@ export interface KnexTableBuild {
   /** The bare table name, for the index and constraint names knex derives. */
   bare: string;
   mode: 'create' | 'alter';
-  /** What the callback asked for, in order (see frameworks/knex.ts). */
+  /** What the callback asked for, in order (see frameworks/knex-table-sql.ts). */
   ops: unknown[];
 }
 

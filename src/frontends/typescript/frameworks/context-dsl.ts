@@ -11,11 +11,14 @@
  */
 import type * as t from '@babel/types';
 import type { Env } from '../scope.js';
-import type { Frame, Link, Walker } from '../walker.js';
+import type { Link } from '../chain.js';
+import type { Frame } from '../walk-state.js';
+import type { Walker } from '../walker.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf, type Span } from '../print.js';
 import { renderText, type Val } from '../values.js';
 import { unwrapTs, propertyName } from '../scope.js';
 import { isTrue, strOpt } from './common.js';
+import { handlerFor } from './step.js';
 
 interface DslColumn {
   name: string;
@@ -83,83 +86,84 @@ function defaultSql(v: Val | undefined): string | undefined {
   return name === undefined ? undefined : quoteIdent(name);
 }
 
+/** A column chain being read: the column so far, and whether its type is a timestamp (for `default('NOW()')`). */
+interface ColumnReading {
+  col: DslColumn;
+  timestamp: boolean;
+  /** The argument at k of a link, evaluated. */
+  arg(l: ChainLink, k?: number): Val | undefined;
+}
+
+/** Column types whose SQL does not depend on their arguments. */
+const FIXED_TYPES: Record<string, string> = {
+  int: 'integer',
+  bigint: 'bigint',
+  smallint: 'smallint',
+  text: 'text',
+  json: 'json',
+  uuid: 'uuid',
+  double: 'double precision',
+  bool: 'boolean',
+  binary: 'bytea',
+};
+
+function timestampWith(type: string) {
+  return (r: ColumnReading, l: ChainLink) => {
+    const n = r.arg(l);
+    r.timestamp = true;
+    // timestamp() means 3 digits; timestamp(null) lets the database choose.
+    r.col.type = !l.args?.length ? `${type}(3)` : n?.t === 'num' ? `${type}(${n.raw})` : type;
+  };
+}
+
+/** Links of a column chain other than the fixed types; the others change nothing TypeORM prints. */
+const COLUMN_LINKS: Record<string, (r: ColumnReading, l: ChainLink) => void> = {
+  varchar: (r, l) => {
+    const n = r.arg(l);
+    r.col.type = n?.t === 'num' ? `varchar(${n.raw})` : 'varchar';
+  },
+  timestamp: timestampWith('timestamptz'),
+  timestampTimezone: timestampWith('timestamptz'),
+  timestampNoTimezone: timestampWith('timestamp'),
+  primary: ({ col }) => {
+    col.primary = true;
+  },
+  primaryWithName: (r, l) => {
+    r.col.primary = true;
+    r.col.pkName = nameOf(r.arg(l));
+  },
+  notNull: ({ col }) => {
+    col.notNull = true;
+  },
+  default: (r, l) => {
+    const v = r.arg(l);
+    r.col.default = r.timestamp && v?.t === 'str' && v.value === 'NOW()' ? 'CURRENT_TIMESTAMP(3)' : defaultSql(v);
+  },
+  autoGenerate: ({ col }) => {
+    col.generated = 'increment';
+  },
+  autoGenerate2: ({ col }) => {
+    col.generated = 'identity';
+  },
+  comment: (r, l) => {
+    const v = r.arg(l);
+    r.col.comment = v?.t === 'str' ? v.value : undefined;
+  },
+  withEnumCheck: (r, l) => {
+    r.col.enumValues = namesOf(r.arg(l));
+  },
+};
+
 function readColumn(w: Walker, node: t.Node, env: Env): DslColumn | undefined {
   const chain = columnChain(w, node, env);
   if (!chain) return undefined;
   const arg = (l: ChainLink, k = 0) => (l.args?.[k] ? w.ev.val(l.args[k], env) : undefined);
   const col: DslColumn = { name: nameOf(arg({ name: '', args: chain.base.arguments })) ?? '${column}', type: 'text', notNull: false, primary: false, at: spanOf(node) };
-  let timestamp = false;
-  const precision = (l: ChainLink, type: string) => {
-    const n = arg(l);
-    timestamp = true;
-    // timestamp() means 3 digits; timestamp(null) lets the database choose.
-    col.type = !l.args?.length ? `${type}(3)` : n?.t === 'num' ? `${type}(${n.raw})` : type;
-  };
+  const reading: ColumnReading = { col, timestamp: false, arg };
   for (const l of chain.links) {
-    switch (l.name) {
-      case 'int':
-        col.type = 'integer';
-        break;
-      case 'bigint':
-      case 'smallint':
-      case 'text':
-      case 'json':
-      case 'uuid':
-        col.type = l.name;
-        break;
-      case 'double':
-        col.type = 'double precision';
-        break;
-      case 'bool':
-        col.type = 'boolean';
-        break;
-      case 'binary':
-        col.type = 'bytea';
-        break;
-      case 'varchar': {
-        const n = arg(l);
-        col.type = n?.t === 'num' ? `varchar(${n.raw})` : 'varchar';
-        break;
-      }
-      case 'timestamp':
-      case 'timestampTimezone':
-        precision(l, 'timestamptz');
-        break;
-      case 'timestampNoTimezone':
-        precision(l, 'timestamp');
-        break;
-      case 'primary':
-        col.primary = true;
-        break;
-      case 'primaryWithName':
-        col.primary = true;
-        col.pkName = nameOf(arg(l));
-        break;
-      case 'notNull':
-        col.notNull = true;
-        break;
-      case 'default': {
-        const v = arg(l);
-        col.default = timestamp && v?.t === 'str' && v.value === 'NOW()' ? 'CURRENT_TIMESTAMP(3)' : defaultSql(v);
-        break;
-      }
-      case 'autoGenerate':
-        col.generated = 'increment';
-        break;
-      case 'autoGenerate2':
-        col.generated = 'identity';
-        break;
-      case 'comment': {
-        const v = arg(l);
-        col.comment = v?.t === 'str' ? v.value : undefined;
-        break;
-      }
-      case 'withEnumCheck':
-        col.enumValues = namesOf(arg(l));
-        break;
-      default:
-        break;
-    }
+    const fixed = handlerFor(FIXED_TYPES, l.name);
+    if (fixed !== undefined) col.type = fixed;
+    else handlerFor(COLUMN_LINKS, l.name)?.(reading, l);
   }
   if (col.primary || col.generated) col.notNull = true;
   return col;
@@ -200,74 +204,161 @@ const enumCheck = (table: string, c: DslColumn) =>
 
 const commentSql = (ref: string, c: DslColumn) => `COMMENT ON COLUMN ${ref}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment!)}`;
 
-/** The links after `createTable(...)` that configure it (`withColumns`, `withIndexOn`, `withTimestamps`...). */
-function createTable(w: Walker, args: t.Node[], rest: Link[], node: t.Node, frame: Frame): number {
-  const { env } = frame;
-  const name = nameOf(args[0] ? w.ev.val(args[0], env) : undefined) ?? '${table}';
-  const ref = prefixed(name);
-  const columns: DslColumn[] = [];
-  const constraints: { sql: string; at: Span }[] = [];
-  const indexes: { sql: string; at: Span }[] = [];
-  let used = 0;
-  for (const l of rest) {
-    if (!l.name || !/^with/.test(l.name)) break;
-    used++;
-    const at = l.at;
-    const arg = (k: number) => (l.args[k] ? w.ev.val(l.args[k], env) : undefined);
-    switch (l.name) {
-      case 'withColumns':
-        columns.push(...readColumns(w, l.args, env));
-        break;
-      case 'withTimestamps':
-      case 'withCreatedAt':
-        for (const n of l.name === 'withTimestamps' ? ['createdAt', 'updatedAt'] : ['createdAt']) {
-          columns.push({ name: n, type: 'timestamptz(3)', notNull: true, primary: false, default: 'CURRENT_TIMESTAMP(3)', at });
-        }
-        break;
-      case 'withIndexOn': {
-        const cols = namesOf(arg(0));
-        const unique = isTrue(arg(1)) ? 'UNIQUE ' : '';
-        indexes.push({ sql: `CREATE ${unique}INDEX ${quoteIdent(['IDX', PREFIX + name, ...cols].join('_'))} ON ${ref} ${columnList(cols)}`, at });
-        break;
-      }
-      case 'withUniqueConstraintOn': {
-        const cols = namesOf(arg(0));
-        constraints.push({ sql: `CONSTRAINT "UQ_\${hash}" UNIQUE ${columnList(cols)}`, at });
-        break;
-      }
-      case 'withCheck': {
-        const expr = arg(1);
-        if (expr?.t === 'str') constraints.push({ sql: `CONSTRAINT ${quoteIdent(nameOf(arg(0)) ?? `CHK_${PREFIX}${name}`)} CHECK (${renderText(expr.s)})`, at });
-        break;
-      }
-      case 'withForeignKey': {
-        const col = nameOf(arg(0)) ?? '${column}';
-        const refOpts = arg(1);
-        const fkName = strOpt(w, refOpts, 'name') ?? 'FK_${hash}';
-        let sql = `CONSTRAINT ${quoteIdent(fkName)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${prefixed(strOpt(w, refOpts, 'tableName') ?? '${table}')} (${quoteIdent(strOpt(w, refOpts, 'columnName') ?? 'id')})`;
-        const onDelete = strOpt(w, refOpts, 'onDelete');
-        const onUpdate = strOpt(w, refOpts, 'onUpdate');
-        if (onDelete) sql += ` ON DELETE ${onDelete}`;
-        if (onUpdate) sql += ` ON UPDATE ${onUpdate}`;
-        constraints.push({ sql, at });
-        break;
-      }
-      default:
-        w.unanalysed(l.node, `createTable().${l.name}() of the migration context's schema DSL is not analysed by migratelint`);
-    }
-  }
+/** What createTable's `with...` links have said so far. */
+interface TableParts {
+  w: Walker;
+  env: Env;
+  /** The table name without its prefix. */
+  name: string;
+  ref: string;
+  columns: DslColumn[];
+  constraints: { sql: string; at: Span }[];
+  indexes: { sql: string; at: Span }[];
+}
+
+const TABLE_LINKS: Record<string, (p: TableParts, l: Link, arg: (k: number) => Val | undefined) => void> = {
+  withColumns: (p, l) => {
+    p.columns.push(...readColumns(p.w, l.args, p.env));
+  },
+  withTimestamps: (p, l) => addTimestamps(p, l, ['createdAt', 'updatedAt']),
+  withCreatedAt: (p, l) => addTimestamps(p, l, ['createdAt']),
+  withIndexOn: (p, l, arg) => {
+    const cols = namesOf(arg(0));
+    const unique = isTrue(arg(1)) ? 'UNIQUE ' : '';
+    p.indexes.push({ sql: `CREATE ${unique}INDEX ${quoteIdent(['IDX', PREFIX + p.name, ...cols].join('_'))} ON ${p.ref} ${columnList(cols)}`, at: l.at });
+  },
+  withUniqueConstraintOn: (p, l, arg) => {
+    const cols = namesOf(arg(0));
+    p.constraints.push({ sql: `CONSTRAINT "UQ_\${hash}" UNIQUE ${columnList(cols)}`, at: l.at });
+  },
+  withCheck: (p, l, arg) => {
+    const expr = arg(1);
+    if (expr?.t === 'str') p.constraints.push({ sql: `CONSTRAINT ${quoteIdent(nameOf(arg(0)) ?? `CHK_${PREFIX}${p.name}`)} CHECK (${renderText(expr.s)})`, at: l.at });
+  },
+  withForeignKey: (p, l, arg) => {
+    const { w } = p;
+    const col = nameOf(arg(0)) ?? '${column}';
+    const refOpts = arg(1);
+    const fkName = strOpt(w, refOpts, 'name') ?? 'FK_${hash}';
+    let sql = `CONSTRAINT ${quoteIdent(fkName)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${prefixed(strOpt(w, refOpts, 'tableName') ?? '${table}')} (${quoteIdent(strOpt(w, refOpts, 'columnName') ?? 'id')})`;
+    const onDelete = strOpt(w, refOpts, 'onDelete');
+    const onUpdate = strOpt(w, refOpts, 'onUpdate');
+    if (onDelete) sql += ` ON DELETE ${onDelete}`;
+    if (onUpdate) sql += ` ON UPDATE ${onUpdate}`;
+    p.constraints.push({ sql, at: l.at });
+  },
+};
+
+function addTimestamps(p: TableParts, l: Link, names: string[]): void {
+  for (const n of names) p.columns.push({ name: n, type: 'timestamptz(3)', notNull: true, primary: false, default: 'CURRENT_TIMESTAMP(3)', at: l.at });
+}
+
+/** CREATE TABLE with its columns and constraints, then its indexes and column comments. */
+function printTable(p: TableParts, node: t.Node): SqlOut[] {
+  const { columns, ref } = p;
   const out = new SqlOut(spanOf(node)).add(`CREATE TABLE ${ref} (`);
   const parts: { sql: string; at: Span }[] = columns.map((c) => ({ sql: columnSql(c), at: c.at }));
   const primary = columns.filter((c) => c.primary);
   if (primary.length) parts.push({ sql: `CONSTRAINT ${quoteIdent(primary.find((c) => c.pkName)?.pkName ?? 'PK_${hash}')} PRIMARY KEY ${columnList(primary.map((c) => c.name))}`, at: primary[0].at });
-  for (const c of columns) if (c.enumValues?.length) parts.push({ sql: enumCheck(name, c), at: c.at });
-  parts.push(...constraints);
-  parts.forEach((p, k) => out.add(k ? ', ' : '').add(p.sql, p.at));
+  for (const c of columns) if (c.enumValues?.length) parts.push({ sql: enumCheck(p.name, c), at: c.at });
+  parts.push(...p.constraints);
+  parts.forEach((part, k) => out.add(k ? ', ' : '').add(part.sql, part.at));
   out.add(')');
-  const outs = [out, ...indexes.map((i) => new SqlOut(spanOf(node)).add(i.sql, i.at))];
+  const outs = [out, ...p.indexes.map((i) => new SqlOut(spanOf(node)).add(i.sql, i.at))];
   for (const c of columns) if (c.comment !== undefined) outs.push(new SqlOut(spanOf(node)).add(commentSql(ref, c), c.at));
-  w.builder(outs, node);
+  return outs;
+}
+
+/** The links after `createTable(...)` that configure it (`withColumns`, `withIndexOn`, `withTimestamps`...). */
+function createTable(w: Walker, args: t.Node[], rest: Link[], node: t.Node, frame: Frame): number {
+  const { env } = frame;
+  const name = nameOf(args[0] ? w.ev.val(args[0], env) : undefined) ?? '${table}';
+  const parts: TableParts = { w, env, name, ref: prefixed(name), columns: [], constraints: [], indexes: [] };
+  let used = 0;
+  for (const l of rest) {
+    if (!l.name || !/^with/.test(l.name)) break;
+    used++;
+    const arg = (k: number) => (l.args[k] ? w.ev.val(l.args[k], env) : undefined);
+    const read = handlerFor(TABLE_LINKS, l.name);
+    if (read) read(parts, l, arg);
+    else w.unanalysed(l.node, `createTable().${l.name}() of the migration context's schema DSL is not analysed by migratelint`);
+  }
+  w.builder(printTable(parts, node), node);
   return used;
+}
+
+/** A schema DSL operation other than createTable, its arguments evaluated on demand. */
+interface DslCall {
+  w: Walker;
+  op: string;
+  node: t.Node;
+  val(k: number): Val | undefined;
+  /** The table name without its prefix. */
+  table: string;
+  ref: string;
+  /** Emits statements located at the call. */
+  emit(...sql: string[]): void;
+}
+
+const indexName = (c: DslCall, cols: string[]) => ['IDX', PREFIX + c.table, ...cols].join('_');
+
+/** addColumns(table, columns): one ADD per column, then enum checks and comments. */
+function addColumns(c: DslCall, args: t.Node[], env: Env): void {
+  const { w, node, ref } = c;
+  const columns = readColumns(w, args[1] ? [args[1]] : [], env);
+  const outs = columns.map((col) => new SqlOut(spanOf(node)).add(`ALTER TABLE ${ref} ADD `).add(columnSql(col), col.at));
+  for (const col of columns) if (col.enumValues?.length) outs.push(new SqlOut(spanOf(node)).add(`ALTER TABLE ${ref} ADD ${enumCheck(c.table, col)}`, col.at));
+  for (const col of columns) if (col.comment !== undefined) outs.push(new SqlOut(spanOf(node)).add(commentSql(ref, col), col.at));
+  if (!outs.length) {
+    w.unanalysed(node, 'addColumns() of the migration context: its columns are not known here');
+    return;
+  }
+  w.builder(outs, node);
+}
+
+/** addForeignKey(table, column, [refTable, refColumn], name, onDelete) and its drop. */
+function foreignKey(c: DslCall): void {
+  const { val, ref } = c;
+  const col = nameOf(val(1)) ?? '${column}';
+  const target = val(2);
+  const [refTable, refCol] = target?.t === 'arr' ? target.items.map((i) => nameOf(i)) : [];
+  const name = nameOf(val(3)) ?? 'FK_${hash}';
+  if (c.op === 'dropForeignKey') {
+    c.emit(`ALTER TABLE ${ref} DROP CONSTRAINT ${quoteIdent(name)}`);
+    return;
+  }
+  const onDelete = val(4);
+  c.emit(
+    `ALTER TABLE ${ref} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${prefixed(refTable ?? '${table}')} (${quoteIdent(refCol ?? 'id')})${onDelete?.t === 'str' ? ` ON DELETE ${onDelete.value}` : ''}`,
+  );
+}
+
+const OPERATIONS: Record<string, (c: DslCall) => void> = {
+  dropTable: (c) => c.emit(`DROP TABLE ${c.ref}`),
+  dropColumns: (c) => c.emit(...namesOf(c.val(1)).map((col) => `ALTER TABLE ${c.ref} DROP COLUMN ${quoteIdent(col)}`)),
+  createIndex: (c) => {
+    const cols = namesOf(c.val(1));
+    const name = nameOf(c.val(3)) ?? indexName(c, cols);
+    const where = c.val(4);
+    c.emit(`CREATE ${isTrue(c.val(2)) ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${c.ref} ${columnList(cols)}${where?.t === 'str' ? ` WHERE ${renderText(where.s)}` : ''}`);
+  },
+  dropIndex: (c) => {
+    const name = strOpt(c.w, c.val(2), 'customIndexName') ?? indexName(c, namesOf(c.val(1)));
+    c.emit(`DROP INDEX ${quoteIdent(name)}`);
+  },
+  addForeignKey: foreignKey,
+  dropForeignKey: foreignKey,
+  addNotNull: nullability,
+  dropNotNull: nullability,
+  addEnumCheck: (c) => {
+    const col = nameOf(c.val(1)) ?? '${column}';
+    c.emit(`ALTER TABLE ${c.ref} ADD ${enumCheck(c.table, { name: col, type: 'text', notNull: false, primary: false, enumValues: namesOf(c.val(2)), at: spanOf(c.node) })}`);
+  },
+  dropEnumCheck: (c) => c.emit(`ALTER TABLE ${c.ref} DROP CONSTRAINT ${quoteIdent(`CHK_${PREFIX}${c.table}_${nameOf(c.val(1)) ?? '${column}'}`)}`),
+};
+
+function nullability(c: DslCall): void {
+  c.emit(`ALTER TABLE ${c.ref} ALTER COLUMN ${quoteIdent(nameOf(c.val(1)) ?? '${column}')} ${c.op === 'addNotNull' ? 'SET' : 'DROP'} NOT NULL`);
 }
 
 /**
@@ -278,71 +369,14 @@ export function schemaDslCall(w: Walker, op: string, args: t.Node[], rest: Link[
   const { env } = frame;
   const val = (k: number) => (args[k] ? w.ev.val(args[k], env) : undefined);
   const table = nameOf(val(0)) ?? '${table}';
-  const ref = prefixed(table);
-  const emit = (...sql: string[]) => w.builder(sql.map((s) => new SqlOut(spanOf(node)).add(s)), node);
-  switch (op) {
-    case 'createTable':
-      return createTable(w, args, rest, node, frame);
-    case 'dropTable':
-      emit(`DROP TABLE ${ref}`);
-      return 0;
-    case 'addColumns': {
-      const columns = readColumns(w, args[1] ? [args[1]] : [], env);
-      const outs = columns.map((c) => new SqlOut(spanOf(node)).add(`ALTER TABLE ${ref} ADD `).add(columnSql(c), c.at));
-      for (const c of columns) if (c.enumValues?.length) outs.push(new SqlOut(spanOf(node)).add(`ALTER TABLE ${ref} ADD ${enumCheck(table, c)}`, c.at));
-      for (const c of columns) if (c.comment !== undefined) outs.push(new SqlOut(spanOf(node)).add(commentSql(ref, c), c.at));
-      if (!outs.length) {
-        w.unanalysed(node, 'addColumns() of the migration context: its columns are not known here');
-        return 0;
-      }
-      w.builder(outs, node);
-      return 0;
-    }
-    case 'dropColumns':
-      emit(...namesOf(val(1)).map((c) => `ALTER TABLE ${ref} DROP COLUMN ${quoteIdent(c)}`));
-      return 0;
-    case 'createIndex': {
-      const cols = namesOf(val(1));
-      const name = nameOf(val(3)) ?? ['IDX', PREFIX + table, ...cols].join('_');
-      const where = val(4);
-      emit(`CREATE ${isTrue(val(2)) ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${ref} ${columnList(cols)}${where?.t === 'str' ? ` WHERE ${renderText(where.s)}` : ''}`);
-      return 0;
-    }
-    case 'dropIndex': {
-      const cols = namesOf(val(1));
-      const name = strOpt(w, val(2), 'customIndexName') ?? ['IDX', PREFIX + table, ...cols].join('_');
-      emit(`DROP INDEX ${quoteIdent(name)}`);
-      return 0;
-    }
-    case 'addForeignKey':
-    case 'dropForeignKey': {
-      const col = nameOf(val(1)) ?? '${column}';
-      const target = val(2);
-      const [refTable, refCol] = target?.t === 'arr' ? target.items.map((i) => nameOf(i)) : [];
-      const name = nameOf(val(3)) ?? 'FK_${hash}';
-      if (op === 'dropForeignKey') emit(`ALTER TABLE ${ref} DROP CONSTRAINT ${quoteIdent(name)}`);
-      else {
-        const onDelete = val(4);
-        emit(
-          `ALTER TABLE ${ref} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${prefixed(refTable ?? '${table}')} (${quoteIdent(refCol ?? 'id')})${onDelete?.t === 'str' ? ` ON DELETE ${onDelete.value}` : ''}`,
-        );
-      }
-      return 0;
-    }
-    case 'addNotNull':
-    case 'dropNotNull':
-      emit(`ALTER TABLE ${ref} ALTER COLUMN ${quoteIdent(nameOf(val(1)) ?? '${column}')} ${op === 'addNotNull' ? 'SET' : 'DROP'} NOT NULL`);
-      return 0;
-    case 'addEnumCheck': {
-      const col = nameOf(val(1)) ?? '${column}';
-      emit(`ALTER TABLE ${ref} ADD ${enumCheck(table, { name: col, type: 'text', notNull: false, primary: false, enumValues: namesOf(val(2)), at: spanOf(node) })}`);
-      return 0;
-    }
-    case 'dropEnumCheck':
-      emit(`ALTER TABLE ${ref} DROP CONSTRAINT ${quoteIdent(`CHK_${PREFIX}${table}_${nameOf(val(1)) ?? '${column}'}`)}`);
-      return 0;
-    default:
-      return undefined;
+  const call: DslCall = { w, op, node, val, table, ref: prefixed(table), emit: (...sql) => w.builder(sql.map((s) => new SqlOut(spanOf(node)).add(s)), node) };
+  if (op === 'createTable') return createTable(w, args, rest, node, frame);
+  if (op === 'addColumns') {
+    addColumns(call, args, env);
+    return 0;
   }
+  const lower = handlerFor(OPERATIONS, op);
+  if (!lower) return undefined;
+  lower(call);
+  return 0;
 }
-

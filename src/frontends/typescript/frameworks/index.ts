@@ -4,23 +4,18 @@
  * (another framework object, or nowhere: the rest is ordinary code).
  */
 import type * as t from '@babel/types';
-import type { Role } from '../scope.js';
-import type { Chain, Frame, Walker } from '../walker.js';
-import { knexStep, knexQueryFromBase } from './knex.js';
+import { memberRole, type Role } from '../scope.js';
+import type { Chain } from '../chain.js';
+import type { Frame } from '../walk-state.js';
+import type { Walker } from '../walker.js';
+import { knexStep } from './knex.js';
+import { knexQueryFromBase } from './knex-query.js';
 import { contextCall, contextStep, typeormStep } from './typeorm.js';
 import { sequelizeStep } from './sequelize.js';
 import { pgmStep } from './pgm.js';
 import { kyselyStep } from './kysely.js';
 import { dbMigrateStep } from './db-migrate.js';
-import { isFunctionNode, unwrapTs, memberRole } from '../scope.js';
-
-/** What a step did: the next link to read and the object the chain now holds (none: stop). */
-export interface StepResult {
-  next: number;
-  role?: Role;
-}
-
-export type Step = (w: Walker, role: Role, chain: Chain, i: number, frame: Frame, exec: boolean) => StepResult | undefined;
+import { walkCallback, type Step, type StepResult } from './step.js';
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally', 'asCallback', 'nodeify']);
 
@@ -45,21 +40,13 @@ const STEPS: Partial<Record<Role['kind'], Step>> = {
 
 /** Reads a chain from link `from` on, starting with `role`; returns the first link left unread. */
 export function handleChain(w: Walker, role: Role, chain: Chain, from: number, frame: Frame, exec: boolean): number {
+  const base = chain.base;
+  if (from === 0 && (base.type === 'CallExpression' || base.type === 'OptionalCallExpression')) {
+    const read = chainFromBaseCall(w, role, chain, base, frame);
+    if (read !== undefined) return read;
+  }
   let r: Role | undefined = role;
   let i = from;
-  // knex('users').where(...).del(): the base call is the query builder.
-  if (from === 0 && role.kind === 'knex' && (chain.base.type === 'CallExpression' || chain.base.type === 'OptionalCallExpression')) {
-    return knexQueryFromBase(w, chain, frame);
-  }
-  // runQuery(sql), createTable('t').withColumns(...): a helper destructured from a migration context.
-  if (from === 0 && role.kind === 'migrationContext' && role.member && (chain.base.type === 'CallExpression' || chain.base.type === 'OptionalCallExpression')) {
-    const base = chain.base;
-    const used = contextCall(w, role.member, base.arguments, chain.links, base, frame);
-    if (used !== undefined) return used;
-    w.unanalysed(base, `context.${role.member}() is not analysed by migratelint`);
-    w.visitArgs(base.arguments, frame, false);
-    return 0;
-  }
   while (r && i < chain.links.length) {
     const link = chain.links[i];
     if (link.kind === 'member') {
@@ -84,61 +71,42 @@ export function handleChain(w: Walker, role: Role, chain: Chain, from: number, f
   return i;
 }
 
+/** A chain whose base call is itself the framework's entry point; undefined when it is not one. */
+function chainFromBaseCall(w: Walker, role: Role, chain: Chain, base: t.CallExpression | t.OptionalCallExpression, frame: Frame): number | undefined {
+  // knex('users').where(...).del(): the base call is the query builder.
+  if (role.kind === 'knex') return knexQueryFromBase(w, chain, frame);
+  // runQuery(sql), createTable('t').withColumns(...): a helper destructured from a migration context.
+  if (role.kind !== 'migrationContext' || !role.member) return undefined;
+  const used = contextCall(w, role.member, base.arguments, chain.links, base, frame);
+  if (used !== undefined) return used;
+  w.unanalysed(base, `context.${role.member}() is not analysed by migratelint`);
+  w.visitArgs(base.arguments, frame, false);
+  return 0;
+}
+
+/** How messages name each framework object. */
+const ROLE_NAMES: Record<Role['kind'], string> = {
+  knex: 'knex',
+  knexSchema: 'knex.schema',
+  knexTable: 'table',
+  queryRunner: 'queryRunner',
+  typeormManager: 'queryRunner.manager',
+  queryInterface: 'queryInterface',
+  sequelize: 'sequelize',
+  sequelizeTx: 'transaction',
+  pgm: 'pgm',
+  pgmDb: 'pgm.db',
+  kysely: 'db',
+  kyselySchema: 'db.schema',
+  mikro: 'this',
+  dbMigrate: 'db',
+  sqlTag: 'sql',
+  migrationContext: 'context',
+};
+
 export function describeRole(r: Role): string {
-  switch (r.kind) {
-    case 'knex':
-      return 'knex';
-    case 'knexSchema':
-      return 'knex.schema';
-    case 'knexTable':
-      return 'table';
-    case 'queryRunner':
-      return 'queryRunner';
-    case 'typeormManager':
-      return 'queryRunner.manager';
-    case 'queryInterface':
-      return 'queryInterface';
-    case 'sequelize':
-      return 'sequelize';
-    case 'sequelizeTx':
-      return 'transaction';
-    case 'pgm':
-      return 'pgm';
-    case 'pgmDb':
-      return 'pgm.db';
-    case 'kysely':
-      return 'db';
-    case 'kyselySchema':
-      return 'db.schema';
-    case 'mikro':
-      return 'this';
-    case 'dbMigrate':
-      return 'db';
-    case 'sqlTag':
-      return 'sql';
-    case 'migrationContext':
-      return r.member ? `context.${r.member}` : 'context';
-  }
-}
-
-/**
- * Where a builder call's statement is located: the whole call, or for a call
- * chained after another (`knex.schema.createTable(...).createTable(...)`), from its
- * method name on.
- */
-export function opSpan(chain: Chain, i: number): { start: number; end: number } {
-  const chained = chain.links.slice(0, i).some((l) => l.kind === 'call');
-  const link = chain.links[i];
-  return chained ? link.at : { start: link.node.start!, end: link.node.end! };
-}
-
-/** Walks a callback argument with its parameters bound to the given framework objects. */
-export function walkCallback(w: Walker, node: t.Node | undefined, frame: Frame, params: (Role | undefined)[]): boolean {
-  if (!node) return false;
-  const fn = unwrapTs(node);
-  if (!isFunctionNode(fn)) return false;
-  w.walkFunction(fn, frame, params);
-  return true;
+  if (r.kind === 'migrationContext' && r.member) return `context.${r.member}`;
+  return ROLE_NAMES[r.kind];
 }
 
 /** MikroORM: `this.addSql(sql)` queues SQL, `this.execute(sql)` runs it at once. */

@@ -4,13 +4,15 @@
  * what node-pg-migrate prints. Every operation is recorded, so the frontend can
  * tell whether node-pg-migrate can infer the down migration.
  */
-import type { Env, Role } from '../scope.js';
-import type { Chain, Frame, Walker } from '../walker.js';
+import type { Role } from '../scope.js';
+import type { Chain } from '../chain.js';
+import type { Frame } from '../walk-state.js';
+import type { Walker } from '../walker.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf, type Span } from '../print.js';
 import { placeholder } from '../text.js';
 import type { Val } from '../values.js';
 import { bareTable, isTrue, isSet, pgmSqlArgs, prop, strOpt, tableRef, valueSql } from './common.js';
-import type { StepResult } from './index.js';
+import { dropRole, handlerFor, keepRole, type Handler, type StepCall, type StepResult } from './step.js';
 
 /** Operations node-pg-migrate knows how to reverse; any other one in an up without down makes the down impossible to infer. */
 export const PGM_REVERSIBLE = new Set([
@@ -190,203 +192,308 @@ function columnsOut(w: Walker, out: SqlOut, columns: Val | undefined, prefix: st
   }
 }
 
+/** A MigrationBuilder call, its arguments evaluated. */
+interface PgmCall extends StepCall {
+  args: Val[];
+  /** Emits statements located at the call. */
+  emit(...sql: string[]): void;
+  /** A statement being printed piece by piece, located at the call. */
+  out(): SqlOut;
+  /** The object named by the first argument (table, type, view), as SQL. */
+  table(): string;
+  /** Whether the options object at argument k has `key: true`. */
+  flag(k: number, key: string): boolean;
+}
+
 export function pgmStep(w: Walker, role: Role, chain: Chain, i: number, frame: Frame): StepResult | undefined {
   const link = chain.links[i];
-  const env: Env = frame.env;
-  const args = link.args.map((a) => w.ev.val(a, env));
+  const args = link.args.map((a) => w.ev.val(a, frame.env));
   const out = () => new SqlOut(spanOf(link.node));
-  const emit = (...sql: string[]) => w.builder(sql.map((s) => out().add(s)), link.node);
-
-  if (role.kind === 'pgmDb') {
-    if ((link.name === 'query' || link.name === 'select') && link.args[0]) {
-      w.raw(link.args[0], link.node, frame);
-      return { next: i + 1 };
-    }
-    return undefined;
-  }
-
-  const name = link.name ?? '';
-  w.out.pgmOps.push({ name, node: link.node });
-  const table = () => tableRef(w, args[0]);
-  const opts = (k: number) => args[k];
-  const flag = (k: number, key: string) => isTrue(prop(w, opts(k), key));
-  switch (name) {
-    case 'sql':
-      if (link.args[0]) w.raw(link.args[0], link.node, frame, { rewrite: pgmSqlArgs(w, link.args[1], env) });
-      return { next: i + 1 };
-    case 'noTransaction':
-      w.out.noTransaction = true;
-      return { next: i + 1 };
-    case 'func':
-      return { next: i + 1 };
-    case 'createTable': {
-      const o = out().add(`CREATE TABLE ${flag(2, 'ifNotExists') ? 'IF NOT EXISTS ' : ''}${table()} (`);
-      columnsOut(w, o, args[1], '');
-      const constraints = prop(w, opts(2), 'constraints');
-      const pk = namesOf(prop(w, constraints, 'primaryKey'));
-      if (pk.length) o.add(`, PRIMARY KEY ${columnList(pk)}`);
-      const unique = prop(w, constraints, 'unique');
-      if (unique) {
-        const groups = unique.t === 'arr' && unique.items.some((x) => x.t === 'arr') ? unique.items : [unique];
-        for (const g of groups) o.add(`, UNIQUE ${columnList(namesOf(g))}`);
-      }
-      o.add(')');
-      w.builder([o], link.node);
-      return { next: i + 1, role };
-    }
-    case 'dropTable':
-      emit(`DROP TABLE${flag(1, 'ifExists') ? ' IF EXISTS' : ''} ${table()}${flag(1, 'cascade') ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'renameTable':
-      emit(`ALTER TABLE ${table()} RENAME TO ${tableRef(w, args[1])}`);
-      return { next: i + 1, role };
-    case 'addColumns':
-    case 'addColumn': {
-      const o = out().add(`ALTER TABLE ${table()} `);
-      columnsOut(w, o, args[1], `ADD ${flag(2, 'ifNotExists') ? 'IF NOT EXISTS ' : ''}`);
-      w.builder([o], link.node);
-      return { next: i + 1, role };
-    }
-    case 'dropColumns':
-    case 'dropColumn': {
-      const cols = args[1]?.t === 'obj' ? [...args[1].props.keys()] : namesOf(args[1]);
-      const suffix = flag(2, 'cascade') ? ' CASCADE' : '';
-      emit(`ALTER TABLE ${table()} ${cols.map((c) => `DROP ${flag(2, 'ifExists') ? 'IF EXISTS ' : ''}${quoteIdent(c)}${suffix}`).join(', ')}`);
-      return { next: i + 1, role };
-    }
-    case 'renameColumn':
-      emit(`ALTER TABLE ${table()} RENAME ${quoteIdent(nameOf(args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(args[2]) ?? '${to}')}`);
-      return { next: i + 1, role };
-    case 'alterColumn': {
-      const col = quoteIdent(nameOf(args[1]) ?? '${column}');
-      const o = args[2];
-      const actions: string[] = [];
-      const d = prop(w, o, 'default');
-      if (d?.t === 'null') actions.push('DROP DEFAULT');
-      else if (isSet(d)) actions.push(`SET DEFAULT ${valueSql(w, d)}`);
-      const type = strOpt(w, o, 'type');
-      if (type) {
-        const using = strOpt(w, o, 'using');
-        const collation = strOpt(w, o, 'collation');
-        actions.push(`SET DATA TYPE ${adaptType(type)}${collation ? ` COLLATE ${collation}` : ''}${using ? ` USING ${using}` : ''}`);
-      }
-      const notNull = prop(w, o, 'notNull');
-      if (isTrue(notNull)) actions.push('SET NOT NULL');
-      else if ((notNull?.t === 'bool' && !notNull.value) || isTrue(prop(w, o, 'allowNull'))) actions.push('DROP NOT NULL');
-      const sql: string[] = [];
-      if (actions.length) sql.push(`ALTER TABLE ${table()} ${actions.map((a) => `ALTER ${col} ${a}`).join(', ')}`);
-      const comment = prop(w, o, 'comment');
-      if (comment) sql.push(`COMMENT ON COLUMN ${table()}.${col} IS ${comment.t === 'null' ? 'NULL' : valueSql(w, comment)}`);
-      if (sql.length) emit(...sql);
-      else w.analysedOnly();
-      return { next: i + 1, role };
-    }
-    case 'createIndex':
-    case 'addIndex': {
-      const { sql: cols, names } = indexColumns(w, args[1]);
-      const o = opts(2);
-      const unique = flag(2, 'unique') ? 'UNIQUE ' : '';
-      const concurrently = flag(2, 'concurrently') ? ' CONCURRENTLY' : '';
-      const ifNotExists = flag(2, 'ifNotExists') ? ' IF NOT EXISTS' : '';
-      const method = strOpt(w, o, 'method');
-      const include = namesOf(prop(w, o, 'include'));
-      const where = strOpt(w, o, 'where');
-      emit(
-        `CREATE ${unique}INDEX${concurrently}${ifNotExists} ${quoteIdent(indexName(w, args[0], names, o))} ON ${table()}${method ? ` USING ${method}` : ''} (${cols.join(', ')})${include.length ? ` INCLUDE ${columnList(include)}` : ''}${where ? ` WHERE ${where}` : ''}`,
-      );
-      return { next: i + 1, role };
-    }
-    case 'dropIndex': {
-      const { names } = indexColumns(w, args[1]);
-      const o = opts(2);
-      emit(
-        `DROP INDEX${flag(2, 'concurrently') ? ' CONCURRENTLY' : ''}${flag(2, 'ifExists') ? ' IF EXISTS' : ''} ${quoteIdent(indexName(w, args[0], names, o))}${flag(2, 'cascade') ? ' CASCADE' : ''}`,
-      );
-      return { next: i + 1, role };
-    }
-    case 'addConstraint':
-    case 'createConstraint': {
-      const cname = nameOf(args[1]);
-      const head = `ALTER TABLE ${table()} ADD${cname ? ` CONSTRAINT ${quoteIdent(cname)}` : ''}`;
-      const spec = args[2];
-      if (spec?.t === 'str') {
-        emit(`${head} ${spec.value}`);
-        return { next: i + 1, role };
-      }
-      const parts: string[] = [];
-      const check = prop(w, spec, 'check');
-      if (check) for (const c of check.t === 'arr' ? check.items : [check]) parts.push(`CHECK (${nameOf(c) ?? 'true'})`);
-      const unique = prop(w, spec, 'unique');
-      if (unique) parts.push(`UNIQUE ${columnList(namesOf(unique))}`);
-      const pk = prop(w, spec, 'primaryKey');
-      if (pk) parts.push(`PRIMARY KEY ${columnList(namesOf(pk))}`);
-      const fks = prop(w, spec, 'foreignKeys');
-      for (const fk of fks?.t === 'arr' ? fks.items : fks ? [fks] : []) {
-        let sql = `FOREIGN KEY ${columnList(namesOf(prop(w, fk, 'columns')))} REFERENCES ${referencesSql(w, prop(w, fk, 'references'))}`;
-        const onDelete = strOpt(w, fk, 'onDelete');
-        if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
-        parts.push(sql);
-      }
-      if (!parts.length) return undefined;
-      emit(...parts.map((p) => `${head} ${p}${isTrue(prop(w, spec, 'notValid')) ? ' NOT VALID' : ''}`));
-      return { next: i + 1, role };
-    }
-    case 'dropConstraint':
-      emit(
-        `ALTER TABLE ${table()} DROP CONSTRAINT${flag(2, 'ifExists') ? ' IF EXISTS' : ''} ${quoteIdent(nameOf(args[1]) ?? '${constraint}')}${flag(2, 'cascade') ? ' CASCADE' : ''}`,
-      );
-      return { next: i + 1, role };
-    case 'renameConstraint':
-      emit(`ALTER TABLE ${table()} RENAME CONSTRAINT ${quoteIdent(nameOf(args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(args[2]) ?? '${to}')}`);
-      return { next: i + 1, role };
-    case 'createType':
-    case 'addType': {
-      const v = args[1];
-      if (v?.t === 'arr') emit(`CREATE TYPE ${table()} AS ENUM (${namesOf(v).map(quoteLiteral).join(', ')})`);
-      else if (v?.t === 'obj') emit(`CREATE TYPE ${table()} AS (${[...v.props.keys()].map((k) => `${quoteIdent(k)} ${adaptType(nameOf(prop(w, v, k)) ?? 'text')}`).join(', ')})`);
-      else return undefined;
-      return { next: i + 1, role };
-    }
-    case 'dropType':
-      emit(`DROP TYPE${flag(1, 'ifExists') ? ' IF EXISTS' : ''} ${table()}${flag(1, 'cascade') ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'addTypeValue': {
-      const before = strOpt(w, opts(2), 'before');
-      const after = strOpt(w, opts(2), 'after');
-      emit(
-        `ALTER TYPE ${table()} ADD VALUE${flag(2, 'ifNotExists') ? ' IF NOT EXISTS' : ''} ${quoteLiteral(nameOf(args[1]) ?? '')}${before ? ` BEFORE ${quoteLiteral(before)}` : after ? ` AFTER ${quoteLiteral(after)}` : ''}`,
-      );
-      return { next: i + 1, role };
-    }
-    case 'renameType':
-      emit(`ALTER TYPE ${table()} RENAME TO ${tableRef(w, args[1])}`);
-      return { next: i + 1, role };
-    case 'createExtension':
-    case 'addExtension': {
-      const schema = strOpt(w, opts(1), 'schema');
-      emit(...namesOf(args[0]).map((e) => `CREATE EXTENSION${flag(1, 'ifNotExists') ? ' IF NOT EXISTS' : ''} ${quoteIdent(e)}${schema ? ` SCHEMA ${quoteIdent(schema)}` : ''}`));
-      return { next: i + 1, role };
-    }
-    case 'dropExtension':
-      emit(`DROP EXTENSION${flag(1, 'ifExists') ? ' IF EXISTS' : ''} ${namesOf(args[0]).map(quoteIdent).join(', ')}${flag(1, 'cascade') ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'createSchema':
-      emit(`CREATE SCHEMA${flag(1, 'ifNotExists') ? ' IF NOT EXISTS' : ''} ${quoteIdent(nameOf(args[0]) ?? '${schema}')}`);
-      return { next: i + 1, role };
-    case 'dropSchema':
-      emit(`DROP SCHEMA${flag(1, 'ifExists') ? ' IF EXISTS' : ''} ${quoteIdent(nameOf(args[0]) ?? '${schema}')}${flag(1, 'cascade') ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'dropView':
-    case 'dropMaterializedView':
-    case 'dropSequence': {
-      const what = name === 'dropView' ? 'VIEW' : name === 'dropSequence' ? 'SEQUENCE' : 'MATERIALIZED VIEW';
-      emit(`DROP ${what}${flag(1, 'ifExists') ? ' IF EXISTS' : ''} ${table()}${flag(1, 'cascade') ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    }
-    case 'refreshMaterializedView':
-      emit(`REFRESH MATERIALIZED VIEW${flag(1, 'concurrently') ? ' CONCURRENTLY' : ''} ${table()}`);
-      return { next: i + 1, role };
-    default:
-      return undefined;
-  }
+  const call: PgmCall = {
+    w,
+    role,
+    chain,
+    i,
+    link,
+    frame,
+    args,
+    out,
+    emit: (...sql) => w.builder(sql.map((s) => out().add(s)), link.node),
+    table: () => tableRef(w, args[0]),
+    flag: (k, key) => isTrue(prop(w, args[k], key)),
+  };
+  if (role.kind === 'pgmDb') return dbQuery(call);
+  w.out.pgmOps.push({ name: link.name ?? '', node: link.node });
+  return handlerFor(OPERATIONS, link.name ?? '')?.(call);
 }
+
+/** pgm.db.query(sql) / pgm.db.select(sql): raw SQL run at once. */
+function dbQuery(c: PgmCall): StepResult | undefined {
+  const { link } = c;
+  if ((link.name === 'query' || link.name === 'select') && link.args[0]) {
+    c.w.raw(link.args[0], link.node, c.frame);
+    return dropRole(c);
+  }
+  return undefined;
+}
+
+const ifExists = (c: PgmCall, k: number) => (c.flag(k, 'ifExists') ? ' IF EXISTS' : '');
+const ifNotExists = (c: PgmCall, k: number) => (c.flag(k, 'ifNotExists') ? ' IF NOT EXISTS' : '');
+const cascade = (c: PgmCall, k: number) => (c.flag(k, 'cascade') ? ' CASCADE' : '');
+
+function sql(c: PgmCall): StepResult {
+  const { w, link, frame } = c;
+  if (link.args[0]) w.raw(link.args[0], link.node, frame, { rewrite: pgmSqlArgs(w, link.args[1], frame.env) });
+  return dropRole(c);
+}
+
+function noTransaction(c: PgmCall): StepResult {
+  c.w.out.noTransaction = true;
+  return dropRole(c);
+}
+
+function createTable(c: PgmCall): StepResult {
+  const { w, args } = c;
+  const o = c.out().add(`CREATE TABLE ${c.flag(2, 'ifNotExists') ? 'IF NOT EXISTS ' : ''}${c.table()} (`);
+  columnsOut(w, o, args[1], '');
+  const constraints = prop(w, args[2], 'constraints');
+  const pk = namesOf(prop(w, constraints, 'primaryKey'));
+  if (pk.length) o.add(`, PRIMARY KEY ${columnList(pk)}`);
+  const unique = prop(w, constraints, 'unique');
+  if (unique) {
+    const groups = unique.t === 'arr' && unique.items.some((x) => x.t === 'arr') ? unique.items : [unique];
+    for (const g of groups) o.add(`, UNIQUE ${columnList(namesOf(g))}`);
+  }
+  o.add(')');
+  w.builder([o], c.link.node);
+  return keepRole(c);
+}
+
+function dropTable(c: PgmCall): StepResult {
+  c.emit(`DROP TABLE${ifExists(c, 1)} ${c.table()}${cascade(c, 1)}`);
+  return keepRole(c);
+}
+
+function renameTable(c: PgmCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME TO ${tableRef(c.w, c.args[1])}`);
+  return keepRole(c);
+}
+
+function addColumns(c: PgmCall): StepResult {
+  const o = c.out().add(`ALTER TABLE ${c.table()} `);
+  columnsOut(c.w, o, c.args[1], `ADD ${c.flag(2, 'ifNotExists') ? 'IF NOT EXISTS ' : ''}`);
+  c.w.builder([o], c.link.node);
+  return keepRole(c);
+}
+
+function dropColumns(c: PgmCall): StepResult {
+  const { args } = c;
+  const cols = args[1]?.t === 'obj' ? [...args[1].props.keys()] : namesOf(args[1]);
+  const suffix = cascade(c, 2);
+  c.emit(`ALTER TABLE ${c.table()} ${cols.map((col) => `DROP ${c.flag(2, 'ifExists') ? 'IF EXISTS ' : ''}${quoteIdent(col)}${suffix}`).join(', ')}`);
+  return keepRole(c);
+}
+
+function renameColumn(c: PgmCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME ${quoteIdent(nameOf(c.args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(c.args[2]) ?? '${to}')}`);
+  return keepRole(c);
+}
+
+/** The ALTER actions of alterColumn's options, in node-pg-migrate's order. */
+function alterActions(w: Walker, o: Val | undefined): string[] {
+  const actions: string[] = [];
+  const d = prop(w, o, 'default');
+  if (d?.t === 'null') actions.push('DROP DEFAULT');
+  else if (isSet(d)) actions.push(`SET DEFAULT ${valueSql(w, d)}`);
+  const type = strOpt(w, o, 'type');
+  if (type) {
+    const using = strOpt(w, o, 'using');
+    const collation = strOpt(w, o, 'collation');
+    actions.push(`SET DATA TYPE ${adaptType(type)}${collation ? ` COLLATE ${collation}` : ''}${using ? ` USING ${using}` : ''}`);
+  }
+  const notNull = prop(w, o, 'notNull');
+  if (isTrue(notNull)) actions.push('SET NOT NULL');
+  else if ((notNull?.t === 'bool' && !notNull.value) || isTrue(prop(w, o, 'allowNull'))) actions.push('DROP NOT NULL');
+  return actions;
+}
+
+function alterColumn(c: PgmCall): StepResult {
+  const { w, args } = c;
+  const col = quoteIdent(nameOf(args[1]) ?? '${column}');
+  const o = args[2];
+  const actions = alterActions(w, o);
+  const sql: string[] = [];
+  if (actions.length) sql.push(`ALTER TABLE ${c.table()} ${actions.map((a) => `ALTER ${col} ${a}`).join(', ')}`);
+  const comment = prop(w, o, 'comment');
+  if (comment) sql.push(`COMMENT ON COLUMN ${c.table()}.${col} IS ${comment.t === 'null' ? 'NULL' : valueSql(w, comment)}`);
+  if (sql.length) c.emit(...sql);
+  else w.analysedOnly();
+  return keepRole(c);
+}
+
+function createIndex(c: PgmCall): StepResult {
+  const { w, args } = c;
+  const { sql: cols, names } = indexColumns(w, args[1]);
+  const o = args[2];
+  const unique = c.flag(2, 'unique') ? 'UNIQUE ' : '';
+  const concurrently = c.flag(2, 'concurrently') ? ' CONCURRENTLY' : '';
+  const method = strOpt(w, o, 'method');
+  const include = namesOf(prop(w, o, 'include'));
+  const where = strOpt(w, o, 'where');
+  c.emit(
+    `CREATE ${unique}INDEX${concurrently}${ifNotExists(c, 2)} ${quoteIdent(indexName(w, args[0], names, o))} ON ${c.table()}${method ? ` USING ${method}` : ''} (${cols.join(', ')})${include.length ? ` INCLUDE ${columnList(include)}` : ''}${where ? ` WHERE ${where}` : ''}`,
+  );
+  return keepRole(c);
+}
+
+function dropIndex(c: PgmCall): StepResult {
+  const { w, args } = c;
+  const { names } = indexColumns(w, args[1]);
+  c.emit(`DROP INDEX${c.flag(2, 'concurrently') ? ' CONCURRENTLY' : ''}${ifExists(c, 2)} ${quoteIdent(indexName(w, args[0], names, args[2]))}${cascade(c, 2)}`);
+  return keepRole(c);
+}
+
+/** The constraints of an addConstraint spec object, each as its own clause. */
+function constraintClauses(w: Walker, spec: Val | undefined): string[] {
+  const parts: string[] = [];
+  const check = prop(w, spec, 'check');
+  if (check) for (const c of check.t === 'arr' ? check.items : [check]) parts.push(`CHECK (${nameOf(c) ?? 'true'})`);
+  const unique = prop(w, spec, 'unique');
+  if (unique) parts.push(`UNIQUE ${columnList(namesOf(unique))}`);
+  const pk = prop(w, spec, 'primaryKey');
+  if (pk) parts.push(`PRIMARY KEY ${columnList(namesOf(pk))}`);
+  const fks = prop(w, spec, 'foreignKeys');
+  for (const fk of fks?.t === 'arr' ? fks.items : fks ? [fks] : []) {
+    let sql = `FOREIGN KEY ${columnList(namesOf(prop(w, fk, 'columns')))} REFERENCES ${referencesSql(w, prop(w, fk, 'references'))}`;
+    const onDelete = strOpt(w, fk, 'onDelete');
+    if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
+    parts.push(sql);
+  }
+  return parts;
+}
+
+/** addConstraint(table, name, spec): the spec is SQL as written, or an object of constraints. */
+function addConstraint(c: PgmCall): StepResult | undefined {
+  const { w, args } = c;
+  const cname = nameOf(args[1]);
+  const head = `ALTER TABLE ${c.table()} ADD${cname ? ` CONSTRAINT ${quoteIdent(cname)}` : ''}`;
+  const spec = args[2];
+  if (spec?.t === 'str') {
+    c.emit(`${head} ${spec.value}`);
+    return keepRole(c);
+  }
+  const parts = constraintClauses(w, spec);
+  if (!parts.length) return undefined;
+  c.emit(...parts.map((p) => `${head} ${p}${isTrue(prop(w, spec, 'notValid')) ? ' NOT VALID' : ''}`));
+  return keepRole(c);
+}
+
+function dropConstraint(c: PgmCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} DROP CONSTRAINT${ifExists(c, 2)} ${quoteIdent(nameOf(c.args[1]) ?? '${constraint}')}${cascade(c, 2)}`);
+  return keepRole(c);
+}
+
+function renameConstraint(c: PgmCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME CONSTRAINT ${quoteIdent(nameOf(c.args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(c.args[2]) ?? '${to}')}`);
+  return keepRole(c);
+}
+
+/** createType(name, ['a', 'b']) is an enum; createType(name, { field: type }) a composite type. */
+function createType(c: PgmCall): StepResult | undefined {
+  const { w } = c;
+  const v = c.args[1];
+  if (v?.t === 'arr') c.emit(`CREATE TYPE ${c.table()} AS ENUM (${namesOf(v).map(quoteLiteral).join(', ')})`);
+  else if (v?.t === 'obj') c.emit(`CREATE TYPE ${c.table()} AS (${[...v.props.keys()].map((k) => `${quoteIdent(k)} ${adaptType(nameOf(prop(w, v, k)) ?? 'text')}`).join(', ')})`);
+  else return undefined;
+  return keepRole(c);
+}
+
+function dropType(c: PgmCall): StepResult {
+  c.emit(`DROP TYPE${ifExists(c, 1)} ${c.table()}${cascade(c, 1)}`);
+  return keepRole(c);
+}
+
+function addTypeValue(c: PgmCall): StepResult {
+  const { w, args } = c;
+  const before = strOpt(w, args[2], 'before');
+  const after = strOpt(w, args[2], 'after');
+  const position = before ? ` BEFORE ${quoteLiteral(before)}` : after ? ` AFTER ${quoteLiteral(after)}` : '';
+  c.emit(`ALTER TYPE ${c.table()} ADD VALUE${ifNotExists(c, 2)} ${quoteLiteral(nameOf(args[1]) ?? '')}${position}`);
+  return keepRole(c);
+}
+
+function renameType(c: PgmCall): StepResult {
+  c.emit(`ALTER TYPE ${c.table()} RENAME TO ${tableRef(c.w, c.args[1])}`);
+  return keepRole(c);
+}
+
+/** One statement per extension named. */
+function createExtension(c: PgmCall): StepResult {
+  const schema = strOpt(c.w, c.args[1], 'schema');
+  c.emit(...namesOf(c.args[0]).map((e) => `CREATE EXTENSION${ifNotExists(c, 1)} ${quoteIdent(e)}${schema ? ` SCHEMA ${quoteIdent(schema)}` : ''}`));
+  return keepRole(c);
+}
+
+function dropExtension(c: PgmCall): StepResult {
+  c.emit(`DROP EXTENSION${ifExists(c, 1)} ${namesOf(c.args[0]).map(quoteIdent).join(', ')}${cascade(c, 1)}`);
+  return keepRole(c);
+}
+
+function createSchema(c: PgmCall): StepResult {
+  c.emit(`CREATE SCHEMA${ifNotExists(c, 1)} ${quoteIdent(nameOf(c.args[0]) ?? '${schema}')}`);
+  return keepRole(c);
+}
+
+function dropSchema(c: PgmCall): StepResult {
+  c.emit(`DROP SCHEMA${ifExists(c, 1)} ${quoteIdent(nameOf(c.args[0]) ?? '${schema}')}${cascade(c, 1)}`);
+  return keepRole(c);
+}
+
+const DROPPED_KINDS: Record<string, string> = { dropView: 'VIEW', dropMaterializedView: 'MATERIALIZED VIEW', dropSequence: 'SEQUENCE' };
+
+function dropRelation(c: PgmCall): StepResult {
+  c.emit(`DROP ${DROPPED_KINDS[c.link.name!]}${ifExists(c, 1)} ${c.table()}${cascade(c, 1)}`);
+  return keepRole(c);
+}
+
+function refreshMaterializedView(c: PgmCall): StepResult {
+  c.emit(`REFRESH MATERIALIZED VIEW${c.flag(1, 'concurrently') ? ' CONCURRENTLY' : ''} ${c.table()}`);
+  return keepRole(c);
+}
+
+const OPERATIONS: Record<string, Handler<PgmCall>> = {
+  sql,
+  noTransaction,
+  // pgm.func('now()') builds a value, not a statement.
+  func: dropRole,
+  createTable,
+  dropTable,
+  renameTable,
+  addColumns,
+  addColumn: addColumns,
+  dropColumns,
+  dropColumn: dropColumns,
+  renameColumn,
+  alterColumn,
+  createIndex,
+  addIndex: createIndex,
+  dropIndex,
+  addConstraint,
+  createConstraint: addConstraint,
+  dropConstraint,
+  renameConstraint,
+  createType,
+  addType: createType,
+  dropType,
+  addTypeValue,
+  renameType,
+  createExtension,
+  addExtension: createExtension,
+  dropExtension,
+  createSchema,
+  dropSchema,
+  dropView: dropRelation,
+  dropMaterializedView: dropRelation,
+  dropSequence: dropRelation,
+  refreshMaterializedView,
+};

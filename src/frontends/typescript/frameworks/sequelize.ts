@@ -5,14 +5,15 @@
  * unless the code opens one and passes it (`{ transaction: t }`).
  */
 import type * as t from '@babel/types';
-import type { Role } from '../scope.js';
-import type { Chain, Frame, Walker } from '../walker.js';
+import { unwrapTs, type Role } from '../scope.js';
+import type { Chain } from '../chain.js';
+import type { Frame } from '../walk-state.js';
+import type { Walker } from '../walker.js';
 import { SqlOut, columnList, derivedName, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf } from '../print.js';
 import { placeholder } from '../text.js';
 import type { Val } from '../values.js';
 import { bareTable, isTrue, isFalse, prop, sequelizeReplacements, strOpt, tableRef, valueSql } from './common.js';
-import { walkCallback, type StepResult } from './index.js';
-import { unwrapTs } from '../scope.js';
+import { dropRole, handlerFor, keepRole, walkCallback, type Handler, type StepCall, type StepResult } from './step.js';
 
 /** Whether a call passes `{ transaction: t }` with a transaction opened by the code. */
 function passesTransaction(w: Walker, args: t.Node[], frame: Frame): boolean {
@@ -28,77 +29,72 @@ function passesTransaction(w: Walker, args: t.Node[], frame: Frame): boolean {
   return false;
 }
 
+interface TypeSql {
+  sql: string;
+  /** For ENUM: the values of the type Sequelize creates before using it. */
+  enumValues?: string[];
+}
+
+/** DataTypes spelled the same in PostgreSQL. */
+const SAME_NAME_TYPES = ['CITEXT', 'TSVECTOR', 'INET', 'CIDR', 'MACADDR', 'HSTORE', 'JSON', 'JSONB', 'UUID', 'REAL', 'BOOLEAN', 'TIME', 'GEOMETRY', 'GEOGRAPHY'];
+
+/** What a DataType needs to print itself: its arguments, and the column it is for (ENUM names its type after it). */
+interface TypeArgs {
+  w: Walker;
+  args: Val[];
+  table: string;
+  column: string;
+}
+
+const numberArg = (v: Val | undefined) => (v?.t === 'num' ? v.raw : undefined);
+const fixed = (sql: string) => (): TypeSql => ({ sql });
+
+const DATA_TYPES: Record<string, (a: TypeArgs) => TypeSql> = {
+  ...Object.fromEntries(SAME_NAME_TYPES.map((name) => [name, fixed(name)])),
+  STRING: ({ w, args }) => ({ sql: `VARCHAR(${numberArg(args[0]) ?? numberArg(prop(w, args[0], 'length')) ?? 255})` }),
+  CHAR: ({ args }) => ({ sql: `CHAR(${numberArg(args[0]) ?? 255})` }),
+  TEXT: fixed('TEXT'),
+  INTEGER: fixed('INTEGER'),
+  MEDIUMINT: fixed('INTEGER'),
+  BIGINT: fixed('BIGINT'),
+  SMALLINT: fixed('SMALLINT'),
+  TINYINT: fixed('SMALLINT'),
+  FLOAT: fixed('FLOAT'),
+  DOUBLE: fixed('DOUBLE PRECISION'),
+  DECIMAL: decimalType,
+  NUMERIC: decimalType,
+  DATE: fixed('TIMESTAMP WITH TIME ZONE'),
+  NOW: fixed('TIMESTAMP WITH TIME ZONE'),
+  DATEONLY: fixed('DATE'),
+  BLOB: fixed('BYTEA'),
+  ENUM: ({ args, table, column }) => {
+    const values = args.length === 1 && args[0].t === 'arr' ? namesOf(args[0]) : args.flatMap((a) => namesOf(a));
+    return { sql: quoteIdent(`enum_${table}_${column}`), enumValues: values };
+  },
+  ARRAY: ({ w, args, table, column }) => ({ sql: `${typeSql(w, args[0], table, column).sql}[]` }),
+};
+
+function decimalType({ args }: TypeArgs): TypeSql {
+  return { sql: args.length ? `DECIMAL(${args.map((a) => numberArg(a) ?? '10').join(',')})` : 'DECIMAL' };
+}
+
+/** The DataType's name and arguments: `DataTypes.STRING`, `Sequelize.STRING(100)`, `new DataTypes.STRING(100)`. */
+function dataType(type: Val): { name?: string; args: Val[] } {
+  if (type.t === 'path') return { name: type.parts[type.parts.length - 1], args: [] };
+  if (type.t === 'call') return { name: type.parts[type.parts.length - 1], args: type.args };
+  if (type.t === 'new') return { name: type.cls, args: type.args };
+  return { args: [] };
+}
+
 /** The type of a Sequelize attribute: `DataTypes.STRING(100)`, `Sequelize.ENUM('a')`, `'VARCHAR(20)'`. */
-function typeSql(w: Walker, type: Val | undefined, table: string, column: string): { sql: string; enumValues?: string[]; serial?: boolean } {
+function typeSql(w: Walker, type: Val | undefined, table: string, column: string): TypeSql {
   if (!type) return { sql: 'VARCHAR(255)' };
   if (type.t === 'str') return { sql: type.value };
   if (type.t === 'raw') return { sql: type.sql };
-  let name: string | undefined;
-  let args: Val[] = [];
-  if (type.t === 'path') name = type.parts[type.parts.length - 1];
-  else if (type.t === 'call') {
-    name = type.parts[type.parts.length - 1];
-    args = type.args;
-  } else if (type.t === 'new') {
-    name = type.cls;
-    args = type.args;
-  }
-  const n = (v: Val | undefined) => (v?.t === 'num' ? v.raw : undefined);
-  switch (name) {
-    case 'STRING':
-      return { sql: `VARCHAR(${n(args[0]) ?? n(prop(w, args[0], 'length')) ?? 255})` };
-    case 'CHAR':
-      return { sql: `CHAR(${n(args[0]) ?? 255})` };
-    case 'TEXT':
-      return { sql: 'TEXT' };
-    case 'CITEXT':
-    case 'TSVECTOR':
-    case 'INET':
-    case 'CIDR':
-    case 'MACADDR':
-    case 'HSTORE':
-    case 'JSON':
-    case 'JSONB':
-    case 'UUID':
-    case 'REAL':
-    case 'BOOLEAN':
-    case 'TIME':
-    case 'GEOMETRY':
-    case 'GEOGRAPHY':
-      return { sql: name };
-    case 'INTEGER':
-    case 'MEDIUMINT':
-      return { sql: 'INTEGER' };
-    case 'BIGINT':
-      return { sql: 'BIGINT' };
-    case 'SMALLINT':
-    case 'TINYINT':
-      return { sql: 'SMALLINT' };
-    case 'FLOAT':
-      return { sql: 'FLOAT' };
-    case 'DOUBLE':
-      return { sql: 'DOUBLE PRECISION' };
-    case 'DECIMAL':
-    case 'NUMERIC':
-      return { sql: args.length ? `DECIMAL(${args.map((a) => n(a) ?? '10').join(',')})` : 'DECIMAL' };
-    case 'DATE':
-    case 'NOW':
-      return { sql: 'TIMESTAMP WITH TIME ZONE' };
-    case 'DATEONLY':
-      return { sql: 'DATE' };
-    case 'BLOB':
-      return { sql: 'BYTEA' };
-    case 'ENUM': {
-      const values = args.length === 1 && args[0].t === 'arr' ? namesOf(args[0]) : args.flatMap((a) => namesOf(a));
-      return { sql: quoteIdent(`enum_${table}_${column}`), enumValues: values };
-    }
-    case 'ARRAY': {
-      const inner = typeSql(w, args[0], table, column);
-      return { sql: `${inner.sql}[]` };
-    }
-    default:
-      return { sql: quoteIdent(placeholder(type.t === 'unknown' ? type.src : (name ?? 'type'))) };
-  }
+  const { name, args } = dataType(type);
+  const print = handlerFor(DATA_TYPES, name);
+  if (print) return print({ w, args, table, column });
+  return { sql: quoteIdent(placeholder(type.t === 'unknown' ? type.src : (name ?? 'type'))) };
 }
 
 /** Defaults Sequelize computes in JavaScript (UUIDV4, NOW, functions) never reach the table. */
@@ -165,209 +161,291 @@ function whereSql(w: Walker, where: Val | undefined): string | undefined {
   return quoteIdent(placeholder(where.t === 'unknown' ? where.src : 'where'));
 }
 
+/** A call on queryInterface or sequelize, its arguments evaluated. */
+interface SequelizeCall extends StepCall {
+  args: Val[];
+  /** Whether it passes `{ transaction: t }` with a transaction the code opened. */
+  inTx: boolean;
+  /** Emits statements located at the call. */
+  emit(...sql: string[]): void;
+  /** The table of the first argument, as SQL. */
+  table(): string;
+  /** The bare table name, for the names Sequelize derives. */
+  bare(): string;
+}
+
 export function sequelizeStep(w: Walker, role: Role, chain: Chain, i: number, frame: Frame): StepResult | undefined {
   const link = chain.links[i];
   const args = link.args.map((a) => w.ev.val(a, frame.env));
   const inTx = passesTransaction(w, link.args, frame);
-  const emit = (...sql: string[]) => w.builder(sql.map((s) => new SqlOut(spanOf(link.node)).add(s)), link.node, inTx);
-
-  if (role.kind === 'sequelizeTx') {
-    // t.commit(), t.rollback(), t.afterCommit(): no SQL of the migration's own.
-    return { next: i + 1 };
-  }
-
-  if (role.kind === 'sequelize') {
-    switch (link.name) {
-      case 'query':
-        if (link.args[0]) w.raw(link.args[0], link.node, frame, { rewrite: sequelizeReplacements(w, args[1]), inTx });
-        return { next: i + 1 };
-      case 'transaction': {
-        const cb = link.args[link.args.length - 1];
-        if (walkCallback(w, cb, frame, [{ kind: 'sequelizeTx' }])) return { next: i + 1 };
-        return { next: i + 1, role: { kind: 'sequelizeTx' } };
-      }
-      case 'getQueryInterface':
-        return { next: i + 1, role: { kind: 'queryInterface' } };
-      case 'literal':
-      case 'fn':
-      case 'col':
-      case 'where':
-      case 'authenticate':
-      case 'close':
-        return { next: i + 1 };
-      default:
-        return undefined;
-    }
-  }
-
-  const table = () => tableRef(w, args[0]);
-  const bare = () => bareTable(w, args[0]);
-  switch (link.name) {
-    case 'query':
-      // An umzug context that is the Sequelize instance itself.
-      if (link.args[0]) w.raw(link.args[0], link.node, frame, { rewrite: sequelizeReplacements(w, args[1]), inTx });
-      return { next: i + 1 };
-    case 'createTable': {
-      const attrs = args[1];
-      const before: string[] = [];
-      const defs: string[] = [];
-      const primary: string[] = [];
-      if (attrs?.t === 'obj') {
-        for (const k of attrs.props.keys()) {
-          const a = attributeSql(w, bare(), k, prop(w, attrs, k), false);
-          before.push(...a.before);
-          defs.push(`${quoteIdent(k)} ${a.sql}`);
-          if (a.primary) primary.push(k);
-        }
-      }
-      if (primary.length) defs.push(`PRIMARY KEY ${columnList(primary)}`);
-      const uniqueKeys = prop(w, args[2], 'uniqueKeys');
-      if (uniqueKeys?.t === 'obj') {
-        for (const k of uniqueKeys.props.keys()) {
-          const fields = namesOf(prop(w, prop(w, uniqueKeys, k), 'fields'));
-          if (fields.length) defs.push(`CONSTRAINT ${quoteIdent(k)} UNIQUE ${columnList(fields)}`);
-        }
-      }
-      emit(...before, `CREATE TABLE IF NOT EXISTS ${table()} (${defs.join(', ')})`);
-      return { next: i + 1, role };
-    }
-    case 'addColumn': {
-      const column = nameOf(args[1]) ?? '${column}';
-      const a = attributeSql(w, bare(), column, args[2], true);
-      emit(...a.before, `ALTER TABLE ${table()} ADD COLUMN ${quoteIdent(column)} ${a.sql}`);
-      return { next: i + 1, role };
-    }
-    case 'changeColumn': {
-      const column = nameOf(args[1]) ?? '${column}';
-      const attr = args[2];
-      const isObject = attr?.t === 'obj' && attr.props.has('type');
-      const opt = (k: string) => (isObject ? prop(w, attr, k) : undefined);
-      const col = `ALTER TABLE ${table()} ALTER COLUMN ${quoteIdent(column)}`;
-      const sql: string[] = [];
-      sql.push(`${col} ${isFalse(opt('allowNull')) ? 'SET' : 'DROP'} NOT NULL`);
-      const d = defaultSql(w, opt('defaultValue'));
-      sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
-      const type = typeSql(w, isObject ? opt('type') : attr, bare(), column);
-      if (type.enumValues) sql.push(`CREATE TYPE ${type.sql} AS ENUM(${type.enumValues.map(quoteLiteral).join(', ')})`);
-      sql.push(`${col} TYPE ${type.sql}${type.enumValues ? ` USING (${quoteIdent(column)}::${type.sql})` : ''}`);
-      if (isTrue(opt('unique'))) sql.push(`ALTER TABLE ${table()} ADD UNIQUE (${quoteIdent(column)})`);
-      emit(...sql);
-      return { next: i + 1, role };
-    }
-    case 'removeColumn':
-      emit(`ALTER TABLE ${table()} DROP COLUMN ${quoteIdent(nameOf(args[1]) ?? '${column}')}`);
-      return { next: i + 1, role };
-    case 'renameColumn':
-      emit(`ALTER TABLE ${table()} RENAME COLUMN ${quoteIdent(nameOf(args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(args[2]) ?? '${to}')}`);
-      return { next: i + 1, role };
-    case 'renameTable':
-      emit(`ALTER TABLE ${table()} RENAME TO ${quoteIdent(bareTable(w, args[1]))}`);
-      return { next: i + 1, role };
-    case 'dropTable':
-      emit(`DROP TABLE IF EXISTS ${table()}${isTrue(prop(w, args[1], 'cascade')) ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'addIndex': {
-      // addIndex(table, fields, options) or addIndex(table, options)
-      const opts = args[1]?.t === 'obj' ? args[1] : args[2];
-      const fieldsVal = args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields');
-      const fields = fieldsVal?.t === 'arr' ? fieldsVal.items.map((f) => (f.t === 'obj' ? (strOpt(w, f, 'name') ?? strOpt(w, f, 'attribute') ?? '${field}') : (nameOf(f) ?? '${field}'))) : namesOf(fieldsVal);
-      const name = strOpt(w, opts, 'name') ?? derivedName(bare(), ...fields);
-      const unique = isTrue(prop(w, opts, 'unique')) || strOpt(w, opts, 'type')?.toUpperCase() === 'UNIQUE' ? 'UNIQUE ' : '';
-      const concurrently = isTrue(prop(w, opts, 'concurrently')) ? 'CONCURRENTLY ' : '';
-      const using = strOpt(w, opts, 'using') ?? strOpt(w, opts, 'method');
-      const where = whereSql(w, prop(w, opts, 'where'));
-      emit(`CREATE ${unique}INDEX ${concurrently}${quoteIdent(name)} ON ${table()}${using ? ` USING ${using}` : ''} ${columnList(fields)}${where ? ` WHERE ${where}` : ''}`);
-      return { next: i + 1, role };
-    }
-    case 'removeIndex': {
-      const target = args[1];
-      const name = target?.t === 'arr' ? derivedName(bare(), ...namesOf(target)) : (nameOf(target) ?? '${index}');
-      const opts = args[2];
-      const concurrently = isTrue(prop(w, opts, 'concurrently')) ? 'CONCURRENTLY ' : '';
-      emit(`DROP INDEX ${concurrently}IF EXISTS ${quoteIdent(name)}`);
-      return { next: i + 1, role };
-    }
-    case 'addConstraint': {
-      // addConstraint(table, options) or the older addConstraint(table, fields, options)
-      const opts = args[1]?.t === 'arr' ? args[2] : args[1];
-      const fields = namesOf(args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields'));
-      const type = (strOpt(w, opts, 'type') ?? '').toLowerCase();
-      const suffix = type === 'unique' ? 'uk' : type === 'check' ? 'ck' : type === 'primary key' ? 'pk' : type === 'default' ? 'df' : 'fkey';
-      const name = strOpt(w, opts, 'name') ?? derivedName(bare(), ...fields, suffix);
-      const head = `ALTER TABLE ${table()} ADD CONSTRAINT ${quoteIdent(name)}`;
-      switch (type) {
-        case 'unique':
-          emit(`${head} UNIQUE ${columnList(fields)}`);
-          break;
-        case 'primary key':
-          emit(`${head} PRIMARY KEY ${columnList(fields)}`);
-          break;
-        case 'check': {
-          const where = whereSql(w, prop(w, opts, 'where'));
-          emit(`${head} CHECK (${where ?? 'true'})`);
-          break;
-        }
-        case 'foreign key': {
-          const refs = prop(w, opts, 'references');
-          let sql = `${head} FOREIGN KEY ${columnList(fields)} REFERENCES ${tableRef(w, prop(w, refs, 'table'))} (${quoteIdent(strOpt(w, refs, 'field') ?? 'id')})`;
-          const onDelete = strOpt(w, opts, 'onDelete');
-          const onUpdate = strOpt(w, opts, 'onUpdate');
-          if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
-          if (onUpdate) sql += ` ON UPDATE ${onUpdate.toUpperCase()}`;
-          emit(sql);
-          break;
-        }
-        case 'default':
-          emit(`ALTER TABLE ${table()} ALTER COLUMN ${quoteIdent(fields[0] ?? '${column}')} SET DEFAULT ${valueSql(w, prop(w, opts, 'defaultValue'))}`);
-          break;
-        default:
-          return undefined;
-      }
-      return { next: i + 1, role };
-    }
-    case 'removeConstraint':
-      emit(`ALTER TABLE ${table()} DROP CONSTRAINT ${quoteIdent(nameOf(args[1]) ?? '${constraint}')}`);
-      return { next: i + 1, role };
-    case 'bulkDelete': {
-      const where = whereSql(w, args[1]);
-      emit(`DELETE FROM ${table()}${where ? ` WHERE ${where}` : ''}`);
-      return { next: i + 1, role };
-    }
-    case 'bulkUpdate': {
-      const values = args[1];
-      const sets = values?.t === 'obj' ? [...values.props.keys()].map((k) => `${quoteIdent(k)} = ${valueSql(w, prop(w, values, k))}`) : [];
-      const where = whereSql(w, args[2]);
-      emit(`UPDATE ${table()} SET ${sets.join(', ') || '"${column}" = NULL'}${where ? ` WHERE ${where}` : ''}`);
-      return { next: i + 1, role };
-    }
-    case 'bulkInsert': {
-      const rows = args[1];
-      const row = rows?.t === 'arr' ? rows.items[0] : undefined;
-      if (row?.t === 'obj' && !row.partial && row.props.size) {
-        const keys = [...row.props.keys()];
-        emit(`INSERT INTO ${table()} ${columnList(keys)} VALUES (${keys.map((k) => valueSql(w, prop(w, row, k))).join(', ')})`);
-      } else emit(`INSERT INTO ${table()} DEFAULT VALUES`);
-      return { next: i + 1, role };
-    }
-    case 'createSchema':
-      emit(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(nameOf(args[0]) ?? '${schema}')}`);
-      return { next: i + 1, role };
-    case 'dropSchema':
-      emit(`DROP SCHEMA IF EXISTS ${quoteIdent(nameOf(args[0]) ?? '${schema}')} CASCADE`);
-      return { next: i + 1, role };
-    case 'dropEnum':
-      emit(`DROP TYPE IF EXISTS ${quoteIdent(nameOf(args[0]) ?? '${enum}')}`);
-      return { next: i + 1, role };
-    case 'describeTable':
-    case 'showAllTables':
-    case 'showAllSchemas':
-    case 'tableExists':
-    case 'showIndex':
-    case 'getForeignKeyReferencesForTable':
-    case 'getForeignKeysForTables':
-      w.analysedOnly();
-      return { next: i + 1 };
-    default:
-      return undefined;
-  }
+  const call: SequelizeCall = {
+    w,
+    role,
+    chain,
+    i,
+    link,
+    frame,
+    args,
+    inTx,
+    emit: (...sql) => w.builder(sql.map((s) => new SqlOut(spanOf(link.node)).add(s)), link.node, inTx),
+    table: () => tableRef(w, args[0]),
+    bare: () => bareTable(w, args[0]),
+  };
+  // t.commit(), t.rollback(), t.afterCommit(): no SQL of the migration's own.
+  if (role.kind === 'sequelizeTx') return dropRole(call);
+  const methods = role.kind === 'sequelize' ? SEQUELIZE_METHODS : QUERY_INTERFACE_METHODS;
+  return handlerFor(methods, link.name)?.(call);
 }
+
+// ---------------------------------------------------------------- sequelize
+
+function query(c: SequelizeCall): StepResult {
+  const { w, link } = c;
+  if (link.args[0]) w.raw(link.args[0], link.node, c.frame, { rewrite: sequelizeReplacements(w, c.args[1]), inTx: c.inTx });
+  return dropRole(c);
+}
+
+/** sequelize.transaction(async (t) => ...): managed; without a callback, the transaction object is returned. */
+function transaction(c: SequelizeCall): StepResult {
+  const cb = c.link.args[c.link.args.length - 1];
+  if (walkCallback(c.w, cb, c.frame, [{ kind: 'sequelizeTx' }])) return dropRole(c);
+  return { next: c.i + 1, role: { kind: 'sequelizeTx' } };
+}
+
+const SEQUELIZE_METHODS: Record<string, Handler<SequelizeCall>> = {
+  query,
+  transaction,
+  getQueryInterface: (c) => ({ next: c.i + 1, role: { kind: 'queryInterface' } }),
+  // Fragments and connection management: no statement.
+  literal: dropRole,
+  fn: dropRole,
+  col: dropRole,
+  where: dropRole,
+  authenticate: dropRole,
+  close: dropRole,
+};
+
+// ---------------------------------------------------------------- queryInterface
+
+function createTable(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const attrs = args[1];
+  const before: string[] = [];
+  const defs: string[] = [];
+  const primary: string[] = [];
+  if (attrs?.t === 'obj') {
+    for (const k of attrs.props.keys()) {
+      const a = attributeSql(w, c.bare(), k, prop(w, attrs, k), false);
+      before.push(...a.before);
+      defs.push(`${quoteIdent(k)} ${a.sql}`);
+      if (a.primary) primary.push(k);
+    }
+  }
+  if (primary.length) defs.push(`PRIMARY KEY ${columnList(primary)}`);
+  const uniqueKeys = prop(w, args[2], 'uniqueKeys');
+  if (uniqueKeys?.t === 'obj') {
+    for (const k of uniqueKeys.props.keys()) {
+      const fields = namesOf(prop(w, prop(w, uniqueKeys, k), 'fields'));
+      if (fields.length) defs.push(`CONSTRAINT ${quoteIdent(k)} UNIQUE ${columnList(fields)}`);
+    }
+  }
+  c.emit(...before, `CREATE TABLE IF NOT EXISTS ${c.table()} (${defs.join(', ')})`);
+  return keepRole(c);
+}
+
+function addColumn(c: SequelizeCall): StepResult {
+  const column = nameOf(c.args[1]) ?? '${column}';
+  const a = attributeSql(c.w, c.bare(), column, c.args[2], true);
+  c.emit(...a.before, `ALTER TABLE ${c.table()} ADD COLUMN ${quoteIdent(column)} ${a.sql}`);
+  return keepRole(c);
+}
+
+/** Sequelize sets nullability, default and type every time, whatever the attribute says. */
+function changeColumn(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const column = nameOf(args[1]) ?? '${column}';
+  const attr = args[2];
+  const isObject = attr?.t === 'obj' && attr.props.has('type');
+  const opt = (k: string) => (isObject ? prop(w, attr, k) : undefined);
+  const col = `ALTER TABLE ${c.table()} ALTER COLUMN ${quoteIdent(column)}`;
+  const sql: string[] = [];
+  sql.push(`${col} ${isFalse(opt('allowNull')) ? 'SET' : 'DROP'} NOT NULL`);
+  const d = defaultSql(w, opt('defaultValue'));
+  sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
+  const type = typeSql(w, isObject ? opt('type') : attr, c.bare(), column);
+  if (type.enumValues) sql.push(`CREATE TYPE ${type.sql} AS ENUM(${type.enumValues.map(quoteLiteral).join(', ')})`);
+  sql.push(`${col} TYPE ${type.sql}${type.enumValues ? ` USING (${quoteIdent(column)}::${type.sql})` : ''}`);
+  if (isTrue(opt('unique'))) sql.push(`ALTER TABLE ${c.table()} ADD UNIQUE (${quoteIdent(column)})`);
+  c.emit(...sql);
+  return keepRole(c);
+}
+
+function removeColumn(c: SequelizeCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} DROP COLUMN ${quoteIdent(nameOf(c.args[1]) ?? '${column}')}`);
+  return keepRole(c);
+}
+
+function renameColumn(c: SequelizeCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME COLUMN ${quoteIdent(nameOf(c.args[1]) ?? '${from}')} TO ${quoteIdent(nameOf(c.args[2]) ?? '${to}')}`);
+  return keepRole(c);
+}
+
+function renameTable(c: SequelizeCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME TO ${quoteIdent(bareTable(c.w, c.args[1]))}`);
+  return keepRole(c);
+}
+
+function dropTable(c: SequelizeCall): StepResult {
+  c.emit(`DROP TABLE IF EXISTS ${c.table()}${isTrue(prop(c.w, c.args[1], 'cascade')) ? ' CASCADE' : ''}`);
+  return keepRole(c);
+}
+
+/** addIndex(table, fields, options) or addIndex(table, options). */
+function addIndex(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const opts = args[1]?.t === 'obj' ? args[1] : args[2];
+  const fieldsVal = args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields');
+  const fields = fieldsVal?.t === 'arr' ? fieldsVal.items.map((f) => (f.t === 'obj' ? (strOpt(w, f, 'name') ?? strOpt(w, f, 'attribute') ?? '${field}') : (nameOf(f) ?? '${field}'))) : namesOf(fieldsVal);
+  const name = strOpt(w, opts, 'name') ?? derivedName(c.bare(), ...fields);
+  const unique = isTrue(prop(w, opts, 'unique')) || strOpt(w, opts, 'type')?.toUpperCase() === 'UNIQUE' ? 'UNIQUE ' : '';
+  const concurrently = isTrue(prop(w, opts, 'concurrently')) ? 'CONCURRENTLY ' : '';
+  const using = strOpt(w, opts, 'using') ?? strOpt(w, opts, 'method');
+  const where = whereSql(w, prop(w, opts, 'where'));
+  c.emit(`CREATE ${unique}INDEX ${concurrently}${quoteIdent(name)} ON ${c.table()}${using ? ` USING ${using}` : ''} ${columnList(fields)}${where ? ` WHERE ${where}` : ''}`);
+  return keepRole(c);
+}
+
+function removeIndex(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const target = args[1];
+  const name = target?.t === 'arr' ? derivedName(c.bare(), ...namesOf(target)) : (nameOf(target) ?? '${index}');
+  const concurrently = isTrue(prop(w, args[2], 'concurrently')) ? 'CONCURRENTLY ' : '';
+  c.emit(`DROP INDEX ${concurrently}IF EXISTS ${quoteIdent(name)}`);
+  return keepRole(c);
+}
+
+/** What addConstraint's `type` needs to print the constraint. */
+interface ConstraintSpec {
+  c: SequelizeCall;
+  opts: Val | undefined;
+  fields: string[];
+  /** `ALTER TABLE ... ADD CONSTRAINT "name"`. */
+  head: string;
+}
+
+/** The suffix of the name Sequelize derives for each constraint type. */
+const CONSTRAINT_SUFFIXES: Record<string, string> = { unique: 'uk', check: 'ck', 'primary key': 'pk', default: 'df' };
+
+const CONSTRAINT_TYPES: Record<string, (spec: ConstraintSpec) => string> = {
+  unique: ({ head, fields }) => `${head} UNIQUE ${columnList(fields)}`,
+  'primary key': ({ head, fields }) => `${head} PRIMARY KEY ${columnList(fields)}`,
+  check: ({ c, head, opts }) => `${head} CHECK (${whereSql(c.w, prop(c.w, opts, 'where')) ?? 'true'})`,
+  'foreign key': ({ c, head, opts, fields }) => {
+    const { w } = c;
+    const refs = prop(w, opts, 'references');
+    let sql = `${head} FOREIGN KEY ${columnList(fields)} REFERENCES ${tableRef(w, prop(w, refs, 'table'))} (${quoteIdent(strOpt(w, refs, 'field') ?? 'id')})`;
+    const onDelete = strOpt(w, opts, 'onDelete');
+    const onUpdate = strOpt(w, opts, 'onUpdate');
+    if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
+    if (onUpdate) sql += ` ON UPDATE ${onUpdate.toUpperCase()}`;
+    return sql;
+  },
+  default: ({ c, opts, fields }) => `ALTER TABLE ${c.table()} ALTER COLUMN ${quoteIdent(fields[0] ?? '${column}')} SET DEFAULT ${valueSql(c.w, prop(c.w, opts, 'defaultValue'))}`,
+};
+
+/** addConstraint(table, options) or the older addConstraint(table, fields, options). */
+function addConstraint(c: SequelizeCall): StepResult | undefined {
+  const { w, args } = c;
+  const opts = args[1]?.t === 'arr' ? args[2] : args[1];
+  const fields = namesOf(args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields'));
+  const type = (strOpt(w, opts, 'type') ?? '').toLowerCase();
+  const suffix = handlerFor(CONSTRAINT_SUFFIXES, type) ?? 'fkey';
+  const name = strOpt(w, opts, 'name') ?? derivedName(c.bare(), ...fields, suffix);
+  const head = `ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(name)}`;
+  const print = handlerFor(CONSTRAINT_TYPES, type);
+  if (!print) return undefined;
+  c.emit(print({ c, opts, fields, head }));
+  return keepRole(c);
+}
+
+function removeConstraint(c: SequelizeCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} DROP CONSTRAINT ${quoteIdent(nameOf(c.args[1]) ?? '${constraint}')}`);
+  return keepRole(c);
+}
+
+function bulkDelete(c: SequelizeCall): StepResult {
+  const where = whereSql(c.w, c.args[1]);
+  c.emit(`DELETE FROM ${c.table()}${where ? ` WHERE ${where}` : ''}`);
+  return keepRole(c);
+}
+
+function bulkUpdate(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const values = args[1];
+  const sets = values?.t === 'obj' ? [...values.props.keys()].map((k) => `${quoteIdent(k)} = ${valueSql(w, prop(w, values, k))}`) : [];
+  const where = whereSql(w, args[2]);
+  c.emit(`UPDATE ${c.table()} SET ${sets.join(', ') || '"${column}" = NULL'}${where ? ` WHERE ${where}` : ''}`);
+  return keepRole(c);
+}
+
+/** The first row stands for all: one INSERT is enough for the rules. */
+function bulkInsert(c: SequelizeCall): StepResult {
+  const { w, args } = c;
+  const rows = args[1];
+  const row = rows?.t === 'arr' ? rows.items[0] : undefined;
+  if (row?.t === 'obj' && !row.partial && row.props.size) {
+    const keys = [...row.props.keys()];
+    c.emit(`INSERT INTO ${c.table()} ${columnList(keys)} VALUES (${keys.map((k) => valueSql(w, prop(w, row, k))).join(', ')})`);
+  } else c.emit(`INSERT INTO ${c.table()} DEFAULT VALUES`);
+  return keepRole(c);
+}
+
+function createSchema(c: SequelizeCall): StepResult {
+  c.emit(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(nameOf(c.args[0]) ?? '${schema}')}`);
+  return keepRole(c);
+}
+
+function dropSchema(c: SequelizeCall): StepResult {
+  c.emit(`DROP SCHEMA IF EXISTS ${quoteIdent(nameOf(c.args[0]) ?? '${schema}')} CASCADE`);
+  return keepRole(c);
+}
+
+function dropEnum(c: SequelizeCall): StepResult {
+  c.emit(`DROP TYPE IF EXISTS ${quoteIdent(nameOf(c.args[0]) ?? '${enum}')}`);
+  return keepRole(c);
+}
+
+/** describeTable(), showAllTables()...: reads. */
+function introspection(c: SequelizeCall): StepResult {
+  c.w.analysedOnly();
+  return dropRole(c);
+}
+
+const QUERY_INTERFACE_METHODS: Record<string, Handler<SequelizeCall>> = {
+  // An umzug context that is the Sequelize instance itself.
+  query,
+  createTable,
+  addColumn,
+  changeColumn,
+  removeColumn,
+  renameColumn,
+  renameTable,
+  dropTable,
+  addIndex,
+  removeIndex,
+  addConstraint,
+  removeConstraint,
+  bulkDelete,
+  bulkUpdate,
+  bulkInsert,
+  createSchema,
+  dropSchema,
+  dropEnum,
+  describeTable: introspection,
+  showAllTables: introspection,
+  showAllSchemas: introspection,
+  tableExists: introspection,
+  showIndex: introspection,
+  getForeignKeyReferencesForTable: introspection,
+  getForeignKeysForTables: introspection,
+};

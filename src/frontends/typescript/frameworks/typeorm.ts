@@ -6,14 +6,16 @@
  */
 import type * as t from '@babel/types';
 import { CONTEXT_HELPERS, type Env, type Role } from '../scope.js';
-import type { Chain, Frame, Link, Walker } from '../walker.js';
+import type { Chain, Link } from '../chain.js';
+import type { Frame } from '../walk-state.js';
+import type { Walker } from '../walker.js';
 import { schemaDslCall } from './context-dsl.js';
 import { SqlOut, columnList, quoteIdent, quoteLiteral, spanOf, nameOf, namesOf } from '../print.js';
 import type { Val } from '../values.js';
 import type { StaticString } from '../text.js';
 import { placeholder, sqlStateAt } from '../text.js';
 import { bareTable, bindingSql, isTrue, prop, rewriteText, strOpt, tableRef } from './common.js';
-import type { StepResult } from './index.js';
+import { dropRole, handlerFor, keepRole, type Handler, type StepCall, type StepResult } from './step.js';
 
 /** The options object of `new TableColumn({...})`, `new Table({...})`, or a plain object. */
 const options = (v: Val | undefined): Val | undefined => (v?.t === 'new' ? v.args[0] : v);
@@ -118,190 +120,273 @@ function foreignKeySql(w: Walker, table: string, bare: string, fkVal: Val | unde
 /** The name of a column given as a string or a TableColumn. */
 const columnName = (w: Walker, v: Val | undefined) => (v?.t === 'new' || v?.t === 'obj' ? strOpt(w, options(v), 'name') : nameOf(v)) ?? '${column}';
 
+/** A QueryRunner call, its arguments evaluated. */
+interface QueryRunnerCall extends StepCall {
+  args: Val[];
+  /** Emits statements located at the call. */
+  emit(...sql: string[]): void;
+  /** The table of the first argument (a name or a `Table`), as SQL. */
+  table(): string;
+  /** The bare table name, for the names TypeORM derives. */
+  bare(): string;
+  /** The argument at k as a list: `createIndices(t, [a, b])`, or the single `createIndex(t, a)`. */
+  listArg(k: number, plural: string): Val[];
+}
+
 export function typeormStep(w: Walker, role: Role, chain: Chain, i: number, frame: Frame): StepResult | undefined {
   const link = chain.links[i];
   const args = link.args.map((a) => w.ev.val(a, frame.env));
-  const out = () => new SqlOut(spanOf(link.node));
-  const emit = (...sql: string[]) => w.builder(sql.map((s) => out().add(s)), link.node);
-
-  if (role.kind === 'typeormManager') {
-    if (link.name === 'query' && link.args[0]) {
-      w.raw(link.args[0], link.node, frame);
-      return { next: i + 1 };
-    }
-    // Reads through the EntityManager run no statement worth linting.
-    if (link.name && /^(count|countBy|exists|existsBy|find|findBy|findOne|findOneBy|findOneOrFail|findAndCount|getRepository|createQueryBuilder)$/.test(link.name)) {
-      w.analysedOnly();
-      return { next: i + 1 };
-    }
-    return undefined;
-  }
-
+  const call: QueryRunnerCall = {
+    w,
+    role,
+    chain,
+    i,
+    link,
+    frame,
+    args,
+    emit: (...sql) => w.builder(sql.map((s) => new SqlOut(spanOf(link.node)).add(s)), link.node),
+    table: () => tableRef(w, options(args[0])),
+    bare: () => bareTable(w, options(args[0])),
+    listArg: (k, plural) => (link.name === plural ? (args[k]?.t === 'arr' ? args[k].items : []) : [args[k]]),
+  };
+  if (role.kind === 'typeormManager') return managerCall(call);
   // A QueryRunner has no runQuery/escape/schemaBuilder: the object is a migration context under another name.
   if (link.name && CONTEXT_HELPERS.has(link.name)) return contextStep(w, { kind: 'migrationContext' }, chain, i, frame);
-
-  const table = () => tableRef(w, options(args[0]));
-  const bare = () => bareTable(w, options(args[0]));
-  switch (link.name) {
-    case 'query':
-      if (link.args[0]) w.raw(link.args[0], link.node, frame);
-      return { next: i + 1 };
-    case 'createTable': {
-      const t = options(args[0]);
-      const ref = tableRef(w, t);
-      const name = bareTable(w, t);
-      const cols = prop(w, t, 'columns');
-      const items = cols?.t === 'arr' ? cols.items : [];
-      const before: string[] = [];
-      const defs: string[] = [];
-      const primary: string[] = [];
-      const after: string[] = [];
-      for (const c of items) {
-        const col = columnSql(w, c, name);
-        before.push(...col.before);
-        defs.push(col.sql);
-        if (col.primary) primary.push(col.name);
-        if (col.unique) defs.push(`CONSTRAINT ${quoteIdent(`UQ_${name}_${col.name}`)} UNIQUE (${quoteIdent(col.name)})`);
-      }
-      if (primary.length) defs.push(`CONSTRAINT ${quoteIdent(`PK_${name}`)} PRIMARY KEY ${columnList(primary)}`);
-      const uniques = prop(w, t, 'uniques');
-      for (const u of uniques?.t === 'arr' ? uniques.items : []) {
-        const cols2 = namesOf(prop(w, options(u), 'columnNames'));
-        defs.push(`CONSTRAINT ${quoteIdent(strOpt(w, options(u), 'name') ?? `UQ_${name}_${cols2.join('_')}`)} UNIQUE ${columnList(cols2)}`);
-      }
-      const checks = prop(w, t, 'checks');
-      for (const c of checks?.t === 'arr' ? checks.items : []) {
-        const expr = strOpt(w, options(c), 'expression');
-        if (expr) defs.push(`CONSTRAINT ${quoteIdent(strOpt(w, options(c), 'name') ?? `CHK_${name}`)} CHECK (${expr})`);
-      }
-      const ifNotExists = isTrue(args[1]) ? 'IF NOT EXISTS ' : '';
-      const indices = prop(w, t, 'indices');
-      if (args[3]?.t !== 'bool' || args[3].value) for (const idx of indices?.t === 'arr' ? indices.items : []) after.push(indexSql(w, ref, name, idx));
-      const fks = prop(w, t, 'foreignKeys');
-      if (args[2]?.t !== 'bool' || args[2].value) for (const fk of fks?.t === 'arr' ? fks.items : []) after.push(foreignKeySql(w, ref, name, fk));
-      emit(...before, `CREATE TABLE ${ifNotExists}${ref} (${defs.join(', ')})`, ...after);
-      return { next: i + 1, role };
-    }
-    case 'dropTable':
-      emit(`DROP TABLE ${isTrue(args[1]) ? 'IF EXISTS ' : ''}${table()}`);
-      return { next: i + 1, role };
-    case 'addColumn':
-    case 'addColumns': {
-      const list = link.name === 'addColumns' ? (args[1]?.t === 'arr' ? args[1].items : []) : [args[1]];
-      const sql: string[] = [];
-      for (const c of list) {
-        const col = columnSql(w, c, bare());
-        sql.push(...col.before, `ALTER TABLE ${table()} ADD ${col.sql}`);
-        if (col.unique) sql.push(`ALTER TABLE ${table()} ADD CONSTRAINT ${quoteIdent(`UQ_${bare()}_${col.name}`)} UNIQUE (${quoteIdent(col.name)})`);
-      }
-      emit(...sql);
-      return { next: i + 1, role };
-    }
-    case 'changeColumn': {
-      const oldName = columnName(w, args[1]);
-      const next = options(args[2]);
-      const newName = strOpt(w, next, 'name') ?? oldName;
-      const col = `ALTER TABLE ${table()} ALTER COLUMN ${quoteIdent(newName)}`;
-      const sql: string[] = [];
-      if (newName !== oldName) sql.push(`ALTER TABLE ${table()} RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)}`);
-      if (prop(w, next, 'type')) sql.push(`${col} TYPE ${typeSql(w, next, bare()).type}`);
-      sql.push(`${col} ${isTrue(prop(w, next, 'isNullable')) ? 'DROP' : 'SET'} NOT NULL`);
-      const d = defaultOf(prop(w, next, 'default'));
-      sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
-      emit(...sql);
-      return { next: i + 1, role };
-    }
-    case 'dropColumn':
-    case 'dropColumns': {
-      const list = link.name === 'dropColumns' ? (args[1]?.t === 'arr' ? args[1].items : []) : [args[1]];
-      emit(...list.map((c) => `ALTER TABLE ${table()} DROP COLUMN ${quoteIdent(columnName(w, c))}`));
-      return { next: i + 1, role };
-    }
-    case 'renameColumn':
-      emit(`ALTER TABLE ${table()} RENAME COLUMN ${quoteIdent(columnName(w, args[1]))} TO ${quoteIdent(columnName(w, args[2]))}`);
-      return { next: i + 1, role };
-    case 'renameTable':
-      emit(`ALTER TABLE ${table()} RENAME TO ${quoteIdent(bareTable(w, options(args[1])))}`);
-      return { next: i + 1, role };
-    case 'createIndex':
-    case 'createIndices': {
-      const list = link.name === 'createIndices' ? (args[1]?.t === 'arr' ? args[1].items : []) : [args[1]];
-      emit(...list.map((idx) => indexSql(w, table(), bare(), idx)));
-      return { next: i + 1, role };
-    }
-    case 'dropIndex':
-    case 'dropIndices': {
-      const list = link.name === 'dropIndices' ? (args[1]?.t === 'arr' ? args[1].items : []) : [args[1]];
-      emit(
-        ...list.map((idx) => {
-          const o = options(idx);
-          const name = idx?.t === 'new' || idx?.t === 'obj' ? strOpt(w, o, 'name') : nameOf(idx);
-          const concurrently = isTrue(prop(w, o, 'isConcurrent')) ? ' CONCURRENTLY' : '';
-          return `DROP INDEX${concurrently} ${quoteIdent(name ?? '${index}')}`;
-        }),
-      );
-      return { next: i + 1, role };
-    }
-    case 'createForeignKey':
-    case 'createForeignKeys': {
-      const list = link.name === 'createForeignKeys' ? (args[1]?.t === 'arr' ? args[1].items : []) : [args[1]];
-      emit(...list.map((fk) => foreignKeySql(w, table(), bare(), fk)));
-      return { next: i + 1, role };
-    }
-    case 'createPrimaryKey':
-      emit(`ALTER TABLE ${table()} ADD CONSTRAINT ${quoteIdent(nameOf(args[2]) ?? `PK_${bare()}`)} PRIMARY KEY ${columnList(namesOf(args[1]))}`);
-      return { next: i + 1, role };
-    case 'createUniqueConstraint': {
-      const u = options(args[1]);
-      const cols = namesOf(prop(w, u, 'columnNames'));
-      emit(`ALTER TABLE ${table()} ADD CONSTRAINT ${quoteIdent(strOpt(w, u, 'name') ?? `UQ_${bare()}_${cols.join('_')}`)} UNIQUE ${columnList(cols)}`);
-      return { next: i + 1, role };
-    }
-    case 'createCheckConstraint': {
-      const c = options(args[1]);
-      emit(`ALTER TABLE ${table()} ADD CONSTRAINT ${quoteIdent(strOpt(w, c, 'name') ?? `CHK_${bare()}`)} CHECK (${strOpt(w, c, 'expression') ?? 'true'})`);
-      return { next: i + 1, role };
-    }
-    case 'dropForeignKey':
-    case 'dropUniqueConstraint':
-    case 'dropCheckConstraint':
-    case 'dropPrimaryKey': {
-      const c = args[1];
-      const name = link.name === 'dropPrimaryKey' ? (nameOf(args[1]) ?? `PK_${bare()}`) : c?.t === 'new' || c?.t === 'obj' ? strOpt(w, options(c), 'name') : nameOf(c);
-      emit(`ALTER TABLE ${table()} DROP CONSTRAINT ${quoteIdent(name ?? '${constraint}')}`);
-      return { next: i + 1, role };
-    }
-    case 'createSchema':
-      emit(`CREATE SCHEMA ${isTrue(args[1]) ? 'IF NOT EXISTS ' : ''}${quoteIdent(nameOf(args[0]) ?? '${schema}')}`);
-      return { next: i + 1, role };
-    case 'dropSchema':
-      emit(`DROP SCHEMA ${isTrue(args[1]) ? 'IF EXISTS ' : ''}${quoteIdent(nameOf(args[0]) ?? '${schema}')}${isTrue(args[2]) ? ' CASCADE' : ''}`);
-      return { next: i + 1, role };
-    case 'clearTable':
-      emit(`TRUNCATE TABLE ${table()}`);
-      return { next: i + 1, role };
-    case 'commitTransaction':
-      w.out.commitsTransaction = true;
-      return { next: i + 1 };
-    case 'startTransaction':
-    case 'rollbackTransaction':
-    case 'release':
-    case 'connect':
-      return { next: i + 1 };
-    case 'hasTable':
-    case 'hasColumn':
-    case 'hasSchema':
-    case 'hasDatabase':
-    case 'getTable':
-    case 'getTables':
-    case 'getView':
-    case 'getViews':
-      w.analysedOnly();
-      return { next: i + 1 };
-    default:
-      return undefined;
-  }
+  return handlerFor(QUERY_RUNNER_METHODS, link.name)?.(call);
 }
+
+/** Reads through the EntityManager run no statement worth linting. */
+const MANAGER_READS = /^(count|countBy|exists|existsBy|find|findBy|findOne|findOneBy|findOneOrFail|findAndCount|getRepository|createQueryBuilder)$/;
+
+function managerCall(c: QueryRunnerCall): StepResult | undefined {
+  const { w, link } = c;
+  if (link.name === 'query' && link.args[0]) {
+    w.raw(link.args[0], link.node, c.frame);
+    return dropRole(c);
+  }
+  if (link.name && MANAGER_READS.test(link.name)) {
+    w.analysedOnly();
+    return dropRole(c);
+  }
+  return undefined;
+}
+
+function query(c: QueryRunnerCall): StepResult {
+  if (c.link.args[0]) c.w.raw(c.link.args[0], c.link.node, c.frame);
+  return dropRole(c);
+}
+
+/** The column definitions and table constraints of CREATE TABLE, and the statements around it. */
+function createTableParts(w: Walker, t: Val | undefined, name: string): { before: string[]; defs: string[] } {
+  const cols = prop(w, t, 'columns');
+  const before: string[] = [];
+  const defs: string[] = [];
+  const primary: string[] = [];
+  for (const c of cols?.t === 'arr' ? cols.items : []) {
+    const col = columnSql(w, c, name);
+    before.push(...col.before);
+    defs.push(col.sql);
+    if (col.primary) primary.push(col.name);
+    if (col.unique) defs.push(`CONSTRAINT ${quoteIdent(`UQ_${name}_${col.name}`)} UNIQUE (${quoteIdent(col.name)})`);
+  }
+  if (primary.length) defs.push(`CONSTRAINT ${quoteIdent(`PK_${name}`)} PRIMARY KEY ${columnList(primary)}`);
+  const uniques = prop(w, t, 'uniques');
+  for (const u of uniques?.t === 'arr' ? uniques.items : []) {
+    const uniqueCols = namesOf(prop(w, options(u), 'columnNames'));
+    defs.push(`CONSTRAINT ${quoteIdent(strOpt(w, options(u), 'name') ?? `UQ_${name}_${uniqueCols.join('_')}`)} UNIQUE ${columnList(uniqueCols)}`);
+  }
+  const checks = prop(w, t, 'checks');
+  for (const c of checks?.t === 'arr' ? checks.items : []) {
+    const expr = strOpt(w, options(c), 'expression');
+    if (expr) defs.push(`CONSTRAINT ${quoteIdent(strOpt(w, options(c), 'name') ?? `CHK_${name}`)} CHECK (${expr})`);
+  }
+  return { before, defs };
+}
+
+/** createTable(table, ifNotExists, createForeignKeys = true, createIndices = true). */
+function createTable(c: QueryRunnerCall): StepResult {
+  const { w, args } = c;
+  const t = options(args[0]);
+  const ref = tableRef(w, t);
+  const name = bareTable(w, t);
+  const { before, defs } = createTableParts(w, t, name);
+  const after: string[] = [];
+  const ifNotExists = isTrue(args[1]) ? 'IF NOT EXISTS ' : '';
+  const indices = prop(w, t, 'indices');
+  if (args[3]?.t !== 'bool' || args[3].value) for (const idx of indices?.t === 'arr' ? indices.items : []) after.push(indexSql(w, ref, name, idx));
+  const fks = prop(w, t, 'foreignKeys');
+  if (args[2]?.t !== 'bool' || args[2].value) for (const fk of fks?.t === 'arr' ? fks.items : []) after.push(foreignKeySql(w, ref, name, fk));
+  c.emit(...before, `CREATE TABLE ${ifNotExists}${ref} (${defs.join(', ')})`, ...after);
+  return keepRole(c);
+}
+
+function dropTable(c: QueryRunnerCall): StepResult {
+  c.emit(`DROP TABLE ${isTrue(c.args[1]) ? 'IF EXISTS ' : ''}${c.table()}`);
+  return keepRole(c);
+}
+
+function addColumns(c: QueryRunnerCall): StepResult {
+  const sql: string[] = [];
+  for (const column of c.listArg(1, 'addColumns')) {
+    const col = columnSql(c.w, column, c.bare());
+    sql.push(...col.before, `ALTER TABLE ${c.table()} ADD ${col.sql}`);
+    if (col.unique) sql.push(`ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(`UQ_${c.bare()}_${col.name}`)} UNIQUE (${quoteIdent(col.name)})`);
+  }
+  c.emit(...sql);
+  return keepRole(c);
+}
+
+/** changeColumn(table, old, new): a rename when the name changes, then type, nullability and default. */
+function changeColumn(c: QueryRunnerCall): StepResult {
+  const { w, args } = c;
+  const oldName = columnName(w, args[1]);
+  const next = options(args[2]);
+  const newName = strOpt(w, next, 'name') ?? oldName;
+  const col = `ALTER TABLE ${c.table()} ALTER COLUMN ${quoteIdent(newName)}`;
+  const sql: string[] = [];
+  if (newName !== oldName) sql.push(`ALTER TABLE ${c.table()} RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)}`);
+  if (prop(w, next, 'type')) sql.push(`${col} TYPE ${typeSql(w, next, c.bare()).type}`);
+  sql.push(`${col} ${isTrue(prop(w, next, 'isNullable')) ? 'DROP' : 'SET'} NOT NULL`);
+  const d = defaultOf(prop(w, next, 'default'));
+  sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
+  c.emit(...sql);
+  return keepRole(c);
+}
+
+function dropColumns(c: QueryRunnerCall): StepResult {
+  c.emit(...c.listArg(1, 'dropColumns').map((col) => `ALTER TABLE ${c.table()} DROP COLUMN ${quoteIdent(columnName(c.w, col))}`));
+  return keepRole(c);
+}
+
+function renameColumn(c: QueryRunnerCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME COLUMN ${quoteIdent(columnName(c.w, c.args[1]))} TO ${quoteIdent(columnName(c.w, c.args[2]))}`);
+  return keepRole(c);
+}
+
+function renameTable(c: QueryRunnerCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} RENAME TO ${quoteIdent(bareTable(c.w, options(c.args[1])))}`);
+  return keepRole(c);
+}
+
+function createIndices(c: QueryRunnerCall): StepResult {
+  c.emit(...c.listArg(1, 'createIndices').map((idx) => indexSql(c.w, c.table(), c.bare(), idx)));
+  return keepRole(c);
+}
+
+function dropIndices(c: QueryRunnerCall): StepResult {
+  const { w } = c;
+  const drop = (idx: Val | undefined) => {
+    const o = options(idx);
+    const name = idx?.t === 'new' || idx?.t === 'obj' ? strOpt(w, o, 'name') : nameOf(idx);
+    const concurrently = isTrue(prop(w, o, 'isConcurrent')) ? ' CONCURRENTLY' : '';
+    return `DROP INDEX${concurrently} ${quoteIdent(name ?? '${index}')}`;
+  };
+  c.emit(...c.listArg(1, 'dropIndices').map(drop));
+  return keepRole(c);
+}
+
+function createForeignKeys(c: QueryRunnerCall): StepResult {
+  c.emit(...c.listArg(1, 'createForeignKeys').map((fk) => foreignKeySql(c.w, c.table(), c.bare(), fk)));
+  return keepRole(c);
+}
+
+function createPrimaryKey(c: QueryRunnerCall): StepResult {
+  c.emit(`ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(nameOf(c.args[2]) ?? `PK_${c.bare()}`)} PRIMARY KEY ${columnList(namesOf(c.args[1]))}`);
+  return keepRole(c);
+}
+
+function createUniqueConstraint(c: QueryRunnerCall): StepResult {
+  const u = options(c.args[1]);
+  const cols = namesOf(prop(c.w, u, 'columnNames'));
+  c.emit(`ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(strOpt(c.w, u, 'name') ?? `UQ_${c.bare()}_${cols.join('_')}`)} UNIQUE ${columnList(cols)}`);
+  return keepRole(c);
+}
+
+function createCheckConstraint(c: QueryRunnerCall): StepResult {
+  const check = options(c.args[1]);
+  c.emit(`ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(strOpt(c.w, check, 'name') ?? `CHK_${c.bare()}`)} CHECK (${strOpt(c.w, check, 'expression') ?? 'true'})`);
+  return keepRole(c);
+}
+
+/** The constraint is named, given as an object, or (for the primary key) derived from the table. */
+function dropConstraint(c: QueryRunnerCall): StepResult {
+  const { w, args } = c;
+  const target = args[1];
+  const name =
+    c.link.name === 'dropPrimaryKey' ? (nameOf(target) ?? `PK_${c.bare()}`) : target?.t === 'new' || target?.t === 'obj' ? strOpt(w, options(target), 'name') : nameOf(target);
+  c.emit(`ALTER TABLE ${c.table()} DROP CONSTRAINT ${quoteIdent(name ?? '${constraint}')}`);
+  return keepRole(c);
+}
+
+function createSchema(c: QueryRunnerCall): StepResult {
+  c.emit(`CREATE SCHEMA ${isTrue(c.args[1]) ? 'IF NOT EXISTS ' : ''}${quoteIdent(nameOf(c.args[0]) ?? '${schema}')}`);
+  return keepRole(c);
+}
+
+function dropSchema(c: QueryRunnerCall): StepResult {
+  c.emit(`DROP SCHEMA ${isTrue(c.args[1]) ? 'IF EXISTS ' : ''}${quoteIdent(nameOf(c.args[0]) ?? '${schema}')}${isTrue(c.args[2]) ? ' CASCADE' : ''}`);
+  return keepRole(c);
+}
+
+function clearTable(c: QueryRunnerCall): StepResult {
+  c.emit(`TRUNCATE TABLE ${c.table()}`);
+  return keepRole(c);
+}
+
+/** What follows runs outside the migration's transaction. */
+function commitTransaction(c: QueryRunnerCall): StepResult {
+  c.w.out.commitsTransaction = true;
+  return dropRole(c);
+}
+
+/** hasTable(), getTable()...: reads. */
+function introspection(c: QueryRunnerCall): StepResult {
+  c.w.analysedOnly();
+  return dropRole(c);
+}
+
+const QUERY_RUNNER_METHODS: Record<string, Handler<QueryRunnerCall>> = {
+  query,
+  createTable,
+  dropTable,
+  addColumn: addColumns,
+  addColumns,
+  changeColumn,
+  dropColumn: dropColumns,
+  dropColumns,
+  renameColumn,
+  renameTable,
+  createIndex: createIndices,
+  createIndices,
+  dropIndex: dropIndices,
+  dropIndices,
+  createForeignKey: createForeignKeys,
+  createForeignKeys,
+  createPrimaryKey,
+  createUniqueConstraint,
+  createCheckConstraint,
+  dropForeignKey: dropConstraint,
+  dropUniqueConstraint: dropConstraint,
+  dropCheckConstraint: dropConstraint,
+  dropPrimaryKey: dropConstraint,
+  createSchema,
+  dropSchema,
+  clearTable,
+  commitTransaction,
+  // Transaction and connection management outside commit: nothing to lint.
+  startTransaction: dropRole,
+  rollbackTransaction: dropRole,
+  release: dropRole,
+  connect: dropRole,
+  hasTable: introspection,
+  hasColumn: introspection,
+  hasSchema: introspection,
+  hasDatabase: introspection,
+  getTable: introspection,
+  getTables: introspection,
+  getView: introspection,
+  getViews: introspection,
+};
 
 // ---------------------------------------------------------------- migration context
 
