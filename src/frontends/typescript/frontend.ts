@@ -9,6 +9,7 @@ import type { MigrationUnit } from '../../ir/unit.js';
 import type { Comment, Migration, MigrationFormat, Range, Section } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { loadSqlParser } from '../../pg/parse.js';
+import { FORMATS } from '../../formats/index.js';
 import { Env, isFunctionNode, unwrapTs, type ClassInfo, type FunctionNode, type Role } from './scope.js';
 import { Walker } from './walker.js';
 import { newSectionOut, type FileContext, type Frame, type SectionOut } from './walk-state.js';
@@ -32,17 +33,6 @@ const typescriptFrontend: Frontend = {
 };
 
 export default typescriptFrontend;
-
-/** Whether each framework runs a migration inside a transaction unless told otherwise. */
-const TRANSACTION_DEFAULT: Partial<Record<MigrationFormat, boolean>> = {
-  knex: true,
-  typeorm: true,
-  'node-pg-migrate': true,
-  kysely: true,
-  'mikro-orm': true,
-  'db-migrate': true,
-  sequelize: false,
-};
 
 /** TypeScript syntax is accepted everywhere (a .js file rarely differs); JSX only as a fallback for .js files. */
 function parseCode(text: string, file: string): t.File {
@@ -328,7 +318,8 @@ function isTrivialExpr(node: t.Node): boolean {
 
 function setTransactions(migration: Migration, shape: MigrationShape, up: SectionOut, down: SectionOut): void {
   const format = migration.format;
-  const byDefault = TRANSACTION_DEFAULT[format];
+  // The framework's own default (FORMATS); only its own opt-outs, read below, override it.
+  const byDefault = FORMATS[format].frontend === 'typescript' ? FORMATS[format].transaction : undefined;
   for (const [section, out] of [
     [migration.up, up],
     [migration.down, down],
