@@ -6,7 +6,7 @@ import { ExecError } from '../exec/errors.js';
 import { parseDbTarget, redact } from '../exec/url.js';
 import { Progress } from '../exec/progress.js';
 import { makeContext, DEFAULT_EXECUTION, secretsOf, type ExecContext, type ExecutionSettings } from '../exec/context.js';
-import type { Retention } from '../exec/backup.js';
+import type { Retention } from '../exec/backup/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

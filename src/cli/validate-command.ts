@@ -30,7 +30,8 @@ The release gate: one verdict over five checks.
                  deploy would apply (read-only)
 
 Options:
-  -f, --format <name>     text (default), json, sarif, markdown
+  -f, --format <name>     text (default), json, sarif, markdown; github or gitlab for
+                          the findings alone (annotations, Code Quality)
   -o, --output <file>     write the report to a file instead of stdout
   -c, --config <file>     use this config file instead of searching for one
       --db <url>          the deploy target (postgres://..., pglite:<dir>), read-only;
@@ -144,7 +145,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   }
 
   const toFile = values.output !== undefined;
-  const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io), lintRules: result.lintRules });
+  const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io) });
   writeReport(io, values.output, report);
   return result.ok ? 0 : 1;
 }

@@ -10,7 +10,7 @@ import { compareIds, toExecMigrations, type ExecMigration } from './migrations.j
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
 import { runSection, type Resume, type RunResult } from './runner.js';
-import { createBackup, formatBytes, pruneBackups, type BackupMeta } from './backup.js';
+import { createBackup, formatBytes, pruneBackups, type BackupMeta } from './backup/index.js';
 import { newReport, openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
 import type { ReportData, ReportMigration, RunReport } from './report.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
-import { createBackup, formatBytes, listBackups, pruneBackups, restoreBackup, restorePgliteDir, verifyBackup, type Retention } from './backup.js';
+import { createBackup, formatBytes, listBackups, pruneBackups, restoreBackup, restorePgliteDir, verifyBackup, type Retention } from './backup/index.js';
 import { openDb, takeLock, type ExecContext } from './context.js';
 import { relative, reportBackup, withReport } from './apply.js';
 

@@ -5,7 +5,7 @@ import { openDriver, type Driver } from './drivers/index.js';
 import { describeOwner } from './lock.js';
 import type { Progress } from './progress.js';
 import { RunReport } from './report.js';
-import { DEFAULT_BACKUP_DIR } from './backup.js';
+import { DEFAULT_BACKUP_DIR } from './backup/index.js';
 import { DEFAULT_REPORTS_DIR } from './report.js';
 import { DEFAULT_HISTORY_SCHEMA } from './history.js';
 import type { RunSettings } from './runner.js';

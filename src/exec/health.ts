@@ -4,7 +4,7 @@ import type { Driver } from './drivers/types.js';
 import { isDataDir, pgliteLockHolder } from './drivers/pglite.js';
 import { historyExists, historyTable } from './history.js';
 import { collectStatus } from './status.js';
-import { formatBytes } from './backup.js';
+import { formatBytes } from './backup/index.js';
 import { openDb, type ExecContext } from './context.js';
 import { withReport } from './apply.js';
 

@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Migration } from '../ir/types.js';
 import { loadConfig } from '../config/load.js';
 import { loadMigrations } from '../plan/load.js';
 import { UsageError } from '../errors.js';
+import { sha256 as sha256Hash } from '../sha256.js';
 
 /** A migration as the executor sees it: the IR plus its identity in the history table. */
 export interface ExecMigration {
@@ -19,8 +19,9 @@ export interface ExecMigration {
   migration: Migration;
 }
 
+/** Hex SHA-256: the checksum of a migration file in the history table, of a plan and of a backup file. */
 export function sha256(data: string | Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
+  return sha256Hash().update(data).digest('hex');
 }
 
 /** Where migrations live when no directory is named. */

@@ -5,7 +5,7 @@ import { compareIds, loadExecMigrations, type ExecMigration } from './migrations
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
 import { runSection, type Resume } from './runner.js';
-import { createBackup, formatBytes } from './backup.js';
+import { createBackup, formatBytes } from './backup/index.js';
 import { openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
 import { confirmServer, fmtMs, label, relative, reportBackup, reportRun, withReport } from './apply.js';
 

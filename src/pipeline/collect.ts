@@ -1,7 +1,7 @@
 import type { Finding, Migration } from '../ir/types.js';
+import type { Keep } from '../report/registry.js';
 
-/** Which migrations a run's result holds; see `LintOptions.keep`. */
-export type Keep = 'all' | 'flagged' | 'findings';
+export type { Keep };
 
 /** Called with each migration and its findings (sorted), in the order of the run's units. */
 export type OnMigration = (migration: Migration, findings: Finding[]) => void;

@@ -1,5 +1,6 @@
-import type { Finding } from '../ir/types.js';
-import type { LintResult } from '../lint.js';
+import type { Migration } from '../ir/types.js';
+import type { Rule } from '../../rules/kit/rule.js';
+import type { ReportedFinding } from './finding.js';
 
 export interface ReportContext {
   /** Paths in findings are relative to this directory. */
@@ -8,7 +9,31 @@ export interface ReportContext {
   color: boolean;
 }
 
-export type Reporter = (result: LintResult, ctx: ReportContext) => string;
+/**
+ * What a reporter is given: a run's findings and what was checked. `LintResult`
+ * (src/lint.ts) is one; validate builds one from its checks.
+ */
+export interface ReportInput {
+  /** Every file read, relative to cwd. */
+  files: readonly string[];
+  /** The migrations read: their summaries for JSON, their sources for code frames and fingerprints. */
+  migrations: readonly Migration[];
+  /** How many files and migrations were checked, including any `migrations` leaves out. */
+  counts: { files: number; migrations: number };
+  findings: readonly ReportedFinding[];
+  /** The rules that were available, for formats that describe them (SARIF). */
+  rules: readonly Rule[];
+  errorCount: number;
+  warningCount: number;
+  /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
+  baseline?: {
+    file: string;
+    suppressed: number;
+    stale: readonly { file: string; line: number; ruleId: string; message: string }[];
+  };
+}
+
+export type Reporter = (result: ReportInput, ctx: ReportContext) => string;
 
 /**
  * A format written a migration at a time: the CLI prints each migration's findings as
@@ -16,9 +41,9 @@ export type Reporter = (result: LintResult, ctx: ReportContext) => string;
  */
 export interface StreamingReporter {
   /** The output for some findings, sorted; `sources` holds the text of their files. */
-  findings(findings: readonly Finding[], sources: ReadonlyMap<string, string>, ctx: ReportContext): string;
+  findings(findings: readonly ReportedFinding[], sources: ReadonlyMap<string, string>, ctx: ReportContext): string;
   /** What follows the last finding (a summary), from the whole run's counts. */
-  end(result: LintResult, ctx: ReportContext): string;
+  end(result: ReportInput, ctx: ReportContext): string;
 }
 
 /** The whole-result form of a streaming format: every finding at once, then the end. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Reporter } from './context.js';
 import { fingerprints } from './fingerprint.js';
+import { hasFile } from './finding.js';
 
 /**
  * Error-level findings are production hazards (a table locked while an index builds,
@@ -12,12 +13,14 @@ const SEVERITY = { error: 'critical', warn: 'minor' } as const;
 
 /**
  * GitLab Code Quality report (the subset of the Code Climate issue format GitLab
- * reads): a JSON array, one issue per finding. `fingerprint` ignores line numbers so
- * the merge-request widget matches a finding across runs even when lines move.
+ * reads): a JSON array, one issue per finding in a file. `fingerprint` ignores line
+ * numbers so the merge-request widget matches a finding across runs even when lines move.
  */
 export const gitlabReporter: Reporter = (result) => {
-  const prints = fingerprints(result.findings, result.migrations);
-  const issues = result.findings.map((f, i) => {
+  // An issue needs a path: a finding about no file (validate's about the target database) has no place here.
+  const findings = result.findings.filter(hasFile);
+  const prints = fingerprints(findings, result.migrations);
+  const issues = findings.map((f, i) => {
     const { start, end } = f.range;
     // `end` is exclusive: a range that stops at column 1 ends on the line before.
     const last = end.line > start.line && end.column === 1 ? end.line - 1 : Math.max(end.line, start.line);

@@ -19,4 +19,5 @@ export const reporters: Record<string, Reporter> = {
   compact: compactReporter,
 };
 
-export type { Reporter, ReportContext } from './context.js';
+export type { Reporter, ReportContext, ReportInput } from './context.js';
+export type { ReportedFinding, FindingDetail } from './finding.js';

@@ -1,4 +1,31 @@
+import type { Migration } from '../ir/types.js';
 import type { Reporter } from './context.js';
+import { hasFile, type ReportedFinding } from './finding.js';
+
+/** A migration in the JSON outputs (lint's and validate's). */
+export function jsonMigration(m: Migration) {
+  return {
+    path: m.path,
+    files: m.files,
+    format: m.format,
+    version: m.version ?? null,
+    name: m.name ?? null,
+    up: m.up.state,
+    down: m.down.state,
+  };
+}
+
+/** Where a finding is, in the JSON outputs: all null for a finding about no file. */
+export function jsonLocation(f: ReportedFinding) {
+  const placed = hasFile(f);
+  return {
+    file: placed ? f.file : null,
+    line: placed ? f.range.start.line : null,
+    column: placed ? f.range.start.column : null,
+    endLine: placed ? f.range.end.line : null,
+    endColumn: placed ? f.range.end.column : null,
+  };
+}
 
 /**
  * The JSON output. Its shape is documented in the README and stable: fields are only
@@ -13,21 +40,9 @@ export const jsonReporter: Reporter = (result, ctx) => {
       errors: result.errorCount,
       warnings: result.warningCount,
     },
-    migrations: result.migrations.map((m) => ({
-      path: m.path,
-      files: m.files,
-      format: m.format,
-      version: m.version ?? null,
-      name: m.name ?? null,
-      up: m.up.state,
-      down: m.down.state,
-    })),
+    migrations: result.migrations.map(jsonMigration),
     findings: result.findings.map((f) => ({
-      file: f.file,
-      line: f.range.start.line,
-      column: f.range.start.column,
-      endLine: f.range.end.line,
-      endColumn: f.range.end.column,
+      ...jsonLocation(f),
       ruleId: f.ruleId,
       severity: f.severity,
       message: f.message,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Finding } from '../ir/types.js';
 import type { Reporter } from './context.js';
+import { hasFile } from './finding.js';
 
 /** Above this many findings the table is folded into a `<details>` block. */
 export const MARKDOWN_FOLD_AFTER = 20;
@@ -36,7 +37,9 @@ function linkTarget(file: string): string {
     .join('/');
 }
 
-function location(f: Finding): string {
+/** `[file:line](file#Lline)`, linking to the finding's lines; empty for a finding about no file. */
+export function markdownLocation(f: Finding): string {
+  if (!hasFile(f)) return '';
   const { start, end } = f.range;
   const last = end.line > start.line && end.column === 1 ? end.line - 1 : Math.max(end.line, start.line);
   const anchor = last > start.line ? `#L${start.line}-L${last}` : `#L${start.line}`;
@@ -80,7 +83,7 @@ export const markdownReporter: Reporter = (result, ctx) => {
     const table = ['| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |'];
     for (const f of findings) {
       const severity = f.severity === 'error' ? '🔴 error' : '🟡 warning';
-      table.push(`| ${severity} | ${location(f)} | ${ruleCell(f.ruleId)} | ${escapeMarkdown(f.message)} |`);
+      table.push(`| ${severity} | ${markdownLocation(f)} | ${ruleCell(f.ruleId)} | ${escapeMarkdown(f.message)} |`);
     }
     if (findings.length > MARKDOWN_FOLD_AFTER) {
       out.push('<details>', `<summary>Show all ${findings.length} findings</summary>`, '', ...table, '', '</details>');

@@ -1,5 +1,11 @@
 import type { Reporter, StreamingReporter } from './context.js';
-import type { Keep } from '../pipeline/collect.js';
+
+/**
+ * Which migrations a lint run's result holds (`LintOptions.keep`): every one (`all`),
+ * those with findings or problems, with the text of their flagged files (`flagged`), or
+ * only those with problems (`findings`). Each format says which it needs.
+ */
+export type Keep = 'all' | 'flagged' | 'findings';
 
 export interface LoadedFormat {
   reporter: Reporter;

@@ -2,11 +2,35 @@ import { createColors } from 'picocolors';
 import { createRequire } from 'node:module';
 import type { Finding } from '../ir/types.js';
 import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
+import { hasFile, type ReportedFinding } from './finding.js';
+
+export type Colors = ReturnType<typeof createColors>;
 
 // Control characters from a migration (an identifier with ESC or BEL in it) must not reach the terminal.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-const oneLine = (s: string) => s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ').replace(CONTROL, '\uFFFD');
+/** Text safe for a terminal: control characters become U+FFFD (one for one, so columns stay). */
+export const clean = (s: string) => s.replace(CONTROL, '\uFFFD');
+/** Safe text on one line: line breaks (and the space around them) fold to one space. */
+export const oneLine = (s: string) => clean(s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' '));
+
+/** `file:line:col  error  message  rule-id`; a finding about no file has no location. */
+export function findingHeadline(f: Finding, c: Colors): string {
+  const where = hasFile(f) ? `${c.bold(`${oneLine(f.file)}:${f.range.start.line}:${f.range.start.column}`)}  ` : '';
+  const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
+  return `${where}${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`;
+}
+
+/** The lines under a finding's headline (itself indented by `indent`) for its details and hint; none for a lint finding. */
+export function findingNotes(f: ReportedFinding, c: Colors, indent = ''): string[] {
+  const out: string[] = [];
+  for (const d of f.details ?? []) {
+    out.push(c.dim(`${indent}    ${oneLine(d.label)}:`));
+    for (const l of d.lines) out.push(`${indent}      ${clean(l)}`);
+  }
+  if (f.hint) out.push(`${indent}    ${c.cyan('hint:')} ${oneLine(f.hint)}`);
+  return out;
+}
 
 /** Human output: one header line per finding, a code frame, then a summary line. */
 export const textStream: StreamingReporter = {
@@ -20,12 +44,11 @@ export const textStream: StreamingReporter = {
     };
     return findings
       .map((f) => {
-        const where = `${oneLine(f.file)}:${f.range.start.line}:${f.range.start.column}`;
-        const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-        const lines = [`${c.bold(where)}  ${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`];
-        const frame = codeFrame(source(f.file), f);
+        const lines = [findingHeadline(f, c)];
+        const frame = hasFile(f) ? codeFrame(source(f.file), f) : undefined;
         if (frame) lines.push(frame);
         if (f.fix) lines.push(`  ${c.green('fix:')} ${oneLine(f.fix.description)}`);
+        lines.push(...findingNotes(f, c));
         return lines.join('\n') + '\n\n';
       })
       .join('');
@@ -73,7 +96,7 @@ function summaryLine(
   errors: number,
   warnings: number,
   files: number,
-  c: ReturnType<typeof createColors>,
+  c: Colors,
 ): string {
   const fileWord = `${files} file${files === 1 ? '' : 's'}`;
   if (total === 0) return c.green(`✔ no problems in ${fileWord}`);

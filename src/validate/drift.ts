@@ -6,7 +6,8 @@ import { isDataDir } from '../exec/drivers/pglite.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, DEFAULT_HISTORY_SCHEMA, type MigrationState } from '../exec/history.js';
 import { compareIds, toExecMigrations, type ExecMigration } from '../exec/migrations.js';
 import { secretsOf } from '../exec/context.js';
-import { migrationLabel, errorCount, plural, type CheckResult, type ValidateFinding } from './types.js';
+import type { ReportedFinding } from '../report/finding.js';
+import { migrationLabel, errorCount, plural, FILE_START, ON_TARGET, type CheckResult } from './types.js';
 import type { AppliedView } from './sequence.js';
 
 /**
@@ -96,13 +97,13 @@ const short = (checksum: string) => checksum.slice(0, 12);
 const when = (d: Date | string) => new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export function driftCheck(migrations: readonly Migration[], state: TargetState): CheckResult {
-  const findings: ValidateFinding[] = [];
+  const findings: ReportedFinding[] = [];
   if (state.error) {
     findings.push({
-      check: 'drift',
       ruleId: 'validate/drift-unreachable',
       severity: 'error',
       message: `cannot read ${state.target}: ${state.error}`,
+      ...ON_TARGET,
       hint: 'check --db (and that the database is reachable from CI); drift and out-of-order migrations were not checked',
     });
     return { id: 'drift', status: 'failed', summary: `cannot read ${state.target}`, findings };
@@ -128,12 +129,11 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
       const row = s!.lastApplied!;
       if (row.checksum !== ran.checksum) {
         findings.push({
-          check: 'drift',
           ruleId: 'validate/drift-changed',
           severity: 'error',
           message: `${migrationLabel(ran.migration)} was applied on ${state.target} (${when(row.applied_at)} by ${row.applied_by}) and its file changed since`,
           file: ran.file,
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+          range: FILE_START,
           details: [{ label: 'checksum', lines: [`applied: ${short(row.checksum)}`, `on disk: ${short(ran.checksum)}`] }],
           hint: 'an applied migration never runs again: restore the file as it was applied and put the change in a new migration',
         });
@@ -144,12 +144,11 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     if (kind === 'partial' || kind === 'running') {
       const cur = s!.current!;
       findings.push({
-        check: 'drift',
         ruleId: 'validate/drift-partial',
         severity: 'error',
         message: `${migrationLabel(ran.migration)} is partly applied on ${state.target} (${cur.result} since ${when(cur.applied_at)}, ${plural(cur.progress, 'statement')} done)`,
         file: ran.file,
-        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        range: FILE_START,
         hint: cur.direction === 'up' ? 'finish it with "migratelint apply" (it resumes where it stopped)' : 'finish the rollback with "migratelint rollback"',
       });
       continue;
@@ -157,12 +156,11 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     for (const e of ems) pending.push({ id, file: e.file });
     if (s?.lastFailure) {
       findings.push({
-        check: 'drift',
         ruleId: 'validate/drift-last-failed',
         severity: 'warn',
         message: `the last attempt to apply ${migrationLabel(ran.migration)} on ${state.target} failed (${when(s.lastFailure.applied_at)}): ${(s.lastFailure.error ?? 'no message').split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ')}`,
         file: ran.file,
-        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        range: FILE_START,
       });
     }
   }
@@ -172,22 +170,22 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     if (kind === 'pending') continue; // rolled back and then deleted: nothing left to say
     const row = s.lastApplied ?? s.current!;
     findings.push({
-      check: 'drift',
       ruleId: 'validate/drift-missing-file',
       severity: 'error',
       message: `${id}${row.name ? ` (${row.name})` : ''} is applied on ${state.target} but has no migration file on disk${row.file ? ` (it was ${row.file})` : ''}`,
+      ...ON_TARGET,
       details: [{ label: 'history', lines: [`${row.result} ${when(row.applied_at)} by ${row.applied_by}, checksum ${short(row.checksum)}`] }],
       hint: 'restore the file (a deploy from this tree could not roll it back), or check --db points at the right database',
     });
   }
   if (!state.historyPresent) {
     findings.push({
-      check: 'drift',
       ruleId: 'validate/drift-no-history',
       severity: 'warn',
       message:
         `${state.target} has no ${state.historyTable} table: nothing is recorded as applied, so all ${plural(pending.length, 'migration')} would be applied` +
         (state.otherTools.length ? `; it has ${state.otherTools.join(', ')}, which migratelint does not read` : ''),
+      ...ON_TARGET,
     });
   }
   pending.sort((a, b) => compareIds(a.id, b.id) || (a.file < b.file ? -1 : 1));

@@ -11,7 +11,7 @@ import { trialCheck } from './trial.js';
 import { appliedView, driftCheck, readTarget, type TargetState } from './drift.js';
 import { CHECK_IDS, type CheckId, type CheckResult, type ValidateResult } from './types.js';
 
-export type { ValidateResult, CheckResult, ValidateFinding, CheckId } from './types.js';
+export type { ValidateResult, CheckResult, CheckId } from './types.js';
 export { CHECK_IDS } from './types.js';
 
 export interface ValidateOptions {
@@ -94,14 +94,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   return {
     ok: checks.every((c) => c.status !== 'failed'),
     checks,
-    migrations: migrations.map((m) => ({
-      path: m.path,
-      format: m.format,
-      version: m.version ?? null,
-      name: m.name ?? null,
-      up: m.up.state,
-      down: m.down.state,
-    })),
+    migrations,
     ...(target ? { target: target.target } : {}),
     durationMs: Math.round(performance.now() - t0),
     lintRules: linted.rules,

@@ -1,6 +1,7 @@
 import type { LintResult } from '../lint.js';
 import type { BaselineOutcome } from '../baseline.js';
-import { plural, type CheckResult, type ValidateFinding } from './types.js';
+import type { ReportedFinding } from '../report/finding.js';
+import { plural, FILE_START, type CheckResult } from './types.js';
 
 /**
  * Check 1, lint: the project's config and rules over every pending migration. Without
@@ -15,21 +16,14 @@ export function lintCheck(
   const { pendingFiles } = options;
   const pending = pendingFiles ? result.migrations.filter((m) => m.files.some((f) => pendingFiles.has(f))) : result.migrations;
   const files = new Set(pending.flatMap((m) => m.files));
-  const findings: ValidateFinding[] = result.findings
+  // Lint's findings as they are; a fix becomes a hint (validate does not apply fixes).
+  const findings: ReportedFinding[] = result.findings
     .filter((f) => files.has(f.file))
-    .map((f) => ({
-      check: 'lint',
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      file: f.file,
-      range: f.range,
-      ...(f.fix ? { hint: `fix: ${f.fix.description} (migratelint lint --fix)` } : {}),
-    }));
+    .map(({ fix, ...f }) => (fix ? { ...f, hint: `fix: ${fix.description} (migratelint lint --fix)` } : f));
   for (const m of pending) {
     for (const p of m.problems) {
       if (!p.message.startsWith('cannot read')) continue;
-      findings.push({ check: 'lint', ruleId: 'validate/lint-unreadable', severity: 'error', message: p.message, file: p.file, range: p.range });
+      findings.push({ ruleId: 'validate/lint-unreadable', severity: 'error', message: p.message, file: p.file, range: p.range ?? FILE_START });
     }
   }
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -1,29 +1,36 @@
-import path from 'node:path';
 import { createColors } from 'picocolors';
-import { escapeMarkdown } from '../report/markdown.js';
-import { CHECK_TITLES, errorCount, plural, type CheckResult, type ValidateFinding, type ValidateResult } from './types.js';
-import { validateSarif } from './sarif.js';
-import type { Rule } from '../../rules/kit/rule.js';
+import type { ReportContext, ReportInput } from '../report/context.js';
+import type { ReportedFinding } from '../report/finding.js';
+import { clean, findingHeadline, findingNotes, oneLine } from '../report/text.js';
+import { jsonLocation, jsonMigration } from '../report/json.js';
+import { escapeMarkdown, markdownLocation } from '../report/markdown.js';
+import { describeRule, sarifLog } from '../report/sarif.js';
+import { githubReporter } from '../report/github.js';
+import { gitlabReporter } from '../report/gitlab.js';
+import { VALIDATE_RULES, describeValidateRule } from './rules.js';
+import { CHECK_TITLES, errorCount, plural, type CheckId, type CheckResult, type ValidateResult } from './types.js';
 
-export interface ValidateReportContext {
-  cwd: string;
-  toolVersion: string;
-  color: boolean;
-  /** The lint rules, for SARIF rule metadata. */
-  lintRules?: readonly Rule[];
-}
+/**
+ * Validate's outputs, rendered with src/report's pieces: text, JSON and markdown keep
+ * validate's layout (a section per check, then the verdict); SARIF, GitHub and GitLab are
+ * src/report's formats over every check's findings.
+ */
+export type ValidateReporter = (result: ValidateResult, ctx: ReportContext) => string;
 
-export type ValidateReporter = (result: ValidateResult, ctx: ValidateReportContext) => string;
-
-// Control characters from a migration (an identifier with ESC in it) must not reach the terminal.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-const clean = (s: string) => s.replace(CONTROL, '\uFFFD');
-const oneLine = (s: string) => clean(s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' '));
-
-function location(f: ValidateFinding): string {
-  if (!f.file) return '';
-  return f.range ? `${f.file}:${f.range.start.line}:${f.range.start.column}` : f.file;
+/** A validate run as a reporter's input: every check's findings, in the order of the checks. */
+export function reportInput(result: ValidateResult): ReportInput {
+  const findings = result.checks.flatMap((c) => c.findings);
+  const errors = errorCount(findings);
+  const files = [...new Set(result.migrations.flatMap((m) => m.files))];
+  return {
+    files,
+    migrations: result.migrations,
+    counts: { files: files.length, migrations: result.migrations.length },
+    findings,
+    rules: result.lintRules,
+    errorCount: errors,
+    warningCount: findings.length - errors,
+  };
 }
 
 function counts(result: ValidateResult) {
@@ -54,16 +61,7 @@ export const validateTextReporter: ValidateReporter = (result, ctx) => {
     const mark = check.status === 'passed' ? c.green('✔') : check.status === 'failed' ? c.red('✖') : c.dim('-');
     const line = `${mark} ${c.bold(title)}  ${oneLine(check.summary)}`;
     out.push(check.status === 'skipped' ? c.dim(`- ${title}  ${oneLine(check.summary)}`) : line);
-    for (const f of check.findings) {
-      const sev = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-      const where = location(f);
-      out.push(`    ${where ? `${c.bold(oneLine(where))}  ` : ''}${sev}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`);
-      for (const d of f.details ?? []) {
-        out.push(c.dim(`        ${oneLine(d.label)}:`));
-        for (const l of d.lines) out.push(`          ${clean(l)}`);
-      }
-      if (f.hint) out.push(`        ${c.cyan('hint:')} ${oneLine(f.hint)}`);
-    }
+    for (const f of check.findings) out.push(`    ${findingHeadline(f, c)}`, ...findingNotes(f, c, '    '));
     for (const n of notesOf(check)) out.push(c.dim(`    note: ${oneLine(n)}`));
     const pending = pendingOf(check);
     if (check.id === 'drift' && pending.length) {
@@ -122,39 +120,19 @@ export const validateJsonReporter: ValidateReporter = (result, ctx) => {
         ruleId: f.ruleId,
         severity: f.severity,
         message: f.message,
-        file: f.file ?? null,
-        line: f.range?.start.line ?? null,
-        column: f.range?.start.column ?? null,
-        endLine: f.range?.end.line ?? null,
-        endColumn: f.range?.end.column ?? null,
+        ...jsonLocation(f),
         details: f.details ?? [],
         hint: f.hint ?? null,
       })),
       data: c.data ?? null,
     })),
-    migrations: result.migrations,
+    migrations: result.migrations.map(jsonMigration),
   };
   return JSON.stringify(out, null, 2) + '\n';
 };
 
 /** A marker bots can look for to update their previous comment. */
 export const VALIDATE_MARKDOWN_MARKER = '<!-- migratelint-validate-report -->';
-
-function linkTarget(file: string): string {
-  return file
-    .split(path.sep)
-    .join('/')
-    .split('/')
-    .map((s) => encodeURIComponent(s).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
-}
-
-function mdLocation(f: ValidateFinding): string {
-  if (!f.file) return '';
-  const line = f.range?.start.line;
-  const text = escapeMarkdown(`${f.file.split(path.sep).join('/')}${line ? `:${line}` : ''}`);
-  return `[${text}](${linkTarget(f.file)}${line ? `#L${line}` : ''})`;
-}
 
 /** Inline code that cannot be broken by backticks in the text. */
 function code(text: string): string {
@@ -184,7 +162,7 @@ export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
     out.push('', `#### ${c.status === 'failed' ? '❌' : c.status === 'passed' ? '✅' : '⏭️'} ${CHECK_TITLES[c.id]}`, '');
     for (const f of c.findings) {
       const sev = f.severity === 'error' ? '🔴 **error**' : '🟡 warning';
-      const where = mdLocation(f);
+      const where = markdownLocation(f);
       out.push(`- ${sev}${where ? ` ${where}` : ''}: ${escapeMarkdown(f.message)} ${code(f.ruleId)}`);
       if (f.hint) out.push(`  <br>_hint:_ ${escapeMarkdown(f.hint)}`);
       if (f.details?.length) {
@@ -202,9 +180,36 @@ export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
   return out.join('\n') + '\n';
 };
 
+/**
+ * SARIF through src/report's writer: validate's rules, then the lint rules that have
+ * findings; findings about the target database alone are tool execution notifications;
+ * each result names its check, and `runs[0].properties` holds the verdict and each
+ * check's status, skipped ones included.
+ */
+export const validateSarifReporter: ValidateReporter = (result, ctx) => {
+  const input = reportInput(result);
+  const checkOf = new Map<ReportedFinding, CheckId>();
+  for (const c of result.checks) for (const f of c.findings) checkOf.set(f, c.id);
+  const lintIds = new Set(result.checks.filter((c) => c.id === 'lint').flatMap((c) => c.findings.map((f) => f.ruleId)));
+  return sarifLog(
+    {
+      findings: input.findings,
+      files: input.files,
+      migrations: input.migrations,
+      rules: [...VALIDATE_RULES.map(describeValidateRule), ...result.lintRules.filter((r) => lintIds.has(r.id)).map(describeRule)],
+      commandLine: 'migratelint validate',
+      resultProperties: (f) => ({ check: checkOf.get(f) }),
+      properties: { ok: result.ok, checks: result.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary })) },
+    },
+    ctx,
+  );
+};
+
 export const validateReporters: Record<string, ValidateReporter> = {
   text: validateTextReporter,
   json: validateJsonReporter,
-  sarif: validateSarif,
+  sarif: validateSarifReporter,
   markdown: validateMarkdownReporter,
+  github: (result, ctx) => githubReporter(reportInput(result), ctx),
+  gitlab: (result, ctx) => gitlabReporter(reportInput(result), ctx),
 };

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { Migration, Range } from '../ir/types.js';
+import type { Migration } from '../ir/types.js';
 import { parseDirective } from '../engine/directives.js';
 import { classifyPath, partnerPath } from '../discover/classify.js';
-import { errorCount, migrationLabel, plural, type CheckResult, type ValidateFinding } from './types.js';
+import type { ReportedFinding } from '../report/finding.js';
+import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
  * Check 3, pairing and reversibility: every migration whose format has down migrations
@@ -20,8 +21,6 @@ import { errorCount, migrationLabel, plural, type CheckResult, type ValidateFind
  * (the same comment the lint rule honours): then it is a warning that quotes the reason.
  */
 
-const START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-
 /** The reason given in a `migratelint-disable require-downgrade -- reason` comment, or undefined. */
 function acceptedIrreversible(m: Migration): string | undefined {
   for (const c of m.comments) {
@@ -34,7 +33,7 @@ function acceptedIrreversible(m: Migration): string | undefined {
 }
 
 export function reversibilityCheck(migrations: readonly Migration[]): CheckResult {
-  const findings: ValidateFinding[] = [];
+  const findings: ReportedFinding[] = [];
   let paired = 0;
   const without = new Map<string, number>();
   for (const m of migrations) {
@@ -43,12 +42,11 @@ export function reversibilityCheck(migrations: readonly Migration[]): CheckResul
       const downFile = m.down.file ?? m.path;
       const expected = m.up.file ?? partnerPath(downFile, classifyPath(downFile));
       findings.push({
-        check: 'reversibility',
         ruleId: 'validate/reversibility-orphan-down',
         severity: 'error',
         message: `${path.basename(downFile)} has no up migration${expected ? ` (expected ${expected})` : ''}`,
         file: downFile,
-        range: START,
+        range: FILE_START,
         hint: 'restore the up file, or delete the down file if the migration was removed',
       });
       continue;
@@ -63,10 +61,9 @@ export function reversibilityCheck(migrations: readonly Migration[]): CheckResul
     const accepted = acceptedIrreversible(m);
     const upFile = m.up.file ?? m.path;
     const base = {
-      check: 'reversibility' as const,
       severity: accepted ? ('warn' as const) : ('error' as const),
       file: down.state === 'missing' ? upFile : down.file ?? upFile,
-      range: down.state === 'missing' ? m.up.range ?? START : down.range ?? START,
+      range: down.state === 'missing' ? m.up.range ?? FILE_START : down.range ?? FILE_START,
     };
     const because = accepted ? `; accepted as irreversible: ${accepted}` : '';
     if (down.state === 'missing') {

@@ -1,3 +1,5 @@
+import { HOMEPAGE } from '../meta.js';
+import { reportingDescriptor, type ReportingDescriptor } from '../report/sarif.js';
 import type { CheckId } from './types.js';
 
 /** The finding ids `migratelint validate` reports itself (lint findings keep their rule's id). */
@@ -167,4 +169,15 @@ export const VALIDATE_RULES: readonly ValidateRule[] = [
   },
 ];
 
-export const VALIDATE_RULE_IDS: ReadonlySet<string> = new Set(VALIDATE_RULES.map((r) => r.id));
+/** A validate rule's SARIF reportingDescriptor: its help is the README's validate section. */
+export function describeValidateRule(r: ValidateRule): ReportingDescriptor {
+  return reportingDescriptor({
+    id: r.id,
+    summary: r.summary,
+    description: r.help,
+    help: { text: r.help, markdown: r.help },
+    helpUri: `${HOMEPAGE}/blob/main/README.md#validate`,
+    severity: 'error',
+    tags: ['migrations', 'postgresql', `validate-${r.check}`],
+  });
+}

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { Migration, MigrationFormat } from '../ir/types.js';
+import type { Migration, MigrationFormat, Range } from '../ir/types.js';
 import { compareVersions } from '../exec/migrations.js';
 import { GRAPH_FORMATS, groupByFolder, isRepeatable } from './groups.js';
-import { errorCount, migrationLabel, plural, type CheckResult, type ValidateFinding } from './types.js';
+import type { ReportedFinding } from '../report/finding.js';
+import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
  * Check 2, the sequence. Per migrations folder:
@@ -49,7 +50,7 @@ const OUT_OF_ORDER: Partial<Record<MigrationFormat, string>> = {
 };
 
 export function sequenceCheck(migrations: readonly Migration[], applied?: AppliedView): CheckResult {
-  const findings: ValidateFinding[] = [];
+  const findings: ReportedFinding[] = [];
   const groups = groupByFolder(migrations.filter((m) => !isRepeatable(m)));
   let graphs = 0;
   for (const [folder, list] of groups) {
@@ -80,18 +81,17 @@ export function sequenceCheck(migrations: readonly Migration[], applied?: Applie
   };
 }
 
-function where(m: Migration): { file: string; range: NonNullable<ValidateFinding['range']> } {
-  return { file: m.path, range: m.up.range ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+function where(m: Migration): { file: string; range: Range } {
+  return { file: m.path, range: m.up.range ?? FILE_START };
 }
 
-function checkLinear(folder: string, list: Migration[], findings: ValidateFinding[], applied?: AppliedView): void {
+function checkLinear(folder: string, list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
   const code = (m: Migration) => !VERSION_KEYED.has(m.format) && !TEXT_ORDERED.has(m.format);
   // Versions the format can read.
   for (const m of list) {
     if (m.version === undefined) {
       if (code(m)) continue;
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-missing-version',
         severity: m.format === 'sql' ? 'warn' : 'error',
         message: `${path.basename(m.path)} has no version: ${m.format === 'sql' ? 'its place in the order depends on the tool' : `${m.format} needs a numeric version prefix`}`,
@@ -100,7 +100,6 @@ function checkLinear(folder: string, list: Migration[], findings: ValidateFindin
       });
     } else if ((m.format === 'golang-migrate' || m.format === 'goose' || m.format === 'dbmate') && !/^\d+$/.test(m.version)) {
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-bad-version',
         severity: 'error',
         message: `version ${m.version} of ${migrationLabel(m)} is not a whole number, which ${m.format} needs`,
@@ -120,7 +119,6 @@ function checkLinear(folder: string, list: Migration[], findings: ValidateFindin
       const names = same.map(migrationLabel);
       const last = same[same.length - 1];
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-duplicate-version',
         severity: keyed ? 'error' : 'warn',
         message: `version ${same[0].version} is used by ${same.length} migrations in ${folder}: ${names.join(', ')}`,
@@ -142,7 +140,6 @@ function checkLinear(folder: string, list: Migration[], findings: ValidateFindin
     const b = byText[k];
     if (compareVersions(a.version!, b.version!) > 0) {
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-order-ambiguous',
         severity: 'warn',
         message: `versions ${a.version} and ${b.version} sort one way as text and the other as numbers: ${a.format} applies ${migrationLabel(a)} first`,
@@ -162,7 +159,6 @@ function checkLinear(folder: string, list: Migration[], findings: ValidateFindin
         if (applied.applied.has(execId(m))) continue;
         if (compareVersions(m.version!, newest.version!) >= 0) continue;
         findings.push({
-          check: 'sequence',
           ruleId: 'validate/sequence-out-of-order',
           severity: 'error',
           message: `${migrationLabel(m)} is not applied on ${applied.target} but is older than ${migrationLabel(newest)}, which is: a deploy would apply it out of order`,
@@ -225,12 +221,11 @@ function ancestors(nodes: ReadonlyMap<string, { parents: readonly string[] }>, i
   return out;
 }
 
-function checkAlembic(folder: string, list: Migration[], findings: ValidateFinding[], applied?: AppliedView): void {
+function checkAlembic(folder: string, list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
   const nodes = new Map<string, Node>();
   for (const m of list) {
     if (!m.graph) {
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-missing-version',
         severity: 'error',
         message: `${path.basename(m.path)} has no revision id migratelint can read (revision = '...')`,
@@ -241,7 +236,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
     const other = nodes.get(m.graph.id);
     if (other) {
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-duplicate-version',
         severity: 'error',
         message: `revision ${m.graph.id} is declared by two files: ${path.basename(other.m.path)} and ${path.basename(m.path)}`,
@@ -258,7 +252,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
     for (const p of n.parents) {
       if (nodes.has(p)) continue;
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-unknown-parent',
         severity: 'error',
         message: `down_revision ${p} of ${n.id} (${path.basename(n.m.path)}) is not a revision in ${folder}`,
@@ -269,7 +262,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
     for (const d of n.m.graph?.dependsOn ?? []) {
       if (nodes.has(d) || [...nodes.values()].some((x) => x.m.graph?.labels?.includes(d))) continue;
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-unknown-parent',
         severity: 'error',
         message: `depends_on ${d} of ${n.id} (${path.basename(n.m.path)}) is not a revision or branch label in ${folder}`,
@@ -282,7 +274,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
   if (cycle) {
     const first = nodes.get(cycle[0])!;
     findings.push({
-      check: 'sequence',
       ruleId: 'validate/sequence-cycle',
       severity: 'error',
       message: `revisions in ${folder} form a cycle: ${cycle.join(' -> ')}`,
@@ -299,7 +290,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
     const names = heads.map((h) => `${h.id} (${path.basename(h.m.path)})`);
     const last = heads[heads.length - 1];
     findings.push({
-      check: 'sequence',
       ruleId: 'validate/sequence-multiple-heads',
       severity: labelled ? 'warn' : 'error',
       message: labelled
@@ -317,7 +307,6 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
       const appliedChild = [...nodes.values()].find((c) => applied.applied.has(c.id) && ancestors(nodes, c.id).has(n.id));
       if (!appliedChild) continue;
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-out-of-order',
         severity: 'error',
         message: `${n.id} (${path.basename(n.m.path)}) is not applied on ${applied.target}, but ${appliedChild.id}, which revises it, is`,
@@ -328,7 +317,7 @@ function checkAlembic(folder: string, list: Migration[], findings: ValidateFindi
   }
 }
 
-function checkDjango(list: Migration[], findings: ValidateFinding[], applied?: AppliedView): void {
+function checkDjango(list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
   const nodes = new Map<string, Node>();
   const apps = new Set<string>();
   for (const m of list) {
@@ -360,7 +349,6 @@ function checkDjango(list: Migration[], findings: ValidateFinding[], applied?: A
       if (r === null) continue;
       if (r === undefined) {
         findings.push({
-          check: 'sequence',
           ruleId: 'validate/sequence-unknown-parent',
           severity: 'error',
           message: `${n.id} depends on ${dep}, which is not a migration of app ${appOf(dep)}`,
@@ -383,7 +371,6 @@ function checkDjango(list: Migration[], findings: ValidateFinding[], applied?: A
   const cycle = findCycle(nodes);
   if (cycle) {
     findings.push({
-      check: 'sequence',
       ruleId: 'validate/sequence-cycle',
       severity: 'error',
       message: `migrations depend on each other in a cycle: ${cycle.join(' -> ')}`,
@@ -399,7 +386,6 @@ function checkDjango(list: Migration[], findings: ValidateFinding[], applied?: A
     if (leaves.length > 1) {
       const last = leaves[leaves.length - 1];
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-multiple-heads',
         severity: 'error',
         message: `app ${app} has ${leaves.length} leaf migrations: ${leaves.map((l) => l.id.slice(app.length + 1)).join(', ')}; Django refuses to migrate until they are merged`,
@@ -416,7 +402,6 @@ function checkDjango(list: Migration[], findings: ValidateFinding[], applied?: A
       const child = [...nodes.values()].find((c) => (applied.applied.has(execId(c.m)) || applied.applied.has(c.id)) && ancestors(nodes, c.id).has(n.id));
       if (!child) continue;
       findings.push({
-        check: 'sequence',
         ruleId: 'validate/sequence-out-of-order',
         severity: 'error',
         message: `${n.id} is not applied on ${applied.target}, but ${child.id}, which depends on it, is`,

@@ -9,7 +9,8 @@ import { quoteIdent } from '../exec/sql.js';
 import { SQL_FORMATS, groupByFolder, isRepeatable } from './groups.js';
 import { SnapshotReader, diffSnapshots, describeDifference, differenceDetails, type LazySnapshot, type SchemaDifference, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension, PGLITE_EXTENSIONS } from './trial-db.js';
-import { migrationLabel, plural, type CheckResult, type FindingDetail, type ValidateFinding } from './types.js';
+import type { FindingDetail, ReportedFinding } from '../report/finding.js';
+import { migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
  * Check 4, the trial run. For each migrations folder, on a throwaway database:
@@ -95,7 +96,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   const tOpen = performance.now();
   const driver = options.driver ?? (await TrialDatabase.create(extensions.filter(isAvailableExtension)));
   const openMs = performance.now() - tOpen;
-  const findings: ValidateFinding[] = [];
+  const findings: ReportedFinding[] = [];
   const stats: GroupStats[] = [];
   let server = '';
   let snapshotMs = 0;
@@ -171,7 +172,7 @@ async function trialGroup(
   migrations: Migration[],
   serverVersionNum: number,
   snapshot: Snapshots,
-  findings: ValidateFinding[],
+  findings: ReportedFinding[],
   onProgress?: (what: string) => void,
 ): Promise<GroupStats> {
   const stats: GroupStats = { folder, migrations: migrations.length, up: 0, down: 0, reup: 0, notes: [] };
@@ -223,7 +224,7 @@ async function cycle(
   versioned: ExecMigration[],
   run: Runner,
   snapshot: Snapshots,
-  findings: ValidateFinding[],
+  findings: ReportedFinding[],
   stats: GroupStats,
   onProgress?: (what: string) => void,
 ): Promise<boolean> {
@@ -319,11 +320,11 @@ async function cycle(
     reported.add(key);
     const last = versioned[applied - 1];
     findings.push({
-      check: 'trial',
       ruleId: 'validate/trial-reapply-differs',
       severity: 'error',
       message: `after the downs and the ups again, the schema differs from the first up: ${describeDifference(d).replace(/^leaves (.*) behind$/, 'has $1 as well').replace(/^does not restore /, 'lacks ')}`,
       file: last.migration.up.file ?? last.file,
+      range: FILE_START,
       details: differenceDetails(d, afterUp.get(), final).map((x, n) => ({ ...x, label: n === 0 ? 'after the first up' : 'after down and up again' })),
     });
   }
@@ -335,30 +336,28 @@ function differenceKey(d: SchemaDifference): string {
   return `${d.change} ${d.key} ${JSON.stringify(d.attrs ?? [])}`;
 }
 
-function differenceFinding(em: ExecMigration, d: SchemaDifference, before: Snapshot, after: Snapshot): ValidateFinding {
+function differenceFinding(em: ExecMigration, d: SchemaDifference, before: Snapshot, after: Snapshot): ReportedFinding {
   const m = em.migration;
   return {
-    check: 'trial',
     ruleId: 'validate/trial-down-leaves-schema',
     severity: 'error',
     message: `down of ${migrationLabel(m)} ${describeDifference(d)}`,
     file: m.down.file ?? em.file,
-    range: m.down.statements[0]?.range ?? m.down.range,
+    range: m.down.statements[0]?.range ?? m.down.range ?? FILE_START,
     details: differenceDetails(d, before, after),
     hint: d.change === 'extra' ? `undo it in the down migration` : d.change === 'missing' ? 'the down migration drops it; only objects the up created should go' : 'make the down restore the definition the up changed',
   };
 }
 
-function cannotRun(em: ExecMigration, direction: Direction, problem: string): ValidateFinding {
+function cannotRun(em: ExecMigration, direction: Direction, problem: string): ReportedFinding {
   const section = em.migration[direction];
   const where = /^(.*):(\d+):(\d+): (.*)$/s.exec(problem);
   return {
-    check: 'trial',
     ruleId: 'validate/trial-cannot-run',
     severity: 'error',
     message: `${direction} of ${migrationLabel(em.migration)} cannot run as one migration: ${where ? where[4] : problem}`,
     file: where ? where[1] : section.file ?? em.file,
-    range: where ? point(Number(where[2]), Number(where[3])) : section.range,
+    range: where ? point(Number(where[2]), Number(where[3])) : section.range ?? FILE_START,
   };
 }
 
@@ -366,7 +365,7 @@ function point(line: number, column: number): Range {
   return { start: { line, column }, end: { line, column: column + 1 } };
 }
 
-function failureFinding(em: ExecMigration, direction: Direction, failure: Failure, statements: Statement[], again = false): ValidateFinding {
+function failureFinding(em: ExecMigration, direction: Direction, failure: Failure, statements: Statement[], again = false): ReportedFinding {
   const stmt = statements[failure.statementIndex - 1];
   const server = failure.server;
   const m = em.migration;
@@ -387,7 +386,6 @@ function failureFinding(em: ExecMigration, direction: Direction, failure: Failur
   const end = stmt && (stmt.range.end.line > start.line || (stmt.range.end.line === start.line && stmt.range.end.column > start.column)) ? stmt.range.end : { line: start.line, column: start.column + 1 };
   const what = again ? `${direction} of ${migrationLabel(m)} fails when applied again after its down` : `${direction} of ${migrationLabel(m)} fails on PostgreSQL`;
   return {
-    check: 'trial',
     ruleId: unavailable ? 'validate/trial-extension-unavailable' : again ? 'validate/trial-reapply-failed' : `validate/trial-${direction}-failed`,
     severity: 'error',
     message: unavailable

@@ -1,5 +1,6 @@
-import type { Range } from '../ir/types.js';
+import type { Finding, Migration, Range } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
+import type { ReportedFinding } from '../report/finding.js';
 
 /** The checks `migratelint validate` runs, in the order they are reported. */
 export const CHECK_IDS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
@@ -13,27 +14,6 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   drift: 'drift',
 };
 
-/** Two sides of a comparison (the schema before an up and after its down), shown under a finding. */
-export interface FindingDetail {
-  label: string;
-  lines: string[];
-}
-
-export interface ValidateFinding {
-  check: CheckId;
-  /** `validate/<check>-<what>` for validate's own findings; a lint rule id for lint findings. */
-  ruleId: string;
-  severity: 'error' | 'warn';
-  message: string;
-  /** Where, relative to the working directory; absent for findings about the target database. */
-  file?: string;
-  range?: Range;
-  /** Relevant context: both schemas' parts for a trial difference, PostgreSQL's detail and hint. */
-  details?: FindingDetail[];
-  /** What to do about it, in one line. */
-  hint?: string;
-}
-
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 export interface CheckResult {
@@ -41,33 +21,36 @@ export interface CheckResult {
   status: CheckStatus;
   /** One line: what was checked ("42 migrations, 0 errors") or why it was skipped. */
   summary: string;
-  findings: ValidateFinding[];
+  /**
+   * Validate's own findings have rule ids `validate/<check>-<what>`, lint's keep their rule's
+   * id. A finding about the target database alone has no file (`file: ''`); one about a file
+   * as a whole points at its start (`FILE_START`).
+   */
+  findings: ReportedFinding[];
   /** Extra facts per check (trial timings, the pending list), also in the JSON output. */
   data?: Record<string, unknown>;
-}
-
-export interface MigrationSummary {
-  path: string;
-  format: string;
-  version: string | null;
-  name: string | null;
-  up: string;
-  down: string;
 }
 
 export interface ValidateResult {
   /** True when no check failed (skipped checks do not fail). */
   ok: boolean;
   checks: CheckResult[];
-  migrations: MigrationSummary[];
+  /** The migrations validated (their IR: the reports list them and fingerprint findings from their sources). */
+  migrations: Migration[];
   /** The target named by --db, masked. */
   target?: string;
   durationMs: number;
   /** The lint rules that were available (for SARIF rule metadata); not part of the JSON output. */
-  lintRules?: readonly Rule[];
+  lintRules: readonly Rule[];
 }
 
-export function errorCount(findings: readonly ValidateFinding[]): number {
+/** Where a finding about a file as a whole points: the file's start. */
+export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** The place of a finding about the target database rather than a file: none (`hasFile` is false). */
+export const ON_TARGET: { file: string; range: Range } = { file: '', range: FILE_START };
+
+export function errorCount(findings: readonly Finding[]): number {
   return findings.filter((f) => f.severity === 'error').length;
 }
 

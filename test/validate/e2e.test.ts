@@ -185,7 +185,7 @@ describe('validate: usage', () => {
   it('turns every usage mistake into one line and exit code 2', async () => {
     const ws = copyOf(CLEAN);
     const cases: [string[], string][] = [
-      [['validate', '-f', 'junit'], 'migratelint: unknown format "junit" for validate (expected one of: text, json, sarif, markdown)\n'],
+      [['validate', '-f', 'junit'], 'migratelint: unknown format "junit" for validate (expected one of: text, json, sarif, markdown, github, gitlab)\n'],
       [['validate', '--trial', '--no-trial'], 'migratelint: --trial and --no-trial contradict each other\n'],
       [['validate', '--db', 'mysql://x'], 'migratelint: --db: expected pglite:<dir>, pglite:memory or postgres://…, got "mysql://x"\n'],
       [['validate', '--bogus'], "migratelint: Unknown option '--bogus'\n"],

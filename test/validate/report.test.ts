@@ -1,6 +1,6 @@
 /**
- * The four output formats of validate, rendered from one run over the broken fixture
- * repository (plus a lint error, and a --db that cannot be read so a finding has no file).
+ * Validate's output formats, rendered from one run over the broken fixture repository
+ * (plus a lint error, and a --db that cannot be read so a finding has no file).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate, type ValidateResult } from '../../src/validate/index.js';
-import { validateJsonReporter, validateMarkdownReporter, validateTextReporter, type ValidateReportContext } from '../../src/validate/report.js';
-import { validateSarif } from '../../src/validate/sarif.js';
+import { validateJsonReporter, validateMarkdownReporter, validateReporters, validateSarifReporter, validateTextReporter } from '../../src/validate/report.js';
 import { VALIDATE_RULES } from '../../src/validate/rules.js';
+import { fingerprints } from '../../src/report/fingerprint.js';
+import type { ReportContext } from '../../src/report/context.js';
 import { BROKEN, cleanup, copyOf } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -21,14 +22,14 @@ const URI_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 let cwd: string;
 let result: ValidateResult;
-let ctx: ValidateReportContext;
+let ctx: ReportContext;
 
 beforeAll(async () => {
   cwd = copyOf(BROKEN);
   fs.writeFileSync(path.join(cwd, 'migrations/000006_index_orders.up.sql'), 'CREATE INDEX orders_user_idx ON orders (user_id);\n');
   fs.writeFileSync(path.join(cwd, 'migrations/000006_index_orders.down.sql'), 'DROP INDEX CONCURRENTLY orders_user_idx;\n');
   result = await validate({ cwd, paths: ['migrations', 'alembic'], db: 'pglite:no-such-db' });
-  ctx = { cwd, toolVersion: '9.9.9', color: false, lintRules: result.lintRules };
+  ctx = { cwd, toolVersion: '9.9.9', color: false };
 }, 120_000);
 afterAll(cleanup);
 
@@ -69,7 +70,15 @@ describe('validate reports', () => {
     });
     const drift = out.checks[4].findings[0];
     expect(drift).toMatchObject({ ruleId: 'validate/drift-unreachable', file: null, line: null, column: null });
-    expect(out.migrations[0]).toEqual({ path: 'alembic/versions/c3d4e5f6a7b8_create_projects.py', format: 'alembic', version: 'c3d4e5f6a7b8', name: 'create_projects', up: 'present', down: 'present' });
+    expect(out.migrations[0]).toEqual({
+      path: 'alembic/versions/c3d4e5f6a7b8_create_projects.py',
+      files: ['alembic/versions/c3d4e5f6a7b8_create_projects.py'],
+      format: 'alembic',
+      version: 'c3d4e5f6a7b8',
+      name: 'create_projects',
+      up: 'present',
+      down: 'present',
+    });
   });
 
   it('markdown: a table of checks, then the findings of each with details folded', () => {
@@ -86,7 +95,7 @@ describe('validate reports', () => {
   });
 
   it('sarif: valid SARIF 2.1.0 with validate rule ids, lint rule metadata and each check’s status', () => {
-    const log = JSON.parse(validateSarif(result, ctx));
+    const log = JSON.parse(validateSarifReporter(result, ctx));
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) && URI_CHARS.test(s));
     ajv.addFormat('uri-reference', (s: string) => URI_CHARS.test(s));
@@ -114,6 +123,14 @@ describe('validate reports', () => {
       region: { startLine: 2, startColumn: 1, endLine: 2, endColumn: 35 },
     });
     expect(leaves.message.text).toContain('before the up:\n  table users (');
+    expect(leaves.properties).toEqual({ check: 'trial' });
+    // The same fingerprint function as lint's, over the same findings in the same order.
+    const located = result.checks.flatMap((c) => c.findings).filter((f) => f.file);
+    expect(run.results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints)).toEqual(
+      fingerprints(located, result.migrations).map((p) => ({ 'migratelintFingerprint/v1': p })),
+    );
+    // Every file validated is an artifact, down files included.
+    expect(run.artifacts.map((a: { location: { uri: string } }) => a.location.uri)).toContain('migrations/000001_create_users.down.sql');
     expect(run.invocations[0].toolExecutionNotifications).toEqual([
       {
         level: 'error',
@@ -131,6 +148,25 @@ describe('validate reports', () => {
     ]);
   });
 
+  it('github and gitlab: src/report’s formats over every check’s findings', () => {
+    const github = validateReporters.github(result, ctx).trimEnd().split('\n');
+    const findings = result.checks.flatMap((c) => c.findings);
+    expect(github).toHaveLength(findings.length);
+    expect(github).toContain(
+      `::error file=${path.join(cwd, 'migrations/000003_add_users_tenant.down.sql')},line=2,endLine=2,col=1,endColumn=34,title=migratelint validate/trial-down-leaves-schema::down of 000003_add_users_tenant leaves column users.tenant_id behind`,
+    );
+    // A finding about the target database is an annotation on the run, with no file.
+    expect(github).toContain('::error title=migratelint validate/drift-unreachable::cannot read pglite:no-such-db: no database at pglite:no-such-db');
+
+    const issues = JSON.parse(validateReporters.gitlab(result, ctx));
+    // Code Quality issues need a path: the one about the target database is left out.
+    expect(issues.map((i: { check_name: string }) => i.check_name).sort()).toEqual(findings.filter((f) => f.file).map((f) => f.ruleId).sort());
+    expect(issues.find((i: { check_name: string }) => i.check_name === 'validate/sequence-duplicate-version').location).toEqual({
+      path: 'migrations/000004_add_users_phone.up.sql',
+      lines: { begin: 1 },
+    });
+  });
+
   it('sarif: passes Microsoft’s SARIF validator with the GitHub Advanced Security rules', () => {
     const binary: string = require('@microsoft/sarif-multitool');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlt-validate-sarif-'));
@@ -138,7 +174,7 @@ describe('validate reports', () => {
       const input = path.join(dir, 'report.sarif');
       const output = path.join(dir, 'validation.sarif');
       const policy = path.join(dir, 'policy.xml');
-      fs.writeFileSync(input, validateSarif(result, ctx));
+      fs.writeFileSync(input, validateSarifReporter(result, ctx));
       // SARIF2006 fetches every URI over HTTP: off, the run must not need the network.
       fs.writeFileSync(
         policy,

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Driver } from '../drivers/types.js';
+import type { PgliteDriver } from '../drivers/pglite.js';
+import type { PgDriver } from '../drivers/pg.js';
+import { sha256 } from '../migrations.js';
+import { toolVersion } from '../../meta.js';
+import { fileNameStamp, fileSha256, writeAtomically, writeMeta, type BackupMeta } from './meta.js';
+import { findPgTool, runPgDump } from './pg-tools.js';
+import { writeLogicalBackup } from './logical.js';
+
+export interface BackupOptions {
+  dir: string;
+  /** Exact output file; otherwise a timestamped name in `dir`. */
+  output?: string;
+  reason: string;
+  /** Only the rows of these tables (logical backup). */
+  tablesOnly?: boolean;
+  /** Tables for a logical backup; undefined = every user table. */
+  tables?: string[];
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Takes the most complete backup the target allows: a PGlite data directory whole; a
+ * PostgreSQL database with pg_dump when a new enough one is installed; otherwise (or when
+ * only some tables are asked for) a logical backup of the tables' rows.
+ */
+export async function createBackup(driver: Driver, options: BackupOptions): Promise<BackupMeta> {
+  fs.mkdirSync(options.dir, { recursive: true });
+  const version = await driver.serverVersion();
+  const base = {
+    createdAt: new Date().toISOString(),
+    db: driver.display,
+    serverVersion: version.text.split(' on ')[0],
+    reason: options.reason,
+    toolVersion: toolVersion(),
+  };
+  const target = (ext: string, label: string) => options.output ?? path.join(options.dir, `${fileNameStamp()}-${label}${ext}`);
+
+  if (driver.kind === 'pglite' && !options.tablesOnly) {
+    const data = await (driver as PgliteDriver).dumpDataDir();
+    const file = target('.tgz', 'pglite');
+    writeAtomically(file, data);
+    options.onProgress?.(data.length);
+    const meta: BackupMeta = { ...base, file, kind: 'pglite', bytes: data.length, sha256: sha256(data) };
+    writeMeta(meta);
+    return meta;
+  }
+
+  const [{ db }] = await driver.query<{ db: string }>('SELECT current_database() AS db');
+  let note: string | undefined;
+  if (driver.kind === 'postgres' && !options.tablesOnly) {
+    const major = Math.floor(version.num / 10000);
+    const tool = findPgTool('pg_dump', major);
+    if (tool) {
+      const file = target('.dump', fileNameSafe(db));
+      await runPgDump(tool.path, (driver as PgDriver).target, file, options.onProgress);
+      const meta: BackupMeta = { ...base, file, kind: 'pg_dump', database: db, bytes: fs.statSync(file).size, sha256: fileSha256(file) };
+      writeMeta(meta);
+      return meta;
+    }
+    note = `no pg_dump of version ${major} or newer is installed (a pg_dump older than the server refuses to run); wrote a logical backup of the tables instead`;
+  }
+
+  const file = target('.copy', `${fileNameSafe(db)}-tables`);
+  const tables = await writeLogicalBackup(driver, file, options.tables, options.onProgress);
+  const meta: BackupMeta = {
+    ...base,
+    file,
+    kind: 'logical',
+    database: db,
+    tables,
+    bytes: fs.statSync(file).size,
+    sha256: fileSha256(file),
+    ...(note ? { note } : {}),
+  };
+  writeMeta(meta);
+  return meta;
+}
+
+/** A database name as part of a file name: any name is allowed in PostgreSQL, not in every file system. */
+function fileNameSafe(s: string): string {
+  return s.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'db';
+}
