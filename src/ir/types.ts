@@ -139,6 +139,17 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** Context shown under a finding: both sides of a comparison, PostgreSQL's detail and hint. */
+export interface FindingDetail {
+  label: string;
+  lines: string[];
+}
+
+/**
+ * What rules and validate's checks report, and every reporter prints. A finding about
+ * no file (validate's findings about the target database) has `file: ''` (see
+ * `hasFile` in src/report/finding.ts); one about a file as a whole points at 1:1.
+ */
 export interface Finding {
   ruleId: string;
   severity: Exclude<Severity, 'off'>;
@@ -146,4 +157,8 @@ export interface Finding {
   file: string;
   range: Range;
   fix?: Fix;
+  /** Validate's checks: both sides of a comparison, the server's detail. */
+  details?: readonly FindingDetail[];
+  /** What to do about it, in one line. */
+  hint?: string;
 }

@@ -1,6 +1,5 @@
-import type { Migration } from '../ir/types.js';
+import type { Finding, Migration } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
-import type { ReportedFinding } from './finding.js';
 
 export interface ReportContext {
   /** Paths in findings are relative to this directory. */
@@ -20,7 +19,7 @@ export interface ReportInput {
   migrations: readonly Migration[];
   /** How many files and migrations were checked, including any `migrations` leaves out. */
   counts: { files: number; migrations: number };
-  findings: readonly ReportedFinding[];
+  findings: readonly Finding[];
   /** The rules that were available, for formats that describe them (SARIF). */
   rules: readonly Rule[];
   errorCount: number;
@@ -41,7 +40,7 @@ export type Reporter = (result: ReportInput, ctx: ReportContext) => string;
  */
 export interface StreamingReporter {
   /** The output for some findings, sorted; `sources` holds the text of their files. */
-  findings(findings: readonly ReportedFinding[], sources: ReadonlyMap<string, string>, ctx: ReportContext): string;
+  findings(findings: readonly Finding[], sources: ReadonlyMap<string, string>, ctx: ReportContext): string;
   /** What follows the last finding (a summary), from the whole run's counts. */
   end(result: ReportInput, ctx: ReportContext): string;
 }

@@ -1,3 +1,4 @@
+import type { Finding, FindingDetail } from '../ir/types.js';
 import type { Reporter } from './context.js';
 import { textReporter } from './text.js';
 import { jsonReporter } from './json.js';
@@ -20,4 +21,4 @@ export const reporters: Record<string, Reporter> = {
 };
 
 export type { Reporter, ReportContext, ReportInput } from './context.js';
-export type { ReportedFinding, FindingDetail } from './finding.js';
+export type { Finding, FindingDetail } from '../ir/types.js';

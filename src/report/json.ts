@@ -1,6 +1,6 @@
-import type { Migration } from '../ir/types.js';
+import type { Finding, Migration } from '../ir/types.js';
 import type { Reporter } from './context.js';
-import { hasFile, type ReportedFinding } from './finding.js';
+import { hasFile } from './finding.js';
 
 /** A migration in the JSON outputs (lint's and validate's). */
 export function jsonMigration(m: Migration) {
@@ -16,7 +16,7 @@ export function jsonMigration(m: Migration) {
 }
 
 /** Where a finding is, in the JSON outputs: all null for a finding about no file. */
-export function jsonLocation(f: ReportedFinding) {
+export function jsonLocation(f: Finding) {
   const placed = hasFile(f);
   return {
     file: placed ? f.file : null,

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Migration, Range } from '../ir/types.js';
+import type { Finding, Migration, Range } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
 import { HOMEPAGE, ruleDocsUrl } from '../meta.js';
 import type { Reporter, ReportContext } from './context.js';
 import { fingerprints } from './fingerprint.js';
-import { hasFile, type ReportedFinding } from './finding.js';
+import { hasFile } from './finding.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and review bots, for `lint` and `validate` alike.
@@ -81,7 +81,7 @@ export function describeRule(rule: Rule): ReportingDescriptor {
 }
 
 /** A finding's whole text: the message, then its details and hint (validate's findings have them). */
-function messageText(f: ReportedFinding): string {
+function messageText(f: Finding): string {
   const parts = [f.message];
   for (const d of f.details ?? []) parts.push(`${d.label}:\n${d.lines.map((l) => `  ${l}`).join('\n')}`);
   if (f.hint) parts.push(`hint: ${f.hint}`);
@@ -89,7 +89,7 @@ function messageText(f: ReportedFinding): string {
 }
 
 export interface SarifRun {
-  findings: readonly ReportedFinding[];
+  findings: readonly Finding[];
   /** Every file checked (artifacts); the findings' files are added. */
   files: readonly string[];
   /** Their sources give the fingerprints. */
@@ -102,7 +102,7 @@ export interface SarifRun {
    */
   commandLine?: string;
   /** Extra facts per result (validate: its check). */
-  resultProperties?: (f: ReportedFinding) => Record<string, unknown>;
+  resultProperties?: (f: Finding) => Record<string, unknown>;
   /** Extra facts about the run (validate: the verdict and each check's status). */
   properties?: Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { createColors } from 'picocolors';
 import { createRequire } from 'node:module';
 import type { Finding } from '../ir/types.js';
 import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
-import { hasFile, type ReportedFinding } from './finding.js';
+import { hasFile } from './finding.js';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -22,7 +22,7 @@ export function findingHeadline(f: Finding, c: Colors): string {
 }
 
 /** The lines under a finding's headline (itself indented by `indent`) for its details and hint; none for a lint finding. */
-export function findingNotes(f: ReportedFinding, c: Colors, indent = ''): string[] {
+export function findingNotes(f: Finding, c: Colors, indent = ''): string[] {
   const out: string[] = [];
   for (const d of f.details ?? []) {
     out.push(c.dim(`${indent}    ${oneLine(d.label)}:`));

@@ -1,4 +1,4 @@
-import type { Migration } from '../ir/types.js';
+import type { Finding, Migration } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
 import { openDriver } from '../exec/drivers/index.js';
 import { parseDbTarget, redact, type DbTarget } from '../exec/url.js';
@@ -6,7 +6,6 @@ import { isDataDir } from '../exec/drivers/pglite.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, DEFAULT_HISTORY_SCHEMA, type MigrationState } from '../exec/history.js';
 import { compareIds, toExecMigrations, type ExecMigration } from '../exec/migrations.js';
 import { secretsOf } from '../exec/context.js';
-import type { ReportedFinding } from '../report/finding.js';
 import { migrationLabel, errorCount, plural, FILE_START, ON_TARGET, type CheckResult } from './types.js';
 import type { AppliedView } from './sequence.js';
 
@@ -97,7 +96,7 @@ const short = (checksum: string) => checksum.slice(0, 12);
 const when = (d: Date | string) => new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export function driftCheck(migrations: readonly Migration[], state: TargetState): CheckResult {
-  const findings: ReportedFinding[] = [];
+  const findings: Finding[] = [];
   if (state.error) {
     findings.push({
       ruleId: 'validate/drift-unreachable',

@@ -1,6 +1,6 @@
+import type { Finding } from '../ir/types.js';
 import type { LintResult } from '../lint.js';
 import type { BaselineOutcome } from '../baseline.js';
-import type { ReportedFinding } from '../report/finding.js';
 import { plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -17,7 +17,7 @@ export function lintCheck(
   const pending = pendingFiles ? result.migrations.filter((m) => m.files.some((f) => pendingFiles.has(f))) : result.migrations;
   const files = new Set(pending.flatMap((m) => m.files));
   // Lint's findings as they are; a fix becomes a hint (validate does not apply fixes).
-  const findings: ReportedFinding[] = result.findings
+  const findings: Finding[] = result.findings
     .filter((f) => files.has(f.file))
     .map(({ fix, ...f }) => (fix ? { ...f, hint: `fix: ${fix.description} (migratelint lint --fix)` } : f));
   for (const m of pending) {

@@ -1,6 +1,6 @@
+import type { Finding } from '../ir/types.js';
 import { createColors } from 'picocolors';
 import type { ReportContext, ReportInput } from '../report/context.js';
-import type { ReportedFinding } from '../report/finding.js';
 import { clean, findingHeadline, findingNotes, oneLine } from '../report/text.js';
 import { jsonLocation, jsonMigration } from '../report/json.js';
 import { escapeMarkdown, markdownLocation } from '../report/markdown.js';
@@ -188,7 +188,7 @@ export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
  */
 export const validateSarifReporter: ValidateReporter = (result, ctx) => {
   const input = reportInput(result);
-  const checkOf = new Map<ReportedFinding, CheckId>();
+  const checkOf = new Map<Finding, CheckId>();
   for (const c of result.checks) for (const f of c.findings) checkOf.set(f, c.id);
   const lintIds = new Set(result.checks.filter((c) => c.id === 'lint').flatMap((c) => c.findings.map((f) => f.ruleId)));
   return sarifLog(

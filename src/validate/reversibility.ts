@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { Migration } from '../ir/types.js';
+import type { Finding, Migration } from '../ir/types.js';
 import { parseDirective } from '../engine/directives.js';
 import { classifyPath, partnerPath } from '../discover/classify.js';
-import type { ReportedFinding } from '../report/finding.js';
 import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -33,7 +32,7 @@ function acceptedIrreversible(m: Migration): string | undefined {
 }
 
 export function reversibilityCheck(migrations: readonly Migration[]): CheckResult {
-  const findings: ReportedFinding[] = [];
+  const findings: Finding[] = [];
   let paired = 0;
   const without = new Map<string, number>();
   for (const m of migrations) {

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { Migration, MigrationFormat, Range } from '../ir/types.js';
+import type { Finding, Migration, MigrationFormat, Range } from '../ir/types.js';
 import { compareVersions } from '../exec/migrations.js';
 import { GRAPH_FORMATS, groupByFolder, isRepeatable } from './groups.js';
-import type { ReportedFinding } from '../report/finding.js';
 import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -50,7 +49,7 @@ const OUT_OF_ORDER: Partial<Record<MigrationFormat, string>> = {
 };
 
 export function sequenceCheck(migrations: readonly Migration[], applied?: AppliedView): CheckResult {
-  const findings: ReportedFinding[] = [];
+  const findings: Finding[] = [];
   const groups = groupByFolder(migrations.filter((m) => !isRepeatable(m)));
   let graphs = 0;
   for (const [folder, list] of groups) {
@@ -85,7 +84,7 @@ function where(m: Migration): { file: string; range: Range } {
   return { file: m.path, range: m.up.range ?? FILE_START };
 }
 
-function checkLinear(folder: string, list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
+function checkLinear(folder: string, list: Migration[], findings: Finding[], applied?: AppliedView): void {
   const code = (m: Migration) => !VERSION_KEYED.has(m.format) && !TEXT_ORDERED.has(m.format);
   // Versions the format can read.
   for (const m of list) {
@@ -221,7 +220,7 @@ function ancestors(nodes: ReadonlyMap<string, { parents: readonly string[] }>, i
   return out;
 }
 
-function checkAlembic(folder: string, list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
+function checkAlembic(folder: string, list: Migration[], findings: Finding[], applied?: AppliedView): void {
   const nodes = new Map<string, Node>();
   for (const m of list) {
     if (!m.graph) {
@@ -317,7 +316,7 @@ function checkAlembic(folder: string, list: Migration[], findings: ReportedFindi
   }
 }
 
-function checkDjango(list: Migration[], findings: ReportedFinding[], applied?: AppliedView): void {
+function checkDjango(list: Migration[], findings: Finding[], applied?: AppliedView): void {
   const nodes = new Map<string, Node>();
   const apps = new Set<string>();
   for (const m of list) {

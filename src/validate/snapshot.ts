@@ -1,5 +1,5 @@
+import type { FindingDetail } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
-import type { FindingDetail } from '../report/finding.js';
 
 /**
  * A schema snapshot: every user object of the database as a normalized map, read from

@@ -1,4 +1,4 @@
-import type { Migration, Range, Statement } from '../ir/types.js';
+import type { Finding, FindingDetail, Migration, Range, Statement } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
 import { toExecMigrations, type ExecMigration } from '../exec/migrations.js';
 import { planSection, type Direction } from '../exec/plan.js';
@@ -9,7 +9,6 @@ import { quoteIdent } from '../exec/sql.js';
 import { SQL_FORMATS, groupByFolder, isRepeatable } from './groups.js';
 import { SnapshotReader, diffSnapshots, describeDifference, differenceDetails, type LazySnapshot, type SchemaDifference, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension, PGLITE_EXTENSIONS } from './trial-db.js';
-import type { FindingDetail, ReportedFinding } from '../report/finding.js';
 import { migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -96,7 +95,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   const tOpen = performance.now();
   const driver = options.driver ?? (await TrialDatabase.create(extensions.filter(isAvailableExtension)));
   const openMs = performance.now() - tOpen;
-  const findings: ReportedFinding[] = [];
+  const findings: Finding[] = [];
   const stats: GroupStats[] = [];
   let server = '';
   let snapshotMs = 0;
@@ -172,7 +171,7 @@ async function trialGroup(
   migrations: Migration[],
   serverVersionNum: number,
   snapshot: Snapshots,
-  findings: ReportedFinding[],
+  findings: Finding[],
   onProgress?: (what: string) => void,
 ): Promise<GroupStats> {
   const stats: GroupStats = { folder, migrations: migrations.length, up: 0, down: 0, reup: 0, notes: [] };
@@ -224,7 +223,7 @@ async function cycle(
   versioned: ExecMigration[],
   run: Runner,
   snapshot: Snapshots,
-  findings: ReportedFinding[],
+  findings: Finding[],
   stats: GroupStats,
   onProgress?: (what: string) => void,
 ): Promise<boolean> {
@@ -336,7 +335,7 @@ function differenceKey(d: SchemaDifference): string {
   return `${d.change} ${d.key} ${JSON.stringify(d.attrs ?? [])}`;
 }
 
-function differenceFinding(em: ExecMigration, d: SchemaDifference, before: Snapshot, after: Snapshot): ReportedFinding {
+function differenceFinding(em: ExecMigration, d: SchemaDifference, before: Snapshot, after: Snapshot): Finding {
   const m = em.migration;
   return {
     ruleId: 'validate/trial-down-leaves-schema',
@@ -349,7 +348,7 @@ function differenceFinding(em: ExecMigration, d: SchemaDifference, before: Snaps
   };
 }
 
-function cannotRun(em: ExecMigration, direction: Direction, problem: string): ReportedFinding {
+function cannotRun(em: ExecMigration, direction: Direction, problem: string): Finding {
   const section = em.migration[direction];
   const where = /^(.*):(\d+):(\d+): (.*)$/s.exec(problem);
   return {
@@ -365,7 +364,7 @@ function point(line: number, column: number): Range {
   return { start: { line, column }, end: { line, column: column + 1 } };
 }
 
-function failureFinding(em: ExecMigration, direction: Direction, failure: Failure, statements: Statement[], again = false): ReportedFinding {
+function failureFinding(em: ExecMigration, direction: Direction, failure: Failure, statements: Statement[], again = false): Finding {
   const stmt = statements[failure.statementIndex - 1];
   const server = failure.server;
   const m = em.migration;

@@ -1,6 +1,5 @@
 import type { Finding, Migration, Range } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
-import type { ReportedFinding } from '../report/finding.js';
 
 /** The checks `migratelint validate` runs, in the order they are reported. */
 export const CHECK_IDS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
@@ -26,7 +25,7 @@ export interface CheckResult {
    * id. A finding about the target database alone has no file (`file: ''`); one about a file
    * as a whole points at its start (`FILE_START`).
    */
-  findings: ReportedFinding[];
+  findings: Finding[];
   /** Extra facts per check (trial timings, the pending list), also in the JSON output. */
   data?: Record<string, unknown>;
 }

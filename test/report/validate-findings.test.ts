@@ -2,13 +2,13 @@
  * Findings beyond lint's: with details and a hint, or about no file (validate's findings
  * about the target database). Every format prints them from the same `ReportInput`.
  */
+import type { Finding } from '../ir/types.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LintResult } from '../../src/lint.js';
 import type { ReportInput } from '../../src/report/context.js';
-import type { ReportedFinding } from '../../src/report/finding.js';
 import { textReporter } from '../../src/report/text.js';
 import { jsonReporter } from '../../src/report/json.js';
 import { githubReporter } from '../../src/report/github.js';
@@ -21,7 +21,7 @@ const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04');
 const SCHEMA_FILE = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 const URI_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
-const ANNOTATED: ReportedFinding = {
+const ANNOTATED: Finding = {
   ruleId: 'validate/trial-down-leaves-schema',
   severity: 'error',
   message: 'down of 20240101120000_add_users_index leaves index users_email_idx behind',
@@ -31,7 +31,7 @@ const ANNOTATED: ReportedFinding = {
   hint: 'undo it in the down migration',
 };
 
-const NO_FILE: ReportedFinding = {
+const NO_FILE: Finding = {
   ruleId: 'validate/drift-unreachable',
   severity: 'error',
   message: 'cannot read pglite:db: no database at pglite:db',
