@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Io } from './main.js';
 import { wantsColor, writeReport } from './output.js';

@@ -1,4 +1,3 @@
-import type { Finding, FindingDetail } from '../ir/types.js';
 import type { Reporter } from './context.js';
 import { textReporter } from './text.js';
 import { jsonReporter } from './json.js';

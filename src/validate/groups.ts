@@ -1,21 +1,6 @@
 import path from 'node:path';
-import type { Migration, MigrationFormat } from '../ir/types.js';
+import type { Migration } from '../ir/types.js';
 import { compareVersions } from '../exec/migrations.js';
-
-/** Formats whose statements are the SQL the tool runs, byte for byte. */
-export const SQL_FORMATS: ReadonlySet<MigrationFormat> = new Set<MigrationFormat>([
-  'sql',
-  'flyway',
-  'prisma',
-  'drizzle',
-  'golang-migrate',
-  'diesel',
-  'dbmate',
-  'goose',
-]);
-
-/** Formats ordered by a revision graph rather than by version. */
-export const GRAPH_FORMATS: ReadonlySet<MigrationFormat> = new Set<MigrationFormat>(['alembic', 'django']);
 
 /** Flyway repeatable migrations (`R__name.sql`): no version, re-run whenever they change. */
 export function isRepeatable(m: Migration): boolean {

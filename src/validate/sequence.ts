@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { Finding, Migration, MigrationFormat, Range } from '../ir/types.js';
+import type { Finding, Migration, Range } from '../ir/types.js';
 import { compareVersions } from '../exec/migrations.js';
-import { GRAPH_FORMATS, groupByFolder, isRepeatable } from './groups.js';
+import { groupByFolder, isRepeatable } from './groups.js';
+import { FORMATS, isSqlFormat } from '../formats/index.js';
 import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -31,22 +32,13 @@ export function execId(m: Migration): string {
   return m.version ?? m.name ?? m.path;
 }
 
-/** Formats whose tool keys its history by version: two files with one version cannot both be applied. */
-const VERSION_KEYED: ReadonlySet<MigrationFormat> = new Set<MigrationFormat>(['golang-migrate', 'flyway', 'goose', 'dbmate', 'diesel', 'sql']);
+/** Whether the tool keys its history by version: two files with one version cannot both be applied. */
+const versionKeyed = (m: Migration) => isSqlFormat(m.format) && FORMATS[m.format].versionKeyed;
 
-/** Formats whose tool orders migrations by sorting file (or folder) names as text. */
-const TEXT_ORDERED: ReadonlySet<MigrationFormat> = new Set<MigrationFormat>(['dbmate', 'diesel', 'prisma', 'sql']);
+/** Whether the tool orders migrations by sorting file (or folder) names as text. */
+const textOrdered = (m: Migration) => isSqlFormat(m.format) && FORMATS[m.format].order === 'name';
 
-/** What each tool does with a migration older than the newest applied one. */
-const OUT_OF_ORDER: Partial<Record<MigrationFormat, string>> = {
-  'golang-migrate': 'golang-migrate never applies it (it only moves forward from the newest version)',
-  goose: 'goose refuses to run unless started with -allow-missing',
-  flyway: 'Flyway refuses to migrate unless outOfOrder=true',
-  dbmate: 'dbmate applies it, after migrations that were written later',
-  diesel: 'diesel applies it, after migrations that were written later',
-  alembic: 'Alembic does not apply a revision below the current head',
-  django: 'Django stops with InconsistentMigrationHistory',
-};
+const byGraph = (m: Migration) => FORMATS[m.format].order === 'graph';
 
 export function sequenceCheck(migrations: readonly Migration[], applied?: AppliedView): CheckResult {
   const findings: Finding[] = [];
@@ -55,7 +47,7 @@ export function sequenceCheck(migrations: readonly Migration[], applied?: Applie
   for (const [folder, list] of groups) {
     const alembic = list.filter((m) => m.format === 'alembic');
     const django = list.filter((m) => m.format === 'django');
-    const linear = list.filter((m) => !GRAPH_FORMATS.has(m.format));
+    const linear = list.filter((m) => !byGraph(m));
     if (alembic.length) {
       graphs++;
       checkAlembic(folder, alembic, findings, applied);
@@ -85,7 +77,7 @@ function where(m: Migration): { file: string; range: Range } {
 }
 
 function checkLinear(folder: string, list: Migration[], findings: Finding[], applied?: AppliedView): void {
-  const code = (m: Migration) => !VERSION_KEYED.has(m.format) && !TEXT_ORDERED.has(m.format);
+  const code = (m: Migration) => !versionKeyed(m) && !textOrdered(m);
   // Versions the format can read.
   for (const m of list) {
     if (m.version === undefined) {
@@ -114,7 +106,7 @@ function checkLinear(folder: string, list: Migration[], findings: Finding[], app
     while (j < versioned.length && compareVersions(versioned[i].version!, versioned[j].version!) === 0) j++;
     if (j - i > 1) {
       const same = versioned.slice(i, j).sort((a, b) => (a.path < b.path ? -1 : 1));
-      const keyed = same.some((m) => VERSION_KEYED.has(m.format));
+      const keyed = same.some(versionKeyed);
       const names = same.map(migrationLabel);
       const last = same[same.length - 1];
       findings.push({
@@ -132,7 +124,7 @@ function checkLinear(folder: string, list: Migration[], findings: Finding[], app
   }
 
   // The tool's order: text order of the versions, where the tool sorts names as text.
-  const textual = versioned.filter((m) => TEXT_ORDERED.has(m.format));
+  const textual = versioned.filter(textOrdered);
   const byText = [...textual].sort((a, b) => (a.version! < b.version! ? -1 : a.version! > b.version! ? 1 : 0));
   for (let k = 1; k < byText.length; k++) {
     const a = byText[k - 1];
@@ -162,7 +154,7 @@ function checkLinear(folder: string, list: Migration[], findings: Finding[], app
           severity: 'error',
           message: `${migrationLabel(m)} is not applied on ${applied.target} but is older than ${migrationLabel(newest)}, which is: a deploy would apply it out of order`,
           ...where(m),
-          hint: `${OUT_OF_ORDER[m.format] ?? 'the tool may skip it or refuse'}; give it a version newer than ${newest.version}`,
+          hint: `${FORMATS[m.format].outOfOrder ?? 'the tool may skip it or refuse'}; give it a version newer than ${newest.version}`,
         });
       }
     }
@@ -310,7 +302,7 @@ function checkAlembic(folder: string, list: Migration[], findings: Finding[], ap
         severity: 'error',
         message: `${n.id} (${path.basename(n.m.path)}) is not applied on ${applied.target}, but ${appliedChild.id}, which revises it, is`,
         ...where(n.m),
-        hint: OUT_OF_ORDER.alembic,
+        hint: FORMATS.alembic.outOfOrder,
       });
     }
   }
@@ -405,7 +397,7 @@ function checkDjango(list: Migration[], findings: Finding[], applied?: AppliedVi
         severity: 'error',
         message: `${n.id} is not applied on ${applied.target}, but ${child.id}, which depends on it, is`,
         ...where(n.m),
-        hint: OUT_OF_ORDER.django,
+        hint: FORMATS.django.outOfOrder,
       });
     }
   }

@@ -6,7 +6,8 @@ import { runSection, type Failure, type RunSettings } from '../exec/runner.js';
 import { ensureHistory } from '../exec/history.js';
 import { describeServerError } from '../exec/errors.js';
 import { quoteIdent } from '../exec/sql.js';
-import { SQL_FORMATS, groupByFolder, isRepeatable } from './groups.js';
+import { groupByFolder, isRepeatable } from './groups.js';
+import { isSqlFormat } from '../formats/index.js';
 import { SnapshotReader, diffSnapshots, describeDifference, differenceDetails, type LazySnapshot, type SchemaDifference, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension, PGLITE_EXTENSIONS } from './trial-db.js';
 import { migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
@@ -74,10 +75,10 @@ interface GroupStats {
 
 export async function trialCheck(all: readonly Migration[], options: TrialOptions = {}): Promise<CheckResult> {
   const t0 = performance.now();
-  const candidates = all.filter((m) => SQL_FORMATS.has(m.format));
+  const candidates = all.filter((m) => isSqlFormat(m.format));
   const skippedCode = all.length - candidates.length;
   const codeNote = skippedCode
-    ? `${plural(skippedCode, 'code migration')} (${[...new Set(all.filter((m) => !SQL_FORMATS.has(m.format)).map((m) => m.format))].join(', ')}) not trialled: their SQL is migratelint's rendering of builder calls`
+    ? `${plural(skippedCode, 'code migration')} (${[...new Set(all.filter((m) => !isSqlFormat(m.format)).map((m) => m.format))].join(', ')}) not trialled: their SQL is migratelint's rendering of builder calls`
     : undefined;
   if (candidates.length === 0) {
     return {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { SyntaxNode } from '@lezer/common';
 import { lit, q, sqlValue } from './lower.js';
-import { asCall, boolConst, constOf, dotted, lastName, resolve, strConst, type Call, type Scope } from './values.js';
+import { asCall, boolConst, constOf, dotted, lastName, resolve, strConst, type Scope } from './values.js';
 
 export interface DjField {
   name: string;
@@ -294,8 +294,4 @@ export function fieldIndexes(table: string, field: DjField): string[] {
     out.push(`CREATE INDEX ${q(djangoIndexName(table, [field.column], '_like'))} ON ${q(table)} (${q(field.column)} ${ops})`);
   }
   return out;
-}
-
-export function isCall(call: Call | undefined, ...names: string[]): call is Call {
-  return !!call && names.includes(lastName(call.callee));
 }

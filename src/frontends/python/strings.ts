@@ -14,10 +14,6 @@ export interface PyStr {
   dynamic: boolean;
 }
 
-export function emptyStr(at: number): PyStr {
-  return { text: '', offsets: [at], dynamic: false };
-}
-
 /** A string whose every unit maps to one offset (a value substituted from elsewhere). */
 export function pinnedStr(text: string, at: number, dynamic = false): PyStr {
   return { text, offsets: new Array(text.length + 1).fill(at), dynamic };

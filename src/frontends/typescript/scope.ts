@@ -48,8 +48,6 @@ export type Role =
    */
   | { kind: 'migrationContext'; member?: string };
 
-export type RoleKind = Role['kind'];
-
 export type Binding =
   | { kind: 'expr'; node: t.Node; env: Env }
   | { kind: 'role'; role: Role }
