@@ -27,7 +27,7 @@ export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
-const KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate'];
+export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -43,7 +43,7 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
   if (!isObject(raw)) fail([], `the config must be an object, got ${describe(raw)}`);
   const config = raw as Record<string, unknown>;
   for (const key of Object.keys(config)) {
-    if (!KEYS.includes(key)) fail([key], `unknown key (expected one of: ${KEYS.join(', ')})`);
+    if (!CONFIG_KEYS.includes(key)) fail([key], `unknown key (expected one of: ${CONFIG_KEYS.join(', ')})`);
   }
   const stringList = (key: string) => {
     const v = config[key];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { lint } from '../../src/lint.js';
+import { CONFIG_KEYS } from '../../src/config/schema.js';
 
 const dirs: string[] = [];
 function project(files: Record<string, string>): string {
@@ -114,6 +115,13 @@ describe('validation errors name the file, line, key path and what was expected'
     ['{ "plugins": ["./missing.js"] }', /plugins\.0: cannot load plugin "\.\/missing\.js"/],
     ['{ "validate": { "trail": false } }', /validate\.trail: unknown check \(expected one of: lint, sequence, reversibility, trial, drift\)/],
     ['{ "validate": { "trial": "no" } }', /validate\.trial: expected true or false, got "no"/],
+    // Rule options are checked against the rule's options schema.
+    [
+      '{\n  "rules": {\n    "no-rewriting-column-type-change": ["error", { "utcTimezone": true }]\n  }\n}',
+      /\.migratelintrc\.json:3: rules\.no-rewriting-column-type-change\.1\.utcTimezone: unknown option of no-rewriting-column-type-change \(it takes: utcTimeZone\)/,
+    ],
+    ['{ "rules": { "no-rewriting-column-type-change": ["warn", { "utcTimeZone": "yes" }] } }', /utcTimeZone: must be boolean \(rule no-rewriting-column-type-change\)/],
+    ['{ "rules": { "no-drop-table": ["error", { "tables": ["x"] }] } }', /rules\.no-drop-table\.1: rule no-drop-table takes no options/],
   ])('%s', async (text, expected) => {
     const cwd = project({ '.migratelintrc.json': text });
     await expect(loadConfig({ cwd })).rejects.toThrow(expected);
@@ -127,6 +135,32 @@ describe('validation errors name the file, line, key path and what was expected'
   it('reports a config that is not valid JSON in one line', async () => {
     const cwd = project({ '.migratelintrc.json': '{ "rules": ' });
     await expect(loadConfig({ cwd })).rejects.toThrow(/^\.migratelintrc\.json: cannot load config: [^\n]+$/);
+  });
+});
+
+describe('.migratelintrc.example', () => {
+  const example = fs.readFileSync(path.resolve(__dirname, '../../.migratelintrc.example'), 'utf8');
+
+  it('documents every key', () => {
+    const documented = [...example.matchAll(/^([a-zA-Z]+):/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+
+  it('is a config that loads', async () => {
+    const cwd = project({ '.migratelintrc.yaml': example, 'db/migrations/1_a.sql': 'SELECT 1;\n' });
+    const config = await loadConfig({ cwd });
+    expect(config.rules['no-rewriting-column-type-change']).toEqual({ severity: 'error', options: { utcTimeZone: false } });
+  });
+});
+
+describe('rule options', () => {
+  it('reach the rule once the schema accepts them', async () => {
+    const sql = 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz;\n';
+    const plain = project({ 'm/1_a.sql': sql });
+    const utc = project({ 'm/1_a.sql': sql, '.migratelintrc.json': '{ "rules": { "no-rewriting-column-type-change": ["error", { "utcTimeZone": true }] } }' });
+    const ids = async (cwd: string) => (await lint(['m'], { cwd, config: await loadConfig({ cwd }) })).findings.map((f) => f.ruleId);
+    expect(await ids(plain)).toContain('no-rewriting-column-type-change');
+    expect(await ids(utc)).not.toContain('no-rewriting-column-type-change');
   });
 });
 
