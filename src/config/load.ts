@@ -35,6 +35,10 @@ export interface ResolvedConfig {
   baseline?: string | false;
   /** Checks `migratelint validate` runs (unset: all). */
   validate?: UserConfig['validate'];
+  /** Whether each format's own history table is read and written beside migratelint's. */
+  nativeHistory: boolean;
+  /** Commands that run one code migration through its framework, per format. */
+  runner: NonNullable<UserConfig['runner']>;
   /** Rules from plugins. */
   pluginRules: Rule[];
 }
@@ -158,6 +162,8 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
     failOn: merged.failOn ?? 'error',
     baseline: merged.baseline,
     validate: merged.validate,
+    nativeHistory: merged.nativeHistory ?? true,
+    runner: merged.runner ?? {},
     pluginRules,
   };
 }
@@ -205,6 +211,7 @@ function combine(base: Merged, child: Merged): Merged {
     rules: { ...base.rules, ...child.rules },
     ruleSource: new Map([...base.ruleSource, ...child.ruleSource]),
     plugins: [...(base.plugins ?? []), ...(child.plugins ?? [])],
+    runner: base.runner || child.runner ? { ...base.runner, ...child.runner } : undefined,
   } as Merged;
 }
 

@@ -19,6 +19,10 @@ export interface UserConfig {
   baseline?: string | false;
   /** Checks of `migratelint validate` to run (all by default). */
   validate?: Partial<Record<ValidateCheck, boolean>>;
+  /** Read and write each format's own history table beside migratelint's (default true). */
+  nativeHistory?: boolean;
+  /** Per code format, the command that runs one migration through the framework (`alembic`, `python manage.py migrate`...). */
+  runner?: Partial<Record<MigrationFormat, string>>;
 }
 
 export const VALIDATE_CHECKS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
@@ -27,7 +31,7 @@ export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
-export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate'];
+export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate', 'nativeHistory', 'runner'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -91,6 +95,16 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
     for (const [check, on] of Object.entries(config.validate as object)) {
       if (!(VALIDATE_CHECKS as readonly string[]).includes(check)) fail(['validate', check], `unknown check (expected one of: ${VALIDATE_CHECKS.join(', ')})`);
       if (typeof on !== 'boolean') fail(['validate', check], `expected true or false, got ${describe(on)}`);
+    }
+  }
+  if (config.nativeHistory !== undefined && typeof config.nativeHistory !== 'boolean') {
+    fail(['nativeHistory'], `expected true or false, got ${describe(config.nativeHistory)}`);
+  }
+  if (config.runner !== undefined) {
+    if (!isObject(config.runner)) fail(['runner'], `expected an object of format → command, got ${describe(config.runner)}`);
+    for (const [format, command] of Object.entries(config.runner as object)) {
+      if (!FORMATS.includes(format as MigrationFormat)) fail(['runner', format], `unknown format (expected one of: ${FORMATS.join(', ')})`);
+      if (typeof command !== 'string' || !command.trim()) fail(['runner', format], `expected a command line, got ${describe(command)}`);
     }
   }
   return config as UserConfig;
