@@ -6,7 +6,8 @@ import type { Finding } from '../ir/types.js';
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
-import { compareIds, toExecMigrations, type ExecMigration } from './migrations.js';
+import { execPlan, type ExecMigration, type ExecPlan } from './migrations.js';
+import { blockingFindings } from './gate.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
 import { runSection, type Resume, type RunResult } from './runner.js';
@@ -119,21 +120,18 @@ interface PendingItem {
 }
 
 /** Works out what apply would run, and why it might refuse. Pure: reads the history only. */
-function pendingWork(migrations: ExecMigration[], history: HistoryRow[], serverVersionNum: number, to?: string) {
+function pendingWork(plan: ExecPlan, history: HistoryRow[], serverVersionNum: number, to?: string) {
+  const { migrations } = plan;
   const states = migrationStates(history);
-  const problems: string[] = [];
+  const problems: string[] = [...plan.problems];
   const notes: string[] = [];
   const items: PendingItem[] = [];
-  const maxApplied = [...states.values()]
-    .filter((s) => stateKind(s) === 'applied')
-    .map((s) => s.version)
-    .sort(compareIds)
-    .pop();
-  if (to !== undefined && !migrations.some((m) => m.id === to) && !states.has(to)) {
-    throw new ExecError(`--to ${to}: no migration has this version`);
-  }
+  // The newest applied migration in the framework's order: a pending one before it is out of order.
+  const newestApplied = migrations.filter((m) => stateKind(states.get(m.id)) === 'applied').pop();
+  const stopAt = to === undefined ? undefined : migrations.find((m) => m.id === to);
+  if (to !== undefined && !stopAt) throw new ExecError(`--to ${to}: no migration on disk has this id`);
   for (const m of migrations) {
-    if (to !== undefined && compareIds(m.id, to) > 0) continue;
+    if (stopAt && m.index > stopAt.index) break;
     const state: MigrationState | undefined = states.get(m.id);
     const kind = stateKind(state);
     if (kind === 'applied') {
@@ -165,8 +163,8 @@ function pendingWork(migrations: ExecMigration[], history: HistoryRow[], serverV
       resume = { rowId: row.id, progress: row.progress };
       notes.push(`${m.id} was interrupted after statement ${row.progress} of ${plan.statements.length}: resuming it there`);
     }
-    const outOfOrder = maxApplied !== undefined && compareIds(m.id, maxApplied) < 0;
-    if (outOfOrder) notes.push(`${m.id} is older than the newest applied migration (${maxApplied}): applying it out of order`);
+    const outOfOrder = newestApplied !== undefined && m.index < newestApplied.index;
+    if (outOfOrder) notes.push(`${m.id} comes before the newest applied migration (${newestApplied.id}): applying it out of order`);
     items.push({ migration: m, plan, resume, outOfOrder });
   }
   return { items, problems, notes, states };
@@ -182,7 +180,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
     const linted = await loadConfig({ cwd: ctx.cwd })
       .then((config) => lint([options.dir], { cwd: ctx.cwd, config }))
       .finally(() => task.end());
-    const migrations = toExecMigrations(linted.migrations);
+    const plan = execPlan(linted.migrations);
 
     // 2. Open and lock; read what the database already has.
     let driver: Driver | undefined;
@@ -196,7 +194,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
         serverVersionNum = (await driver.serverVersion()).num;
         history = await readHistory(driver, ctx.schema);
       }
-      const work = pendingWork(migrations, history, serverVersionNum, options.to);
+      const work = pendingWork(plan, history, serverVersionNum, options.to);
       for (const n of work.notes) ctx.err(`note: ${n}`);
       report.data.pending = work.items.map((i) => i.migration.id);
 
@@ -205,12 +203,15 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
         throw new ExecError(`cannot apply:\n  ${work.problems.join('\n  ')}`);
       }
 
-      // 3. Refuse on error-level findings in what would run.
-      const files = new Set(work.items.flatMap((i) => i.migration.migration.files));
-      const blocking = linted.findings.filter((f) => f.severity === 'error' && files.has(f.file));
+      // 3. Refuse on error-level findings in what would run: the up sections (a dry run shows the plan anyway).
+      const blocking = blockingFindings(
+        linted.findings,
+        work.items.map((i) => i.migration.migration),
+        'up',
+      );
       if (blocking.length) {
         report.data.findings = blocking.map(findingSummary);
-        if (!options.force) {
+        if (!options.force && !options.dryRun) {
           report.data.outcome = 'refused';
           for (const f of blocking) ctx.err(`${f.file}:${f.range.start.line}:${f.range.start.column}: error ${f.ruleId}: ${f.message}`);
           throw new ExecError(
@@ -218,8 +219,10 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
             'fix them, or pass --force to apply anyway (the report records it)',
           );
         }
-        report.data.forced = true;
-        ctx.err(`warning: --force: applying despite ${blocking.length} error-level lint finding${blocking.length === 1 ? '' : 's'} (recorded in the report)`);
+        if (options.force) {
+          report.data.forced = true;
+          ctx.err(`warning: --force: applying despite ${blocking.length} error-level lint finding${blocking.length === 1 ? '' : 's'} (recorded in the report)`);
+        }
       }
 
       if (work.items.length === 0) {
@@ -236,6 +239,12 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
           ctx.out('');
           ctx.out(`-- ${label(item.migration)}  (${item.migration.file})${item.resume ? `  resuming after statement ${item.resume.progress}` : ''}`);
           ctx.out(renderPlan(item.plan));
+        }
+        if (blocking.length && !options.force) {
+          ctx.out('');
+          for (const f of blocking) ctx.err(`${f.file}:${f.range.start.line}:${f.range.start.column}: error ${f.ruleId}: ${f.message}`);
+          ctx.err(`apply would refuse: ${blocking.length} error-level lint finding${blocking.length === 1 ? '' : 's'} in what it would run (fix them, or pass --force)`);
+          return 1;
         }
         return 0;
       }

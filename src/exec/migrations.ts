@@ -5,10 +5,14 @@ import { loadConfig } from '../config/load.js';
 import { loadMigrations } from '../plan/load.js';
 import { UsageError } from '../errors.js';
 import { sha256 as sha256Hash } from '../sha256.js';
+import { buildPlan, migrationId, type MigrationPlan, type PlannedMigration } from '../plan/plan.js';
+import { compareVersions } from '../plan/versions.js';
+
+export { compareVersions };
 
 /** A migration as the executor sees it: the IR plus its identity in the history table. */
 export interface ExecMigration {
-  /** The key in the history table: the version, else the name, else the path. */
+  /** The key in the history table: the plan's identity (src/plan/plan.ts `migrationId`). */
   id: string;
   version?: string;
   name?: string;
@@ -17,6 +21,9 @@ export interface ExecMigration {
   /** sha256 of the main file's text. */
   checksum: string;
   migration: Migration;
+  planned: PlannedMigration;
+  /** Position in the plan: the framework's order. */
+  index: number;
 }
 
 /** Hex SHA-256: the checksum of a migration file in the history table, of a plan and of a backup file. */
@@ -36,77 +43,60 @@ export function resolveMigrationsDir(given: string | undefined, cwd: string): st
   throw new UsageError('no migrations directory found (pass one, e.g.: migratelint apply db/migrations)');
 }
 
-/**
- * Compares versions numerically where they are numbers: `2` < `10`, `1.9` < `1.10`,
- * `20240101_1` < `20240101_2`. Parts are split on `.`, `_` and `-`.
- */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[._-]/);
-  const pb = b.split(/[._-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) {
-      const bx = BigInt(x);
-      const by = BigInt(y);
-      if (bx !== by) return bx < by ? -1 : 1;
-    } else if (x !== y) {
-      if (nx !== ny) return nx ? -1 : 1;
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
-
-/** Order of application: by version (numeric-aware), then by path. */
-function compareMigrations(a: { version?: string; file: string }, b: { version?: string; file: string }): number {
-  if (a.version !== undefined && b.version !== undefined) {
-    const c = compareVersions(a.version, b.version);
-    if (c !== 0) return c;
-  } else if (a.version !== undefined || b.version !== undefined) {
-    return a.version !== undefined ? -1 : 1;
-  }
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
-}
-
-/** Compares history ids the same way (ids are versions when the files have one). */
+/** Compares history ids for display: numerically part by part where they are versions. */
 export function compareIds(a: string, b: string): number {
   return compareVersions(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function toExecMigrations(migrations: Migration[]): ExecMigration[] {
-  const out: ExecMigration[] = [];
-  for (const m of migrations) {
-    if (m.up.state === 'missing' && m.down.state !== 'missing' && !m.up.file) continue;
-    const text = m.sources.get(m.path) ?? m.sources.get(m.up.file ?? '') ?? '';
-    out.push({
-      id: m.version ?? m.name ?? m.path,
-      version: m.version,
-      name: m.name,
-      file: m.path,
-      checksum: sha256(text),
-      migration: m,
-    });
-  }
-  out.sort(compareMigrations);
-  const seen = new Map<string, ExecMigration>();
-  for (const m of out) {
-    const other = seen.get(m.id);
-    if (other) throw new UsageError(`two migrations have version ${m.id}: ${other.file} and ${m.file}`);
-    seen.set(m.id, m);
-  }
-  return out;
+/** The migrations of a plan as the executor runs them, in the framework's order. */
+export interface ExecPlan {
+  migrations: ExecMigration[];
+  /** What makes the order unknowable (duplicate ids, cycles, several heads): apply and rollback refuse. */
+  problems: string[];
+  /** Squashed-away Django migrations still on disk. */
+  replaced: MigrationPlan['replaced'];
+}
+
+/** A migration that is only a down half (its up file is gone) is not something to apply. */
+const isApplicable = (m: Migration) => !(m.up.state === 'missing' && m.down.state !== 'missing' && !m.up.file);
+
+function toExec(p: PlannedMigration, index: number): ExecMigration {
+  const m = p.migration;
+  const text = m.sources.get(m.path) ?? m.sources.get(m.up.file ?? '') ?? '';
+  return { id: p.id, version: m.version, name: m.name, file: m.path, checksum: sha256(text), migration: m, planned: p, index };
+}
+
+/** Plans migrations (src/plan) and gives each its executor identity and checksum. */
+export function execPlan(migrations: readonly Migration[]): ExecPlan {
+  const plan = buildPlan(migrations.filter(isApplicable));
+  return {
+    migrations: plan.items.map(toExec),
+    problems: plan.problems.map((p) => `${p.file}: ${p.message}`),
+    replaced: plan.replaced,
+  };
+}
+
+/**
+ * One migration's executor identity and checksum, outside any plan (its place in the
+ * order is unknown: index -1); undefined for a down file without its up.
+ */
+export function toExecMigration(m: Migration): ExecMigration | undefined {
+  if (!isApplicable(m)) return undefined;
+  return toExec({ id: migrationId(m), migration: m, format: m.format, file: m.path, after: [], repeatable: m.format === 'flyway' && m.version === undefined }, -1);
+}
+
+/** The executor's view of migrations whose plan has no problems; a plan problem is a usage error. */
+export function toExecMigrations(migrations: readonly Migration[]): ExecMigration[] {
+  const plan = execPlan(migrations);
+  if (plan.problems.length) throw new UsageError(plan.problems.join('\n'));
+  return plan.migrations;
 }
 
 /**
  * Reads the migrations under a directory into the IR without linting them, through the
- * loader lint uses, with the project's config (include/exclude, formats).
+ * loader lint uses, with the project's config (include/exclude, formats), and plans them.
  */
-export async function loadExecMigrations(dir: string, cwd: string): Promise<ExecMigration[]> {
+export async function loadExecPlan(dir: string, cwd: string): Promise<ExecPlan> {
   const config = await loadConfig({ cwd });
-  return toExecMigrations(await loadMigrations([dir], { cwd, config }));
+  return execPlan(await loadMigrations([dir], { cwd, config }));
 }

@@ -81,7 +81,20 @@ function transactionKind(stmt: Statement): string | undefined {
   return stmt.kind === 'TransactionStmt' ? String(stmt.node?.kind ?? '') : undefined;
 }
 
-/** Splits a section into steps; consecutive transactional statements share one transaction. */
+const OPENS = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START']);
+const CLOSES = new Set(['TRANS_STMT_COMMIT']);
+
+/**
+ * Splits a section into steps; consecutive transactional statements share one transaction.
+ *
+ * A file that brackets all of itself in BEGIN ... COMMIT runs in migratelint's one
+ * transaction instead. A file that opens and commits its own transactions part way
+ * (`BEGIN; ...; COMMIT; CREATE INDEX CONCURRENTLY ...`) runs as it says, when its tool
+ * does not wrap it (plain SQL, golang-migrate): each block is one step, each statement
+ * outside a block its own, as psql runs the file, which is also how lint reads it. Where
+ * the tool wraps the migration in its own transaction, such a file is refused, as lint
+ * reports it (no-transaction-control-in-wrapped-migration).
+ */
 export function planSection(migration: ExecMigration, direction: Direction, serverVersionNum: number): SectionPlan {
   const section = migration.migration[direction];
   const plan: SectionPlan = { migration, direction, section, statements: [], steps: [], notes: [], problems: [] };
@@ -90,16 +103,20 @@ export function planSection(migration: ExecMigration, direction: Direction, serv
   let statements = section.statements;
   const first = statements[0] && transactionKind(statements[0]);
   const last = statements.length > 1 ? transactionKind(statements[statements.length - 1]) : undefined;
-  if ((first === 'TRANS_STMT_BEGIN' || first === 'TRANS_STMT_START') && last === 'TRANS_STMT_COMMIT') {
+  if (first && OPENS.has(first) && last && CLOSES.has(last) && !statements.slice(1, -1).some((s) => transactionKind(s))) {
     statements = statements.slice(1, -1);
     plan.notes.push("the file's own BEGIN/COMMIT is replaced by migratelint's transaction");
   }
-  for (const s of statements) {
-    const kind = transactionKind(s);
-    if (kind) {
+  if (statements.some((s) => transactionKind(s))) {
+    if (section.transaction !== true && ownBlocks(plan, statements, serverVersionNum)) return plan;
+    for (const s of statements) {
+      const kind = transactionKind(s);
+      if (!kind) continue;
       plan.problems.push(
         `${s.chunk.file}:${s.range.start.line}:${s.range.start.column}: ${s.text.split(/\s+/)[0].toUpperCase()} inside a migration: ` +
-          'migratelint runs each migration in its own transaction, so the file must not commit or roll back part of it',
+          (section.transaction === true
+            ? `${migration.migration.format} runs each migration in one transaction, so the file must not commit or roll back part of it`
+            : 'only BEGIN/START TRANSACTION ... COMMIT/END blocks can be run as the file says'),
       );
     }
   }
@@ -115,6 +132,46 @@ export function planSection(migration: ExecMigration, direction: Direction, serv
     else plan.steps.push({ kind: 'tx', from: i, to: i + 1 });
   });
   return plan;
+}
+
+/**
+ * Plans a file that opens and commits its own transactions: each BEGIN ... COMMIT block
+ * is one step, every statement outside one its own. False (nothing planned) when the
+ * blocks do not pair up or hold something else than BEGIN/COMMIT (ROLLBACK, a nested
+ * BEGIN, a statement that cannot run in a transaction inside a block).
+ */
+function ownBlocks(plan: SectionPlan, all: readonly Statement[], serverVersionNum: number): boolean {
+  const statements: Statement[] = [];
+  const steps: Step[] = [];
+  let open: Step | undefined;
+  for (const s of all) {
+    const kind = transactionKind(s);
+    if (kind && OPENS.has(kind)) {
+      if (open) return false;
+      open = { kind: 'tx', from: statements.length, to: statements.length };
+      continue;
+    }
+    if (kind && CLOSES.has(kind)) {
+      if (!open) return false;
+      if (open.to > open.from) steps.push(open);
+      open = undefined;
+      continue;
+    }
+    if (kind) return false;
+    const reason = nonTransactionalReason(s, serverVersionNum);
+    statements.push(s);
+    if (open) {
+      if (reason) return false;
+      open.to = statements.length;
+    } else {
+      steps.push(reason ? { kind: 'bare', from: statements.length - 1, to: statements.length, reason } : { kind: 'tx', from: statements.length - 1, to: statements.length });
+    }
+  }
+  if (open) return false;
+  plan.statements = statements;
+  plan.steps = steps;
+  plan.notes.push("the file's own BEGIN ... COMMIT blocks each run as one transaction; statements outside them run one by one");
+  return true;
 }
 
 /** A checksum of the first `count` statements, to check a partly applied migration's done part is unchanged. */

@@ -1,7 +1,7 @@
 import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Driver } from './drivers/types.js';
 import { ExecError } from './errors.js';
-import { compareIds, loadExecMigrations, type ExecMigration } from './migrations.js';
+import { loadExecPlan, type ExecMigration } from './migrations.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
 import { runSection, type Resume } from './runner.js';
@@ -32,7 +32,8 @@ const DOWN_WORDS: Record<string, string> = {
 export async function rollback(ctx: ExecContext, options: RollbackOptions): Promise<number> {
   return withReport(ctx, async (report) => {
     report.data.dryRun = options.dryRun;
-    const migrations = await loadExecMigrations(options.dir, ctx.cwd);
+    const { migrations, problems: planProblems } = await loadExecPlan(options.dir, ctx.cwd);
+    if (planProblems.length) throw new ExecError(`cannot roll back: the order of the migrations is unknown:\n  ${planProblems.join('\n  ')}`);
     const byId = new Map(migrations.map((m) => [m.id, m]));
     let driver: Driver | undefined;
     try {
@@ -53,8 +54,10 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
 
       let targets = applied;
       if (options.to !== undefined) {
-        if (!states.has(options.to) && !byId.has(options.to)) throw new ExecError(`--to ${options.to}: no migration has this version`);
-        targets = applied.filter((s) => compareIds(s.version, options.to!) > 0);
+        const to = byId.get(options.to);
+        if (!to) throw new ExecError(`--to ${options.to}: no migration on disk has this id`);
+        // Everything after it in the framework's order; one gone from disk cannot be placed and is refused below.
+        targets = applied.filter((s) => (byId.get(s.version)?.index ?? Infinity) > to.index);
       } else {
         targets = applied.slice(0, options.steps ?? 1);
       }

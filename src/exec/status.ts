@@ -1,6 +1,6 @@
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
-import { compareIds, loadExecMigrations, type ExecMigration } from './migrations.js';
+import { compareIds, loadExecPlan, type ExecPlan } from './migrations.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
 import { openDb, type ExecContext } from './context.js';
 import { fmtMs, withReport } from './apply.js';
@@ -32,10 +32,13 @@ export interface StatusResult {
   pending: number;
   drift: number;
   partial: number;
+  /** Why the order of the migrations on disk is unknowable (apply refuses until they are solved). */
+  problems: string[];
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
-  const migrations: ExecMigration[] = dir ? await loadExecMigrations(dir, ctx.cwd) : [];
+  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [] };
+  const migrations = plan.migrations;
   let rows: HistoryRow[] = [];
   let server: string | undefined;
   let present = false;
@@ -63,13 +66,15 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     if (s?.lastFailure) entry.lastFailure = { at: new Date(s.lastFailure.applied_at).toISOString(), by: s.lastFailure.applied_by, error: s.lastFailure.error };
     entries.push(entry);
   }
+  // On disk: the plan's order. Applied but gone from disk: after them, by id.
+  const gone: StatusEntry[] = [];
   for (const s of states.values()) {
     if (seen.has(s.version)) continue;
     const state = stateKind(s);
     if (state === 'pending') continue; // rolled back and then deleted from disk: nothing to say
-    entries.push({ id: s.version, name: s.current?.name ?? undefined, file: s.current?.file ?? undefined, state, ...fromRow(s.lastApplied ?? s.current), drift: 'missing' });
+    gone.push({ id: s.version, name: s.current?.name ?? undefined, file: s.current?.file ?? undefined, state, ...fromRow(s.lastApplied ?? s.current), drift: 'missing' });
   }
-  entries.sort((a, b) => compareIds(a.id, b.id));
+  entries.push(...gone.sort((a, b) => compareIds(a.id, b.id)));
   return {
     db: ctx.target.display,
     server,
@@ -80,6 +85,7 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     pending: entries.filter((e) => e.state === 'pending').length,
     drift: entries.filter((e) => e.drift).length,
     partial: entries.filter((e) => e.state === 'partial' || e.state === 'running').length,
+    problems: plan.problems,
   };
 }
 
@@ -94,7 +100,7 @@ export async function status(ctx: ExecContext, options: { dir?: string; json: bo
       report.data.status = result;
       if (options.json) ctx.out(JSON.stringify(result, null, 2));
       else printStatus(ctx, result, fresh);
-      const attention = result.drift > 0 || result.partial > 0;
+      const attention = result.drift > 0 || result.partial > 0 || result.problems.length > 0;
       if (attention) report.data.outcome = 'drift';
       return attention ? 1 : 0;
     } finally {
@@ -126,4 +132,5 @@ function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
   if (!r.migrations.length) ctx.out('  (no migrations)');
   ctx.out('');
   ctx.out(`${r.applied} applied, ${r.pending} pending${r.partial ? `, ${r.partial} partly applied` : ''}, ${r.drift} drift`);
+  for (const p of r.problems) ctx.out(`problem: ${p}`);
 }

@@ -4,7 +4,7 @@ import { openDriver } from '../exec/drivers/index.js';
 import { parseDbTarget, redact, type DbTarget } from '../exec/url.js';
 import { isDataDir } from '../exec/drivers/pglite.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, DEFAULT_HISTORY_SCHEMA, type MigrationState } from '../exec/history.js';
-import { compareIds, toExecMigrations, type ExecMigration } from '../exec/migrations.js';
+import { compareIds, toExecMigration, type ExecMigration } from '../exec/migrations.js';
 import { secretsOf } from '../exec/context.js';
 import { migrationLabel, errorCount, plural, FILE_START, ON_TARGET, type CheckResult } from './types.js';
 import type { AppliedView } from './sequence.js';
@@ -111,7 +111,7 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
   // The executor's view of each migration: its history id and checksum.
   const byId = new Map<string, ExecMigration[]>();
   for (const m of migrations) {
-    const [em] = toExecMigrations([m]);
+    const em = toExecMigration(m);
     if (!em) continue;
     byId.set(em.id, [...(byId.get(em.id) ?? []), em]);
   }

@@ -5,7 +5,8 @@ import type { Migration } from '../ir/types.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE, type BaselineOutcome } from '../baseline.js';
 import { UsageError } from '../errors.js';
 import { lintCheck } from './lint-check.js';
-import { execId, sequenceCheck } from './sequence.js';
+import { sequenceCheck } from './sequence.js';
+import { migrationId } from '../plan/plan.js';
 import { reversibilityCheck } from './reversibility.js';
 import { trialCheck } from './trial.js';
 import { appliedView, driftCheck, readTarget, type TargetState } from './drift.js';
@@ -73,7 +74,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     }
     switch (id) {
       case 'lint': {
-        const pendingFiles = view ? new Set(migrations.filter((m) => !view.applied.has(execId(m))).flatMap((m) => m.files)) : undefined;
+        const pendingFiles = view ? new Set(migrations.filter((m) => !view.applied.has(migrationId(m))).flatMap((m) => m.files)) : undefined;
         checks.push(lintCheck(linted, { failOn: options.config?.failOn, pendingFiles, baseline }));
         break;
       }

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Finding, Migration, Range } from '../ir/types.js';
-import { compareVersions } from '../exec/migrations.js';
+import { compareVersions } from '../plan/versions.js';
 import { groupByFolder, isRepeatable } from './groups.js';
 import { FORMATS, isSqlFormat } from '../formats/index.js';
+import { migrationId } from '../plan/plan.js';
+import { ancestors, findCycle } from '../plan/graph.js';
 import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -27,10 +29,6 @@ export interface AppliedView {
   applied: ReadonlySet<string>;
 }
 
-/** The key the executor records a migration under (`toExecMigrations`): version, else name, else path. */
-export function execId(m: Migration): string {
-  return m.version ?? m.name ?? m.path;
-}
 
 /** Whether the tool keys its history by version: two files with one version cannot both be applied. */
 const versionKeyed = (m: Migration) => isSqlFormat(m.format) && FORMATS[m.format].versionKeyed;
@@ -143,11 +141,11 @@ function checkLinear(folder: string, list: Migration[], findings: Finding[], app
 
   // Non-linear history against the target.
   if (applied) {
-    const appliedHere = versioned.filter((m) => applied.applied.has(execId(m)));
+    const appliedHere = versioned.filter((m) => applied.applied.has(migrationId(m)));
     if (appliedHere.length) {
       const newest = appliedHere.reduce((a, b) => (compareVersions(a.version!, b.version!) >= 0 ? a : b));
       for (const m of versioned) {
-        if (applied.applied.has(execId(m))) continue;
+        if (applied.applied.has(migrationId(m))) continue;
         if (compareVersions(m.version!, newest.version!) >= 0) continue;
         findings.push({
           ruleId: 'validate/sequence-out-of-order',
@@ -165,51 +163,6 @@ interface Node {
   id: string;
   m: Migration;
   parents: string[];
-}
-
-/** A cycle in a graph, as the ids along it (first id repeated at the end), or undefined. */
-export function findCycle(nodes: ReadonlyMap<string, { parents: readonly string[] }>): string[] | undefined {
-  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
-  for (const start of nodes.keys()) {
-    if (state.has(start)) continue;
-    // Iterative DFS: histories are long chains.
-    const stack: { id: string; next: number }[] = [{ id: start, next: 0 }];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const parents = nodes.get(top.id)?.parents ?? [];
-      if (top.next >= parents.length) {
-        state.set(top.id, 2);
-        stack.pop();
-        continue;
-      }
-      const p = parents[top.next++];
-      if (!nodes.has(p)) continue;
-      const s = state.get(p);
-      if (s === 1) {
-        const from = stack.findIndex((e) => e.id === p);
-        return [...stack.slice(from).map((e) => e.id), p].reverse();
-      }
-      if (s === undefined) {
-        state.set(p, 1);
-        stack.push({ id: p, next: 0 });
-      }
-    }
-  }
-  return undefined;
-}
-
-/** Every node reachable through parents from `id` (its ancestors), not including itself. */
-function ancestors(nodes: ReadonlyMap<string, { parents: readonly string[] }>, id: string): Set<string> {
-  const out = new Set<string>();
-  const todo = [...(nodes.get(id)?.parents ?? [])];
-  while (todo.length) {
-    const p = todo.pop()!;
-    if (out.has(p) || !nodes.has(p)) continue;
-    out.add(p);
-    todo.push(...nodes.get(p)!.parents);
-  }
-  return out;
 }
 
 function checkAlembic(folder: string, list: Migration[], findings: Finding[], applied?: AppliedView): void {
@@ -389,8 +342,8 @@ function checkDjango(list: Migration[], findings: Finding[], applied?: AppliedVi
 
   if (applied) {
     for (const n of nodes.values()) {
-      if (applied.applied.has(execId(n.m)) || applied.applied.has(n.id)) continue;
-      const child = [...nodes.values()].find((c) => (applied.applied.has(execId(c.m)) || applied.applied.has(c.id)) && ancestors(nodes, c.id).has(n.id));
+      if (applied.applied.has(migrationId(n.m)) || applied.applied.has(n.id)) continue;
+      const child = [...nodes.values()].find((c) => (applied.applied.has(migrationId(c.m)) || applied.applied.has(c.id)) && ancestors(nodes, c.id).has(n.id));
       if (!child) continue;
       findings.push({
         ruleId: 'validate/sequence-out-of-order',

@@ -1,12 +1,12 @@
 import type { Finding, FindingDetail, Migration, Range, Statement } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
-import { toExecMigrations, type ExecMigration } from '../exec/migrations.js';
+import { toExecMigration, type ExecMigration } from '../exec/migrations.js';
 import { planSection, type Direction } from '../exec/plan.js';
 import { runSection, type Failure, type RunSettings } from '../exec/runner.js';
 import { ensureHistory } from '../exec/history.js';
 import { describeServerError } from '../exec/errors.js';
 import { quoteIdent } from '../exec/sql.js';
-import { groupByFolder, isRepeatable } from './groups.js';
+import { groupInPlanOrder, isRepeatable } from './groups.js';
 import { isSqlFormat } from '../formats/index.js';
 import { SnapshotReader, diffSnapshots, describeDifference, differenceDetails, type LazySnapshot, type SchemaDifference, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension, PGLITE_EXTENSIONS } from './trial-db.js';
@@ -89,7 +89,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
     };
   }
 
-  const groups = groupByFolder(candidates);
+  const groups = groupInPlanOrder(candidates);
   const extensions = [...new Set(candidates.flatMap((m) => extensionsCreated(m)))];
   const ownDb = !options.driver;
   options.onProgress?.('opening the trial database');
@@ -190,7 +190,7 @@ async function trialGroup(
   const versioned: ExecMigration[] = [];
   const repeatable: ExecMigration[] = [];
   for (const m of migrations) {
-    const [em] = toExecMigrations([m]);
+    const em = toExecMigration(m);
     if (!em) continue; // a down file without its up: the reversibility check reports it
     (isRepeatable(m) ? repeatable : versioned).push(em);
   }

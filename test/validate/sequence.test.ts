@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { sequenceCheck, findCycle } from '../../src/validate/sequence.js';
+import { sequenceCheck } from '../../src/validate/sequence.js';
+import { findCycle } from '../../src/plan/graph.js';
 import { cleanup, migrationsOf } from './helpers.js';
 
 afterAll(cleanup);
