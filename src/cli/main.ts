@@ -18,6 +18,7 @@ postgres://..., or postgres: for the PG* environment variables):
   migratelint apply [dir] [--db URL] [--to V] [--dry-run] [--yes] [--no-backup] [--force]
   migratelint rollback [dir] [--db URL] [--to V | --steps N] [--dry-run] [--yes]
   migratelint status [dir] [--db URL] [--json]
+  migratelint repair <id> (--applied | --rolled-back) --reason TEXT [dir] [--db URL] [--yes]
   migratelint backup [--db URL] [--output FILE] [--tables-only]
   migratelint restore <backup> [--db URL] [--yes]
   migratelint backups [--prune --keep N | --max-age 30d] [--verify] [--json]

@@ -32,6 +32,8 @@ export interface HistoryRow {
   progress_checksum: string | null;
   error: string | null;
   tool_version: string | null;
+  /** Why a human recorded this row (`migratelint repair --reason`); null for rows a run wrote. */
+  note: string | null;
 }
 
 export function historyTable(schema: string): string {
@@ -48,7 +50,15 @@ export async function historyExists(driver: Driver, schema: string): Promise<boo
 }
 
 export async function ensureHistory(driver: Driver, schema: string): Promise<void> {
-  if (await historyExists(driver, schema)) return;
+  if (await historyExists(driver, schema)) {
+    // Tables made before `repair` existed have no note column; only then is one added.
+    const [has] = await driver.query<{ ok: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'note' AND NOT attisdropped) AS ok`,
+      [historyTable(schema)],
+    );
+    if (!has?.ok) await driver.execute(`ALTER TABLE ${historyTable(schema)} ADD COLUMN note text`);
+    return;
+  }
   const table = historyTable(schema);
   const statements = [
     schema === 'public' ? '' : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
@@ -66,7 +76,8 @@ export async function ensureHistory(driver: Driver, schema: string): Promise<voi
       progress integer NOT NULL DEFAULT 0,
       progress_checksum text,
       error text,
-      tool_version text
+      tool_version text,
+      note text
     )`,
     `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${HISTORY_TABLE}_version_idx`)} ON ${table} (version, id)`,
     `COMMENT ON TABLE ${table} IS ${quoteLiteral('Migrations applied by migratelint: one row per attempt')}`,
@@ -84,7 +95,13 @@ export async function ensureHistory(driver: Driver, schema: string): Promise<voi
 export async function readHistory(driver: Driver, schema: string): Promise<HistoryRow[]> {
   if (!(await historyExists(driver, schema))) return [];
   const rows = await driver.query<HistoryRow>(`SELECT * FROM ${historyTable(schema)} ORDER BY id`);
-  return rows.map((r) => ({ ...r, id: Number(r.id), progress: Number(r.progress), duration_ms: r.duration_ms === null ? null : Number(r.duration_ms) }));
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    progress: Number(r.progress),
+    duration_ms: r.duration_ms === null ? null : Number(r.duration_ms),
+    note: r.note ?? null,
+  }));
 }
 
 export interface MigrationState {
@@ -133,13 +150,14 @@ export interface NewRow {
   progress?: number;
   progress_checksum?: string;
   error?: string;
+  note?: string;
 }
 
 export async function insertRow(driver: Driver, schema: string, row: NewRow): Promise<number> {
   const [r] = await driver.query<{ id: string | number }>(
     `INSERT INTO ${historyTable(schema)}
-       (version, name, direction, result, checksum, file, applied_by, duration_ms, progress, progress_checksum, error, tool_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+       (version, name, direction, result, checksum, file, applied_by, duration_ms, progress, progress_checksum, error, tool_version${row.note === undefined ? '' : ', note'})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12${row.note === undefined ? '' : ', $13'}) RETURNING id`,
     [
       row.version,
       row.name ?? null,
@@ -153,6 +171,7 @@ export async function insertRow(driver: Driver, schema: string, row: NewRow): Pr
       row.progress_checksum ?? null,
       row.error ?? null,
       toolVersion(),
+      ...(row.note === undefined ? [] : [row.note]),
     ],
   );
   return Number(r.id);
