@@ -8,8 +8,10 @@ import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
 import { execPlan, type ExecMigration, type ExecPlan } from './migrations.js';
 import { blockingFindings } from './gate.js';
+import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
+import { nativeRecorder } from './native-record.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
-import { ensureHistory, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
+import { ensureHistory, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
 import { runSection, type Resume, type RunResult } from './runner.js';
 import { createBackup, formatBytes, pruneBackups, type BackupMeta } from './backup/index.js';
 import { newReport, openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
@@ -120,9 +122,9 @@ interface PendingItem {
 }
 
 /** Works out what apply would run, and why it might refuse. Pure: reads the history only. */
-function pendingWork(plan: ExecPlan, history: HistoryRow[], serverVersionNum: number, to?: string) {
+function pendingWork(plan: ExecPlan, history: HistoryRow[], native: NativeView, serverVersionNum: number, to?: string) {
   const { migrations } = plan;
-  const states = migrationStates(history);
+  const states = withNativeStates(migrationStates(history), native, migrations);
   const problems: string[] = [...plan.problems];
   const notes: string[] = [];
   const items: PendingItem[] = [];
@@ -135,7 +137,7 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], serverVersionNum: nu
     const state: MigrationState | undefined = states.get(m.id);
     const kind = stateKind(state);
     if (kind === 'applied') {
-      if (state!.lastApplied && state!.lastApplied.checksum !== m.checksum) {
+      if (state!.lastApplied?.checksum && state!.lastApplied.checksum !== m.checksum) {
         notes.push(`${m.id} changed in ${m.file} since it was applied (drift): the change is not applied; see migratelint status`);
       }
       continue;
@@ -147,6 +149,10 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], serverVersionNum: nu
     const plan = planSection(m, 'up', serverVersionNum);
     problems.push(...plan.problems);
     let resume: Resume | undefined;
+    if (kind === 'partial' && isNativeRow(state!.current)) {
+      problems.push(`${m.id} is marked failed or dirty in ${state!.current!.applied_by} (${state!.current!.error}): fix the database, then record it with "migratelint repair ${m.id} --applied" (or --rolled-back)`);
+      continue;
+    }
     if (kind === 'partial' || kind === 'running') {
       const row = state!.current!;
       if (row.direction === 'down') {
@@ -187,14 +193,17 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
     const freshEmbedded = ctx.target.kind === 'pglite' && ctx.target.dataDir !== null && !isDataDir(ctx.target.dataDir);
     try {
       let history: HistoryRow[] = [];
+      let native: NativeView = EMPTY_NATIVE_VIEW;
       let serverVersionNum = 0;
       if (!(options.dryRun && freshEmbedded)) {
         driver = await openDb(ctx, { extensions: extensionsCreatedBy(linted.migrations) });
         if (!options.dryRun) await takeLock(ctx, driver);
         serverVersionNum = (await driver.serverVersion()).num;
         history = await readHistory(driver, ctx.schema);
+        if (plan.nativeHistory) native = await readNativeView(driver, plan.migrations);
       }
-      const work = pendingWork(plan, history, serverVersionNum, options.to);
+      const work = pendingWork(plan, history, native, serverVersionNum, options.to);
+      const recorder = nativeRecorder(plan);
       for (const n of work.notes) ctx.err(`note: ${n}`);
       report.data.pending = work.items.map((i) => i.migration.id);
 
@@ -239,6 +248,8 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
           ctx.out('');
           ctx.out(`-- ${label(item.migration)}  (${item.migration.file})${item.resume ? `  resuming after statement ${item.resume.progress}` : ''}`);
           ctx.out(renderPlan(item.plan));
+          const table = recorder.tableFor(item.migration);
+          if (table) ctx.out(`-- then records ${item.migration.id} in ${table}, in the same transaction`);
         }
         if (blocking.length && !options.force) {
           ctx.out('');
@@ -252,6 +263,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       await confirmServer(ctx, options.yes, `Apply ${work.items.length} migration${work.items.length === 1 ? '' : 's'} to ${ctx.target.display}?`);
       const db = driver!;
       await ensureHistory(db, ctx.schema);
+      await recorder.ensure(db);
 
       // 4. Back up what is about to change.
       if (options.backup) {
@@ -283,7 +295,11 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
         const run = await runSection(
           db,
           item.plan,
-          { ...settings, onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`) },
+          {
+            ...settings,
+            onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`),
+            onComplete: (d) => recorder.record(d, item.migration, 'up'),
+          },
           item.resume,
         ).finally(() => t.end());
         report.data.migrations.push(reportRun(item.plan, run));

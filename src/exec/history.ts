@@ -116,6 +116,9 @@ export interface MigrationState {
 
 export type StateKind = 'applied' | 'pending' | 'partial' | 'running';
 
+/** A row that stands for what a tool's own history table records (see native-view.ts), not one migratelint wrote. */
+export const isNativeRow = (row: HistoryRow | undefined): boolean => row?.id === 0;
+
 export function stateKind(state: MigrationState | undefined): StateKind {
   const cur = state?.current;
   if (!cur) return 'pending';

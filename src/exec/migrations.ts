@@ -55,6 +55,8 @@ export interface ExecPlan {
   problems: string[];
   /** Squashed-away Django migrations still on disk. */
   replaced: MigrationPlan['replaced'];
+  /** Whether each format's own history table is read and written too (config `nativeHistory`). */
+  nativeHistory: boolean;
 }
 
 /** A migration that is only a down half (its up file is gone) is not something to apply. */
@@ -67,12 +69,13 @@ function toExec(p: PlannedMigration, index: number): ExecMigration {
 }
 
 /** Plans migrations (src/plan) and gives each its executor identity and checksum. */
-export function execPlan(migrations: readonly Migration[]): ExecPlan {
+export function execPlan(migrations: readonly Migration[], nativeHistory = true): ExecPlan {
   const plan = buildPlan(migrations.filter(isApplicable));
   return {
     migrations: plan.items.map(toExec),
     problems: plan.problems.map((p) => `${p.file}: ${p.message}`),
     replaced: plan.replaced,
+    nativeHistory,
   };
 }
 
@@ -98,5 +101,5 @@ export function toExecMigrations(migrations: readonly Migration[]): ExecMigratio
  */
 export async function loadExecPlan(dir: string, cwd: string): Promise<ExecPlan> {
   const config = await loadConfig({ cwd });
-  return execPlan(await loadMigrations([dir], { cwd, config }));
+  return execPlan(await loadMigrations([dir], { cwd, config }), config.nativeHistory);
 }

@@ -2,6 +2,8 @@ import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Driver } from './drivers/types.js';
 import { ExecError } from './errors.js';
 import { loadExecPlan, type ExecMigration } from './migrations.js';
+import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates } from './native-view.js';
+import { nativeRecorder } from './native-record.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
 import { runSection, type Resume } from './runner.js';
@@ -32,7 +34,8 @@ const DOWN_WORDS: Record<string, string> = {
 export async function rollback(ctx: ExecContext, options: RollbackOptions): Promise<number> {
   return withReport(ctx, async (report) => {
     report.data.dryRun = options.dryRun;
-    const { migrations, problems: planProblems } = await loadExecPlan(options.dir, ctx.cwd);
+    const migrationPlan = await loadExecPlan(options.dir, ctx.cwd);
+    const { migrations, problems: planProblems } = migrationPlan;
     if (planProblems.length) throw new ExecError(`cannot roll back: the order of the migrations is unknown:\n  ${planProblems.join('\n  ')}`);
     const byId = new Map(migrations.map((m) => [m.id, m]));
     let driver: Driver | undefined;
@@ -41,12 +44,15 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
       if (!options.dryRun) await takeLock(ctx, driver);
       const serverVersionNum = (await driver.serverVersion()).num;
       const history = await readHistory(driver, ctx.schema);
-      const states = migrationStates(history);
+      const native = migrationPlan.nativeHistory ? await readNativeView(driver, migrations) : EMPTY_NATIVE_VIEW;
+      const states = withNativeStates(migrationStates(history), native, migrations);
 
-      // Newest first, in the order they were applied.
+      // Newest first, in the order migratelint applied them; what only the tool's own table
+      // records comes after, newest in the plan's order first.
+      const planIndex = (id: string) => byId.get(id)?.index ?? -1;
       const applied = [...states.values()]
         .filter((s) => stateKind(s) === 'applied' || (s.current?.direction === 'down' && stateKind(s) !== 'pending'))
-        .sort((a, b) => b.current!.id - a.current!.id);
+        .sort((a, b) => b.current!.id - a.current!.id || planIndex(b.version) - planIndex(a.version));
       const partialUp = [...states.values()].filter((s) => (stateKind(s) === 'partial' || stateKind(s) === 'running') && s.current?.direction === 'up');
       if (partialUp.length) {
         throw new ExecError(`${partialUp.map((s) => s.version).join(', ')} ${partialUp.length === 1 ? 'is' : 'are'} partly applied: finish with "migratelint apply" before rolling back`);
@@ -82,7 +88,7 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
           continue;
         }
         const appliedRow = s.lastApplied;
-        if (appliedRow && appliedRow.checksum !== m.checksum && !options.force) {
+        if (appliedRow?.checksum && appliedRow.checksum !== m.checksum && !options.force) {
           problems.push(`${label(m)}: ${m.file} changed since it was applied, so its down may not undo what ran (pass --force to run it anyway)`);
           continue;
         }
@@ -121,6 +127,8 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
 
       await confirmServer(ctx, options.yes, `Roll back ${plans.length} migration${plans.length === 1 ? '' : 's'} on ${ctx.target.display}?`);
       await ensureHistory(driver, ctx.schema);
+      const recorder = nativeRecorder(migrationPlan);
+      await recorder.ensure(driver);
       if (options.backup) {
         const t = ctx.progress.start('backing up');
         const meta = await createBackup(driver, {
@@ -140,9 +148,16 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
       let done = 0;
       for (const { plan, resume } of plans) {
         const t = ctx.progress.start(`rolling back ${label(plan.migration)}`);
-        const run = await runSection(driver, plan, { ...settings, onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`) }, resume).finally(() =>
-          t.end(),
-        );
+        const run = await runSection(
+          driver,
+          plan,
+          {
+            ...settings,
+            onStatement: (i, n) => t.update(`statement ${i + 1}/${n}`),
+            onComplete: (d) => recorder.record(d, plan.migration, 'down'),
+          },
+          resume,
+        ).finally(() => t.end());
         report.data.migrations.push(reportRun(plan, run));
         if (!run.ok) {
           report.data.outcome = 'failed';

@@ -20,6 +20,11 @@ export interface RunSettings {
   log: (message: string) => void;
   /** Called before each statement, for progress lines. */
   onStatement?: (index: number, count: number) => void;
+  /**
+   * Runs in the transaction that records the section as done (the tool's own history
+   * row), so the migration, migratelint's row and the tool's row commit together.
+   */
+  onComplete?: (driver: Driver) => Promise<void>;
 }
 
 export interface Failure {
@@ -55,6 +60,17 @@ export interface Resume {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function inTransaction(driver: Driver, body: () => Promise<void>): Promise<void> {
+  await driver.execute('BEGIN');
+  try {
+    await body();
+    await driver.execute('COMMIT');
+  } catch (e) {
+    await driver.execute('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}
 
 /** Where in its file a statement failed, from the server's error position. */
 function locateFailure(stmt: Statement, err: ServerError): { line: number; column: number } {
@@ -193,6 +209,7 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
           progress: count,
           progress_checksum: prefixChecksum(plan, count),
         });
+        await settings.onComplete?.(driver);
       });
       return { ok: true, result: done, durationMs: elapsed(), attempts, cleanedUp };
     } catch (e) {
@@ -220,18 +237,25 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
           progress_checksum: prefixChecksum(plan, step.to),
           ...(last ? { result: done, duration_ms: elapsed(), error: null } : {}),
         });
+        if (last) await settings.onComplete?.(driver);
       };
       if (step.kind === 'tx') {
         await runTxStep(step, record);
       } else {
         await runBareStep(driver, plan, step, settings, !!resume && step.from === start, cleanedUp, shouldRetry, runStatements);
         attempts++;
-        await record();
+        // The progress and the tool's row (after the last step) move together.
+        await inTransaction(driver, record);
       }
       progress = step.to;
     }
     // Resumed with every step already done (it was killed just before writing the result).
-    if (start >= count) await updateRow(driver, settings.schema, rowId, { result: done, duration_ms: elapsed(), error: null });
+    if (start >= count) {
+      await inTransaction(driver, async () => {
+        await updateRow(driver, settings.schema, rowId, { result: done, duration_ms: elapsed(), error: null });
+        await settings.onComplete?.(driver);
+      });
+    }
     return { ok: true, result: done, durationMs: elapsed(), attempts, resumedFrom: resume ? start : undefined, cleanedUp };
   } catch (e) {
     const failure = fail(e, progress);

@@ -1,7 +1,8 @@
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { compareIds, loadExecPlan, type ExecPlan } from './migrations.js';
-import { historyExists, historyTable, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
+import { HISTORY_TABLE, historyExists, historyTable, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
+import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
 import { openDb, type ExecContext } from './context.js';
 import { fmtMs, withReport } from './apply.js';
 
@@ -13,6 +14,8 @@ export interface StatusEntry {
   /** Set for applied (and partly applied) migrations. */
   appliedAt?: string;
   appliedBy?: string;
+  /** For a migration only the tool's own table records: that table. */
+  recordedBy?: string;
   durationMs?: number | null;
   checksum?: string;
   /** partial / running: statements done. */
@@ -26,6 +29,10 @@ export interface StatusResult {
   db: string;
   server?: string;
   historyTable: string;
+  /** The table the applied list comes from: the format's own (`schema_migrations`) when it exists, else migratelint's. */
+  history: string;
+  /** The tools' own history tables that were read. */
+  nativeTables: string[];
   historyPresent: boolean;
   migrations: StatusEntry[];
   applied: number;
@@ -37,21 +44,23 @@ export interface StatusResult {
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
-  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [] };
+  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], nativeHistory: false };
   const migrations = plan.migrations;
   let rows: HistoryRow[] = [];
   let server: string | undefined;
   let present = false;
+  let native: NativeView = EMPTY_NATIVE_VIEW;
   if (driver) {
     server = (await driver.serverVersion()).text.split(' on ')[0];
     present = await historyExists(driver, ctx.schema);
     rows = present ? await readHistory(driver, ctx.schema) : [];
+    if (plan.nativeHistory) native = await readNativeView(driver, migrations);
   }
-  const states = migrationStates(rows);
+  const states = withNativeStates(migrationStates(rows), native, migrations);
   const entries: StatusEntry[] = [];
   const seen = new Set<string>();
   const fromRow = (row: HistoryRow | undefined) =>
-    row ? { appliedAt: new Date(row.applied_at).toISOString(), appliedBy: row.applied_by, durationMs: row.duration_ms, checksum: row.checksum } : {};
+    isNativeRow(row) ? { recordedBy: row!.applied_by } : row ? { appliedAt: new Date(row.applied_at).toISOString(), appliedBy: row.applied_by, durationMs: row.duration_ms, checksum: row.checksum } : {};
   for (const m of migrations) {
     seen.add(m.id);
     const s = states.get(m.id);
@@ -59,7 +68,7 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     const entry: StatusEntry = { id: m.id, name: m.name, file: m.file, state, checksum: m.checksum };
     if (state === 'applied') {
       Object.assign(entry, fromRow(s!.lastApplied));
-      if (s!.lastApplied && s!.lastApplied.checksum !== m.checksum) entry.drift = 'changed';
+      if (s!.lastApplied && s!.lastApplied.checksum && s!.lastApplied.checksum !== m.checksum) entry.drift = 'changed';
     } else if (state === 'partial' || state === 'running') {
       Object.assign(entry, fromRow(s!.current), { progress: s!.current!.progress });
     }
@@ -79,6 +88,8 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     db: ctx.target.display,
     server,
     historyTable: historyTable(ctx.schema).replace(/"/g, ''),
+    history: native.tables[0] ?? HISTORY_TABLE,
+    nativeTables: native.tables,
     historyPresent: present,
     migrations: entries,
     applied: entries.filter((e) => e.state === 'applied').length,
@@ -111,7 +122,7 @@ export async function status(ctx: ExecContext, options: { dir?: string; json: bo
 
 function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
   ctx.out(`Database: ${r.db}${r.server ? ` (${r.server})` : fresh ? ' (not created yet)' : ''}`);
-  ctx.out(`History:  ${r.historyTable}${r.historyPresent ? '' : ' (not created yet)'}`);
+  ctx.out(`History:  ${r.historyTable}${r.historyPresent ? '' : ' (not created yet)'}${r.nativeTables.length ? `; the tool's own: ${r.nativeTables.join(', ')}` : ''}`);
   ctx.out('');
   const idW = Math.max(7, ...r.migrations.map((e) => e.id.length));
   const nameW = Math.min(40, Math.max(4, ...r.migrations.map((e) => (e.name ?? '').length)));
@@ -123,7 +134,9 @@ function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
       if (e.durationMs !== undefined && e.durationMs !== null) line += `  ${fmtMs(e.durationMs)}`;
       if (e.checksum) line += `  ${e.checksum.slice(0, 12)}`;
     }
-    if (e.progress !== undefined) line += `  (${e.state}: ${e.progress} statements done; run apply to resume)`;
+    if (e.recordedBy) line += `  (recorded in ${e.recordedBy})`;
+    if (e.progress !== undefined && !e.recordedBy) line += `  (${e.state}: ${e.progress} statements done; run apply to resume)`;
+    if (e.recordedBy && e.state === 'partial') line += `  DIRTY: fix the database, then migratelint repair ${e.id} --applied or --rolled-back`;
     if (e.drift === 'changed') line += '  DRIFT: file changed since applied';
     if (e.drift === 'missing') line += '  DRIFT: applied, but no file on disk';
     if (e.lastFailure) line += `  (last attempt failed ${e.lastFailure.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`;
