@@ -150,7 +150,7 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], native: NativeView, 
     problems.push(...plan.problems);
     let resume: Resume | undefined;
     if (kind === 'partial' && isNativeRow(state!.current)) {
-      problems.push(`${m.id} is marked failed or dirty in ${state!.current!.applied_by} (${state!.current!.error}): fix the database, then record it with "migratelint repair ${m.id} --applied" (or --rolled-back)`);
+      problems.push(`${m.id} is marked failed or dirty in ${state!.current!.applied_by}: ${state!.current!.error}; once fixed: migratelint repair ${m.id} --applied (or --rolled-back)`);
       continue;
     }
     if (kind === 'partial' || kind === 'running') {
@@ -184,9 +184,9 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
     const task = ctx.progress.start('linting');
     // With the project's config (severities, pgVersion, formats), as `migratelint lint` would.
     const linted = await loadConfig({ cwd: ctx.cwd })
-      .then((config) => lint([options.dir], { cwd: ctx.cwd, config }))
+      .then(async (config) => ({ ...(await lint([options.dir], { cwd: ctx.cwd, config })), nativeHistory: config.nativeHistory }))
       .finally(() => task.end());
-    const plan = execPlan(linted.migrations);
+    const plan = execPlan(linted.migrations, linted.nativeHistory);
 
     // 2. Open and lock; read what the database already has.
     let driver: Driver | undefined;

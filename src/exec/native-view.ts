@@ -18,6 +18,9 @@ export interface NativeView {
   dirty: Map<string, string>;
 }
 
+/** A table as messages show it: `schema_migrations`, schema-qualified only outside `public`. */
+const shownTable = (table: string) => table.replace(/^"?public"?\./, '');
+
 export const EMPTY_NATIVE_VIEW: NativeView = { tables: [], applied: new Set(), dirty: new Map() };
 
 /** The native history of each format the plan holds. */
@@ -42,7 +45,7 @@ export async function readNativeView(driver: Driver, migrations: readonly ExecMi
       list.map((m) => m.planned),
     );
     if (!state) continue;
-    view.tables.push(state.table);
+    view.tables.push(shownTable(state.table));
     for (const id of state.applied) view.applied.add(id);
     for (const d of state.dirty) view.dirty.set(d.id, d.message);
   }
