@@ -35,6 +35,9 @@ export function nativeRecorder(plan: ExecPlan): NativeRecorder {
     async record(driver, m, direction) {
       const h = writable(m);
       if (!h) return;
+      // The tool's table is where the tool's session finds it; a migration that SET its own
+      // search_path (it lasts until the session is reset) must not send the row elsewhere.
+      await driver.execute('SET LOCAL search_path TO DEFAULT');
       if (direction === 'up') await h.recordApplied!(driver, m.planned, planned);
       else await h.recordRolledBack!(driver, m.planned, planned);
     },
