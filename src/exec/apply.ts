@@ -10,6 +10,8 @@ import { execPlan, type ExecMigration, type ExecPlan } from './migrations.js';
 import { blockingFindings } from './gate.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
 import { nativeRecorder } from './native-record.js';
+import { describeFrameworkStep, resolveFrameworkCommands, runFrameworkMigration, runsThroughFramework } from './code-migrations.js';
+import { FORMATS } from '../formats/index.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
 import { runSection, type Resume, type RunResult } from './runner.js';
@@ -147,7 +149,8 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], native: NativeView, 
       continue;
     }
     const plan = planSection(m, 'up', serverVersionNum);
-    problems.push(...plan.problems);
+    // A code migration runs through its framework: its lowered SQL is for linting only.
+    if (!runsThroughFramework(m)) problems.push(...plan.problems);
     let resume: Resume | undefined;
     if (kind === 'partial' && isNativeRow(state!.current)) {
       problems.push(`${m.id} is marked failed or dirty in ${state!.current!.applied_by}: ${state!.current!.error}; once fixed: migratelint repair ${m.id} --applied (or --rolled-back)`);
@@ -184,9 +187,9 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
     const task = ctx.progress.start('linting');
     // With the project's config (severities, pgVersion, formats), as `migratelint lint` would.
     const linted = await loadConfig({ cwd: ctx.cwd })
-      .then(async (config) => ({ ...(await lint([options.dir], { cwd: ctx.cwd, config })), nativeHistory: config.nativeHistory }))
+      .then(async (config) => ({ ...(await lint([options.dir], { cwd: ctx.cwd, config })), config }))
       .finally(() => task.end());
-    const plan = execPlan(linted.migrations, linted.nativeHistory);
+    const plan = execPlan(linted.migrations, linted.config);
 
     // 2. Open and lock; read what the database already has.
     let driver: Driver | undefined;
@@ -204,6 +207,12 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       }
       const work = pendingWork(plan, history, native, serverVersionNum, options.to);
       const recorder = nativeRecorder(plan);
+      const frameworks = resolveFrameworkCommands(
+        ctx,
+        work.items.map((i) => i.migration),
+        plan,
+      );
+      work.problems.push(...frameworks.problems);
       for (const n of work.notes) ctx.err(`note: ${n}`);
       report.data.pending = work.items.map((i) => i.migration.id);
 
@@ -247,6 +256,11 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
         for (const item of work.items) {
           ctx.out('');
           ctx.out(`-- ${label(item.migration)}  (${item.migration.file})${item.resume ? `  resuming after statement ${item.resume.progress}` : ''}`);
+          const command = frameworks.commands.get(item.migration.planned.format);
+          if (runsThroughFramework(item.migration)) {
+            ctx.out(command ? `-- runs: ${describeFrameworkStep(ctx, command, item.migration, 'up', plan.migrations)}` : '-- runs through its framework (see the problems above)');
+            continue;
+          }
           ctx.out(renderPlan(item.plan));
           const table = recorder.tableFor(item.migration);
           if (table) ctx.out(`-- then records ${item.migration.id} in ${table}, in the same transaction`);
@@ -289,8 +303,25 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
 
       // 5. Apply, one migration at a time, stopping at the first failure.
       const settings = runSettings(ctx, options);
+      const frameworkApplied = plan.nativeHistory ? new Set(native.applied) : undefined;
       let applied = 0;
       for (const item of work.items) {
+        const command = frameworks.commands.get(item.migration.planned.format);
+        if (runsThroughFramework(item.migration) && command) {
+          const t = ctx.progress.start(`applying ${label(item.migration)} through ${FORMATS[item.migration.planned.format].label}`);
+          const run = await runFrameworkMigration(ctx, db, command, item.migration, 'up', plan.migrations, settings, frameworkApplied).finally(() => t.end());
+          report.data.migrations.push({ id: item.migration.id, name: item.migration.name, file: item.migration.file, direction: 'up', checksum: item.migration.checksum, result: run.result, durationMs: run.durationMs, error: run.message });
+          if (!run.ok) {
+            report.data.outcome = 'failed';
+            ctx.out(`failed   ${label(item.migration)} after ${fmtMs(run.durationMs)}`);
+            ctx.err(`migratelint: ${run.message}`);
+            if (applied) ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+            return 1;
+          }
+          applied++;
+          ctx.out(`applied  ${label(item.migration)} (${fmtMs(run.durationMs)}, through ${FORMATS[item.migration.planned.format].label})`);
+          continue;
+        }
         const t = ctx.progress.start(`applying ${label(item.migration)}`);
         const run = await runSection(
           db,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Migration } from '../ir/types.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { loadMigrations } from '../plan/load.js';
 import { UsageError } from '../errors.js';
 import { sha256 as sha256Hash } from '../sha256.js';
@@ -57,6 +57,8 @@ export interface ExecPlan {
   replaced: MigrationPlan['replaced'];
   /** Whether each format's own history table is read and written too (config `nativeHistory`). */
   nativeHistory: boolean;
+  /** The config's framework runner commands, per format. */
+  runner: ResolvedConfig['runner'];
 }
 
 /** A migration that is only a down half (its up file is gone) is not something to apply. */
@@ -69,13 +71,14 @@ function toExec(p: PlannedMigration, index: number): ExecMigration {
 }
 
 /** Plans migrations (src/plan) and gives each its executor identity and checksum. */
-export function execPlan(migrations: readonly Migration[], nativeHistory = true): ExecPlan {
+export function execPlan(migrations: readonly Migration[], config: Partial<Pick<ResolvedConfig, 'nativeHistory' | 'runner'>> = {}): ExecPlan {
   const plan = buildPlan(migrations.filter(isApplicable));
   return {
     migrations: plan.items.map(toExec),
     problems: plan.problems.map((p) => `${p.file}: ${p.message}`),
     replaced: plan.replaced,
-    nativeHistory,
+    nativeHistory: config.nativeHistory ?? true,
+    runner: config.runner ?? {},
   };
 }
 
@@ -101,5 +104,5 @@ export function toExecMigrations(migrations: readonly Migration[]): ExecMigratio
  */
 export async function loadExecPlan(dir: string, cwd: string): Promise<ExecPlan> {
   const config = await loadConfig({ cwd });
-  return execPlan(await loadMigrations([dir], { cwd, config }), config.nativeHistory);
+  return execPlan(await loadMigrations([dir], { cwd, config }), config);
 }

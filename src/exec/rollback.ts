@@ -4,6 +4,8 @@ import { ExecError } from './errors.js';
 import { loadExecPlan, type ExecMigration } from './migrations.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates } from './native-view.js';
 import { nativeRecorder } from './native-record.js';
+import { describeFrameworkStep, resolveFrameworkCommands, runFrameworkMigration, runsThroughFramework } from './code-migrations.js';
+import { FORMATS } from '../formats/index.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, migrationStates, readHistory, stateKind } from './history.js';
 import { runSection, type Resume } from './runner.js';
@@ -93,7 +95,7 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
           continue;
         }
         const plan = planSection(m, 'down', serverVersionNum);
-        problems.push(...plan.problems);
+        if (!runsThroughFramework(m)) problems.push(...plan.problems);
         let resume: Resume | undefined;
         const cur = s.current!;
         if (cur.direction === 'down' && (cur.result === 'partial' || cur.result === 'running')) {
@@ -106,6 +108,12 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
         }
         plans.push({ plan, resume });
       }
+      const frameworks = resolveFrameworkCommands(
+        ctx,
+        plans.map((p) => p.plan.migration),
+        migrationPlan,
+      );
+      problems.push(...frameworks.problems);
       if (problems.length) {
         report.data.outcome = 'refused';
         throw new ExecError(
@@ -120,7 +128,9 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
         for (const { plan } of plans) {
           ctx.out('');
           ctx.out(`-- ${label(plan.migration)}  (${plan.section.file ?? plan.migration.file})`);
-          ctx.out(renderPlan(plan));
+          const command = frameworks.commands.get(plan.migration.planned.format);
+          if (runsThroughFramework(plan.migration) && command) ctx.out(`-- runs: ${describeFrameworkStep(ctx, command, plan.migration, 'down', migrations)}`);
+          else ctx.out(renderPlan(plan));
         }
         return 0;
       }
@@ -146,7 +156,24 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
 
       const settings = runSettings(ctx, options);
       let done = 0;
+      const frameworkApplied = migrationPlan.nativeHistory ? new Set(native.applied) : undefined;
       for (const { plan, resume } of plans) {
+        const command = frameworks.commands.get(plan.migration.planned.format);
+        if (runsThroughFramework(plan.migration) && command) {
+          const m = plan.migration;
+          const t = ctx.progress.start(`rolling back ${label(m)} through ${FORMATS[m.planned.format].label}`);
+          const run = await runFrameworkMigration(ctx, driver, command, m, 'down', migrations, settings, frameworkApplied).finally(() => t.end());
+          report.data.migrations.push({ id: m.id, name: m.name, file: m.file, direction: 'down', checksum: m.checksum, result: run.result, durationMs: run.durationMs, error: run.message });
+          if (!run.ok) {
+            report.data.outcome = 'failed';
+            ctx.out(`failed       ${label(m)} after ${fmtMs(run.durationMs)}`);
+            ctx.err(`migratelint: ${run.message}`);
+            return 1;
+          }
+          done++;
+          ctx.out(`rolled back  ${label(m)} (${fmtMs(run.durationMs)}, through ${FORMATS[m.planned.format].label})`);
+          continue;
+        }
         const t = ctx.progress.start(`rolling back ${label(plan.migration)}`);
         const run = await runSection(
           driver,

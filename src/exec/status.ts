@@ -44,7 +44,7 @@ export interface StatusResult {
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
-  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], nativeHistory: false };
+  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], nativeHistory: false, runner: {} };
   const migrations = plan.migrations;
   let rows: HistoryRow[] = [];
   let server: string | undefined;
