@@ -2,7 +2,8 @@
  * What the migration tools' own history tables say, merged with migratelint's history:
  * on a database the team's tool migrated, a migration its table records counts as
  * applied even though migratelint never ran it; a dirty or failed mark stops apply, as
- * it stops the tool.
+ * it stops the tool. Between the first and last migrations migratelint itself recorded,
+ * its own history decides.
  */
 import type { Driver } from './drivers/types.js';
 import type { ExecMigration } from './migrations.js';
@@ -63,9 +64,15 @@ export function withNativeStates(
   migrations: readonly ExecMigration[],
 ): Map<string, MigrationState> {
   if (!view.applied.size && !view.dirty.size) return states;
+  // Between the first and the last migration migratelint itself recorded, its own history
+  // knows better: a tool table that keeps one version (golang-migrate) only implies what
+  // is below it, and a migration migratelint skipped there is pending. The tool's word
+  // fills in what came before migratelint took over, and what the tool applied after.
+  const own = migrations.filter((m) => states.get(m.id)?.current).map((m) => m.index);
+  const [first, last] = own.length ? [Math.min(...own), Math.max(...own)] : [Infinity, -Infinity];
   const out = new Map(states);
   for (const m of migrations) {
-    if (out.get(m.id)?.current) continue;
+    if (out.get(m.id)?.current || (m.index > first && m.index < last)) continue;
     const dirty = view.dirty.get(m.id);
     if (!dirty && !view.applied.has(m.id)) continue;
     const row: HistoryRow = {

@@ -4,7 +4,8 @@ import { openDriver } from '../exec/drivers/index.js';
 import { parseDbTarget, redact, type DbTarget } from '../exec/url.js';
 import { isDataDir } from '../exec/drivers/pglite.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, DEFAULT_HISTORY_SCHEMA, type MigrationState } from '../exec/history.js';
-import { compareIds, toExecMigration, type ExecMigration } from '../exec/migrations.js';
+import { compareIds, execPlan, toExecMigration, type ExecMigration } from '../exec/migrations.js';
+import { readNativeView, withNativeStates } from '../exec/native-view.js';
 import { secretsOf } from '../exec/context.js';
 import { migrationLabel, errorCount, plural, FILE_START, ON_TARGET, type CheckResult } from './types.js';
 import type { AppliedView } from './sequence.js';
@@ -27,6 +28,8 @@ export interface TargetState {
   states: Map<string, MigrationState>;
   /** Other tools' history tables found when migratelint's is absent. */
   otherTools: string[];
+  /** The tools' own history tables of the linted formats that were read (status reads the same). */
+  nativeTables: string[];
   /** Set when the target could not be read. */
   error?: string;
 }
@@ -49,7 +52,10 @@ const OTHER_TOOLS: [string, string][] = [
 ];
 
 /** Opens the target read-only and reads its migration history. Never throws for an unreachable target. */
-export async function readTarget(db: string, options: { cwd: string; env?: NodeJS.ProcessEnv; schema?: string }): Promise<TargetState> {
+export async function readTarget(
+  db: string,
+  options: { cwd: string; env?: NodeJS.ProcessEnv; schema?: string; migrations?: readonly Migration[]; nativeHistory?: boolean },
+): Promise<TargetState> {
   const target: DbTarget = parseDbTarget(db, options.cwd, options.env);
   const schema = options.schema ?? DEFAULT_HISTORY_SCHEMA;
   const state: TargetState = {
@@ -58,6 +64,7 @@ export async function readTarget(db: string, options: { cwd: string; env?: NodeJ
     historyPresent: false,
     states: new Map(),
     otherTools: [],
+    nativeTables: [],
   };
   if (target.kind === 'pglite' && target.dataDir !== null && !isDataDir(target.dataDir)) {
     state.error = `no database at ${target.display}`;
@@ -70,7 +77,14 @@ export async function readTarget(db: string, options: { cwd: string; env?: NodeJ
     state.server = (await driver.serverVersion()).text.split(' on ')[0].replace(/,.*$/, '');
     state.historyPresent = await historyExists(driver, schema);
     if (state.historyPresent) state.states = migrationStates(await readHistory(driver, schema));
-    else {
+    // The tools' own tables: what the team's tool applied counts as applied, as in status.
+    if (options.migrations && options.nativeHistory !== false) {
+      const { migrations } = execPlan(options.migrations);
+      const native = await readNativeView(driver, migrations);
+      state.states = withNativeStates(state.states, native, migrations);
+      state.nativeTables = native.tables;
+    }
+    if (!state.historyPresent && !state.nativeTables.length) {
       for (const [table, tool] of OTHER_TOOLS) {
         const [row] = await driver.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
         if (row?.ok) state.otherTools.push(`${table.replace(/"/g, '')} (${tool})`);
@@ -126,7 +140,7 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     if (kind === 'applied') {
       applied++;
       const row = s!.lastApplied!;
-      if (row.checksum !== ran.checksum) {
+      if (row.checksum && row.checksum !== ran.checksum) {
         findings.push({
           ruleId: 'validate/drift-changed',
           severity: 'error',
@@ -177,7 +191,7 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
       hint: 'restore the file (a deploy from this tree could not roll it back), or check --db points at the right database',
     });
   }
-  if (!state.historyPresent) {
+  if (!state.historyPresent && !state.nativeTables.length) {
     findings.push({
       ruleId: 'validate/drift-no-history',
       severity: 'warn',
@@ -187,7 +201,9 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
       ...ON_TARGET,
     });
   }
-  pending.sort((a, b) => compareIds(a.id, b.id) || (a.file < b.file ? -1 : 1));
+  // What a deploy would apply, in the order it would: the framework's (src/plan).
+  const order = new Map(execPlan(migrations).migrations.map((m) => [m.id, m.index]));
+  pending.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || compareIds(a.id, b.id) || (a.file < b.file ? -1 : 1));
   const errors = errorCount(findings);
   const list = pending.length ? `: a deploy would apply ${pending.slice(0, 5).map((p) => p.id).join(', ')}${pending.length > 5 ? `, ... (${pending.length - 5} more)` : ''}` : ': nothing to deploy';
   return {
@@ -195,6 +211,14 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     status: errors ? 'failed' : 'passed',
     summary: `${state.target}${state.server ? ` (${state.server})` : ''}: ${applied} applied, ${pending.length} pending${errors ? `, ${plural(errors, 'error')}` : list}`,
     findings,
-    data: { target: state.target, server: state.server ?? null, historyTable: state.historyTable, historyPresent: state.historyPresent, applied, pending },
+    data: {
+      target: state.target,
+      server: state.server ?? null,
+      historyTable: state.historyTable,
+      history: state.nativeTables[0] ?? state.historyTable.replace(/^public\./, ''),
+      historyPresent: state.historyPresent,
+      applied,
+      pending,
+    },
   };
 }

@@ -61,7 +61,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   let target: TargetState | undefined;
   if (options.db !== undefined && (enabled('drift') || enabled('sequence') || enabled('lint'))) {
     options.onProgress?.('reading the target database');
-    target = await readTarget(options.db, { cwd: options.cwd, env: options.env, schema: options.schema });
+    target = await readTarget(options.db, {
+      cwd: options.cwd,
+      env: options.env,
+      schema: options.schema,
+      migrations,
+      nativeHistory: options.config?.nativeHistory,
+    });
   }
   const view = target ? appliedView(target) : undefined;
 
