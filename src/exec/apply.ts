@@ -138,12 +138,13 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], native: NativeView, 
     if (stopAt && m.index > stopAt.index) break;
     const state: MigrationState | undefined = states.get(m.id);
     const kind = stateKind(state);
-    if (kind === 'applied') {
-      if (state!.lastApplied?.checksum && state!.lastApplied.checksum !== m.checksum) {
-        notes.push(`${m.id} changed in ${m.file} since it was applied (drift): the change is not applied; see migratelint status`);
-      }
+    const changed = !!state?.lastApplied?.checksum && state.lastApplied.checksum !== m.checksum;
+    if (kind === 'applied' && !(changed && m.planned.repeatable)) {
+      if (changed) notes.push(`${m.id} changed in ${m.file} since it was applied (drift): the change is not applied; see migratelint status`);
       continue;
     }
+    // A Flyway repeatable migration runs again whenever its checksum changes.
+    if (kind === 'applied') notes.push(`${m.id} is repeatable and changed since it last ran: running it again`);
     if (m.migration.up.state === 'missing') {
       problems.push(`${m.file}: ${m.id} has no up migration to apply`);
       continue;

@@ -68,7 +68,11 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     const entry: StatusEntry = { id: m.id, name: m.name, file: m.file, state, checksum: m.checksum };
     if (state === 'applied') {
       Object.assign(entry, fromRow(s!.lastApplied));
-      if (s!.lastApplied && s!.lastApplied.checksum && s!.lastApplied.checksum !== m.checksum) entry.drift = 'changed';
+      if (s!.lastApplied && s!.lastApplied.checksum && s!.lastApplied.checksum !== m.checksum) {
+        // A changed Flyway repeatable is no drift: apply runs it again.
+        if (m.planned.repeatable) entry.state = 'pending';
+        else entry.drift = 'changed';
+      }
     } else if (state === 'partial' || state === 'running') {
       Object.assign(entry, fromRow(s!.current), { progress: s!.current!.progress });
     }

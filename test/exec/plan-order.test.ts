@@ -143,3 +143,24 @@ describe('apply accepts what lint accepts', { timeout: 120_000 }, () => {
     expect(r.stderr).toMatch(/require-concurrent-index[\s\S]*apply would refuse: 1 error-level lint finding/);
   });
 });
+
+describe('Flyway repeatable migrations', { timeout: 120_000 }, () => {
+  it('run after the versioned ones, and again whenever their checksum changes', async () => {
+    const ws = project({
+      'migrations/V1__orders.sql': 'CREATE TABLE orders (id int, total int);\n',
+      'migrations/R__order_totals.sql': 'CREATE OR REPLACE VIEW order_totals AS SELECT sum(total) AS total FROM orders;\n',
+    });
+    const db = await backend.fresh();
+    const first = await cli(['apply', 'migrations', '--db', db.url, '--yes', '--no-backup'], ws);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/applied {2}1 orders[\s\S]*applied {2}order_totals/);
+    expect((await cli(['apply', 'migrations', '--db', db.url, '--yes', '--no-backup'], ws)).stdout).toContain('is up to date');
+
+    fs.writeFileSync(path.join(ws, 'migrations/R__order_totals.sql'), 'CREATE OR REPLACE VIEW order_totals AS SELECT sum(total) AS total, count(*) AS n FROM orders;\n');
+    expect((await statusIds(ws, db.url)).states).toEqual(['applied', 'pending']);
+    const again = await cli(['apply', 'migrations', '--db', db.url, '--yes', '--no-backup'], ws);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('order_totals is repeatable and changed since it last ran: running it again');
+    expect(await db.query('SELECT n::int AS n FROM order_totals')).toEqual([{ n: 0 }]);
+  });
+});
