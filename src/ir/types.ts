@@ -116,7 +116,7 @@ export interface Migration {
    * Ordering information for sequence checks: the migration's own id and the ids it
    * follows (Alembic `revision`/`down_revision`, Django `dependencies`).
    */
-  graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[]; replaces?: string[]; initial?: boolean };
+  graph?: { id: string; parents: string[]; labels?: string[]; dependsOn?: string[]; replaces?: string[]; runBefore?: string[]; initial?: boolean };
   /**
    * Other files the lowering read (Django replays earlier migrations to know a field's
    * previous definition): a cached result is valid only while they are unchanged.

@@ -164,6 +164,13 @@ function djangoGroup(list: Migration[], problems: PlanProblem[], replaced: Migra
     }
     n.parents = [...new Set(parents)];
   }
+  // run_before: this migration becomes a dependency of the one it names.
+  for (const [id, n] of nodes) {
+    for (const before of n.m.graph?.runBefore ?? []) {
+      const target = resolve(before);
+      if (target) nodes.get(target)!.parents.push(id);
+    }
+  }
   for (const [old, squash] of replacedBy) {
     const n = nodes.get(old);
     if (!n) continue;

@@ -135,6 +135,14 @@ describe("Django: one plan across apps, as migrate builds it", () => {
     expect(p.problems).toEqual([]);
   });
 
+  it('honours run_before: the named migration of another app waits for this one', async () => {
+    const p = await plan({
+      'accounts/migrations/0001_initial.py': django([]),
+      'zoo/migrations/0001_initial.py': django([], "    run_before = [('accounts', '0001_initial')]\n"),
+    });
+    expect(p.ids).toEqual(['zoo.0001_initial', 'accounts.0001_initial']);
+  });
+
   it('several apps with a 0001 each are no clash: the identity is app.name', async () => {
     const p = await plan({ 'a/migrations/0001_initial.py': django([]), 'b/migrations/0001_initial.py': django([]) });
     expect(p.ids).toEqual(['a.0001_initial', 'b.0001_initial']);

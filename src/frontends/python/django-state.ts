@@ -114,6 +114,8 @@ export interface DjMigrationInfo {
   name: string;
   dependencies: [string, string][];
   replaces: [string, string][];
+  /** `run_before`: migrations (of other apps) that must run after this one. */
+  runBefore: [string, string][];
   atomic: boolean;
   initial: boolean;
   /** The operation call nodes, or undefined when `operations` could not be read. */
@@ -190,6 +192,7 @@ export function migrationInfo(filePath: string, file: PyFile, scope: Scope, cls:
     name: path.basename(filePath).replace(/\.py$/i, ''),
     dependencies: pairs(classScope, attr('dependencies')),
     replaces: pairs(classScope, attr('replaces')),
+    runBefore: pairs(classScope, attr('run_before')),
     atomic: boolConst(classScope, attr('atomic')) !== false,
     initial: boolConst(classScope, attr('initial')) === true,
     operations: operationsNode ? operationNodes(classScope, operationsNode) : [],

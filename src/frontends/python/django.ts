@@ -46,6 +46,7 @@ export function readDjango(
     parents: info.dependencies.map(id),
   };
   if (info.replaces.length) graph.replaces = info.replaces.map(id);
+  if (info.runBefore.length) graph.runBefore = info.runBefore.map(id);
   migration.graph = graph;
 
   const up = new SectionBuilder(file, coverage, migration.comments);
