@@ -55,6 +55,8 @@ export interface ExecPlan {
   problems: string[];
   /** Squashed-away Django migrations still on disk. */
   replaced: MigrationPlan['replaced'];
+  /** Files written for another database, left out (`….mysql.up.sql`). */
+  otherDatabases: string[];
   /** Whether each format's own history table is read and written too (config `nativeHistory`). */
   nativeHistory: boolean;
   /** The config's framework runner commands, per format. */
@@ -77,6 +79,7 @@ export function execPlan(migrations: readonly Migration[], config: Partial<Pick<
     migrations: plan.items.map(toExec),
     problems: plan.problems.map((p) => `${p.file}: ${p.message}`),
     replaced: plan.replaced,
+    otherDatabases: plan.otherDatabases,
     nativeHistory: config.nativeHistory ?? true,
     runner: config.runner ?? {},
   };

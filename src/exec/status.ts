@@ -41,10 +41,12 @@ export interface StatusResult {
   partial: number;
   /** Why the order of the migrations on disk is unknowable (apply refuses until they are solved). */
   problems: string[];
+  /** How many files were written for another database and left out. */
+  otherDatabases: number;
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
-  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], nativeHistory: false, runner: {} };
+  const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], otherDatabases: [], nativeHistory: false, runner: {} };
   const migrations = plan.migrations;
   let rows: HistoryRow[] = [];
   let server: string | undefined;
@@ -101,6 +103,7 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     drift: entries.filter((e) => e.drift).length,
     partial: entries.filter((e) => e.state === 'partial' || e.state === 'running').length,
     problems: plan.problems,
+    otherDatabases: plan.otherDatabases.length,
   };
 }
 
@@ -150,4 +153,5 @@ function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
   ctx.out('');
   ctx.out(`${r.applied} applied, ${r.pending} pending${r.partial ? `, ${r.partial} partly applied` : ''}, ${r.drift} drift`);
   for (const p of r.problems) ctx.out(`problem: ${p}`);
+  if (r.otherDatabases) ctx.out(`${r.otherDatabases} file${r.otherDatabases === 1 ? '' : 's'} written for other databases (….mysql.up.sql, ….sqlite3.up.sql, ...) left out`);
 }

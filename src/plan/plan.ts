@@ -44,11 +44,21 @@ export interface PlanProblem {
 export interface MigrationPlan {
   /** In the order the framework applies them. */
   items: PlannedMigration[];
+  /**
+   * Files written for another database (`….mysql.up.sql`, `….sqlite3.up.sql`, as
+   * gobuffalo/pop and ory's popx name them): never run on PostgreSQL.
+   */
+  otherDatabases: string[];
   /** Squashed-away Django migrations still on disk: they run only through their squash. */
   replaced: { id: string; file: string; by: string }[];
   /** What makes the order unknowable: duplicate ids, cycles, unknown parents, several heads. */
   problems: PlanProblem[];
 }
+
+/** A dialect in a SQL file's name that is not PostgreSQL's: `x.mysql.up.sql`, `x.sqlite3.autocommit.up.sql`. */
+const OTHER_DATABASE = /\.(mysql|mariadb|sqlite3?|cockroach(?:db)?|mssql|sqlserver|oracle|clickhouse)(\.autocommit)?(\.(up|down))?\.sql$/i;
+/** A SQL file written for PostgreSQL in particular, chosen over the generic file with the same version. */
+const POSTGRES_ONLY = /\.(postgres|postgresql|pg)(\.autocommit)?(\.(up|down))?\.sql$/i;
 
 /** A code migration's identity when its framework records file names. */
 interface MigrationNode {
@@ -218,8 +228,13 @@ function graphOrder(
 export function buildPlan(migrations: readonly Migration[]): MigrationPlan {
   const problems: PlanProblem[] = [];
   const replaced: MigrationPlan['replaced'] = [];
+  const otherDatabases: string[] = [];
   const groups = new Map<string, Migration[]>();
   for (const m of migrations) {
+    if (FORMATS[m.format].frontend === 'sql' && OTHER_DATABASE.test(m.path)) {
+      otherDatabases.push(m.path);
+      continue;
+    }
     const key = m.format === 'django' ? '\u0000django' : `${folderOf(m)}\u0000${m.format}`;
     let list = groups.get(key);
     if (!list) groups.set(key, (list = []));
@@ -232,15 +247,24 @@ export function buildPlan(migrations: readonly Migration[]): MigrationPlan {
     const group =
       list[0].format === 'django' ? djangoGroup(list, problems, replaced) : order === 'graph' ? alembicGroup(list, problems) : linearGroup(list);
     const seen = new Map<string, PlannedMigration>();
+    const kept: PlannedMigration[] = [];
     for (const p of group) {
       const other = seen.get(p.id);
       if (other) {
+        // A PostgreSQL-specific file stands in for the generic one of the same version (pop's rule).
+        const pgOnly = [other, p].filter((x) => POSTGRES_ONLY.test(x.file));
+        if (pgOnly.length === 1) {
+          kept[kept.indexOf(other)] = pgOnly[0];
+          seen.set(p.id, pgOnly[0]);
+          continue;
+        }
         problems.push({ file: p.file, message: `two migrations have the id ${p.id}: ${other.file} and ${p.file}` });
         continue;
       }
       seen.set(p.id, p);
-      items.push(p);
+      kept.push(p);
     }
+    items.push(...kept);
   }
-  return { items, replaced, problems };
+  return { items, otherDatabases, replaced, problems };
 }

@@ -64,6 +64,24 @@ describe('version formats: numbers compared part by part, not file names as text
   });
 });
 
+describe('files for several databases (gobuffalo/pop, ory/popx)', () => {
+  it("leaves out other databases' files and prefers the PostgreSQL one over the generic one", async () => {
+    const p = await plan({
+      'm/1_a.up.sql': sql,
+      'm/1_a.down.sql': sql,
+      'm/1_a.mysql.up.sql': sql,
+      'm/1_a.sqlite3.up.sql': sql,
+      'm/2_b.up.sql': sql,
+      'm/2_b.postgres.up.sql': sql,
+      'm/2_b.cockroach.up.sql': sql,
+      'm/3_c.autocommit.up.sql': sql,
+    });
+    expect(p.files).toEqual(['m/1_a.up.sql', 'm/2_b.postgres.up.sql', 'm/3_c.autocommit.up.sql']);
+    expect(p.otherDatabases.sort()).toEqual(['m/1_a.mysql.up.sql', 'm/1_a.sqlite3.up.sql', 'm/2_b.cockroach.up.sql']);
+    expect(p.problems).toEqual([]);
+  });
+});
+
 describe('name formats: file (or folder) names as text, as the tools sort them', () => {
   it('dbmate sorts names as text, so 10_ comes before 9_', async () => {
     const dbmate = '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n';
