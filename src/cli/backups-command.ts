@@ -1,10 +1,33 @@
+import path from 'node:path';
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
 import { COMMON_OPTIONS, contextFrom, guard, retentionOptions } from './exec-shared.js';
-import { backups } from '../exec/backup-commands.js';
+import { ExecError } from '../exec/errors.js';
+import type { ExecContext } from '../exec/context.js';
+import { executePrune, formatBytes, listBackups, listPartials, planPrune, PARTIAL_STALE_MS, type ListedBackup, type PartialFile, type Retention } from '../exec/backup/retention.js';
 
-/** `migratelint backups [--json] [--verify] [--prune --keep N | --max-age 30d]`. */
+export const BACKUPS_HELP = `Usage: migratelint backups [--prune (--keep N | --max-age 30d) [--yes]] [--verify] [--json]
+
+Lists the backups in the backup directory, newest first, and files of interrupted backups
+(*.partial, never a valid backup).
+
+Options:
+      --verify            check each backup against its recorded sha256 (exit 1 when one is damaged)
+      --json              the list as JSON
+      --prune             delete backups beyond --keep N (the N newest stay) and/or older than
+                          --max-age (30d, 12h...), and partial files untouched for ${PARTIAL_STALE_MS / 3_600_000}h;
+                          each deleted file is printed
+  -y, --yes               delete without asking. Without it, --prune asks on a terminal and
+                          refuses elsewhere (CI needs --yes). Deleting EVERY backup (--keep 0, or
+                          a --max-age older than all of them) needs --yes even on a terminal.
+      --backup-dir <dir>  default .migratelint/backups (or $MIGRATELINT_BACKUP_DIR)
+
+--max-age always carries a unit (30d, 12h, 90m, 30s, 500ms): a bare number is refused, and
+so is 0 (--keep 0 --yes deletes every backup).
+`;
+
+/** `migratelint backups [--json] [--verify] [--prune --keep N | --max-age 30d] [--yes]`. */
 export async function backupsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     ...COMMON_OPTIONS,
@@ -13,11 +36,85 @@ export async function backupsCommand(args: string[], io: Io): Promise<number> {
     prune: { type: 'boolean' },
     keep: { type: 'string' },
     'max-age': { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    help: { type: 'boolean', short: 'h' },
   });
+  if (values.help) {
+    io.stdout.write(BACKUPS_HELP);
+    return 0;
+  }
   if (positionals.length) throw new UsageError(`backups takes no arguments (got: ${positionals.join(' ')})`);
   const retention = retentionOptions(values);
   if (values.prune && !retention) throw new UsageError('--prune needs a retention setting: --keep N and/or --max-age 30d');
   if (!values.prune && retention) throw new UsageError('--keep and --max-age go with --prune');
   const ctx = contextFrom(values, io, 'backups', args);
-  return guard(ctx, () => backups(ctx, { json: !!values.json, verify: !!values.verify, prune: values.prune ? retention : undefined }));
+  return guard(ctx, async () => {
+    const deleted = values.prune ? await prune(ctx, retention!, !!values.yes) : [];
+    return list(ctx, { json: !!values.json, verify: !!values.verify, deleted });
+  });
+}
+
+const rel = (ctx: ExecContext, file: string) => path.relative(ctx.cwd, file) || file;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Deletes what the retention setting says, after asking: on a terminal it asks [y/N];
+ * elsewhere it needs --yes. Leaving no backup at all needs --yes in any case.
+ */
+async function prune(ctx: ExecContext, retention: Retention, yes: boolean): Promise<string[]> {
+  const plan = planPrune(ctx.backupDir, retention);
+  const count = plan.backups.length + plan.partials.length;
+  if (!count) {
+    ctx.err('nothing to prune');
+    return [];
+  }
+  const what = [
+    plan.backups.length ? plural(plan.backups.length, 'backup') : '',
+    plan.partials.length ? plural(plan.partials.length, 'interrupted partial file') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const removesAll = plan.backups.length > 0 && plan.kept === 0;
+  if (!yes) {
+    for (const b of plan.backups) ctx.err(`  to delete: ${rel(ctx, b.file)}  (${stamp(b.createdAt)}${b.reason ? `, ${b.reason}` : ''})`);
+    for (const p of plan.partials) ctx.err(`  to delete: ${rel(ctx, p.file)}  (partial, interrupted)`);
+    if (removesAll) throw new ExecError(`--prune would delete every backup (${what}), leaving none: pass --yes to confirm`);
+    if (!ctx.confirm) throw new ExecError(`--prune would delete ${what}: pass --yes to confirm (there is no terminal to ask on)`);
+    if (!(await ctx.confirm(`Delete ${what}? ${plural(plan.kept, 'backup')} ${plan.kept === 1 ? 'stays' : 'stay'}. [y/N] `))) throw new ExecError('cancelled: nothing was deleted');
+  }
+  const deleted = executePrune(plan);
+  for (const f of deleted) ctx.err(`deleted ${rel(ctx, f)}`);
+  return deleted;
+}
+
+const stamp = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+function backupLine(ctx: ExecContext, b: ListedBackup): string {
+  const flags = b.intact === false ? '  DAMAGED (checksum mismatch)' : b.sha256 ? '' : '  (no checksum recorded)';
+  return (
+    `${stamp(b.createdAt)}  ${formatBytes(b.bytes).padStart(9)}  ${(b.kind ?? '?').padEnd(7)}  ` +
+    `${b.sha256 ? b.sha256.slice(0, 12) : '-'.padEnd(12)}  ${rel(ctx, b.file)}${b.reason ? `  (${b.reason})` : ''}${flags}`
+  );
+}
+
+function partialLine(ctx: ExecContext, p: PartialFile): string {
+  const state = p.interrupted ? 'partial (interrupted): not a backup, --prune deletes it' : 'partial (being written, or interrupted less than 1h ago)';
+  return `${stamp(p.modifiedAt)}  ${formatBytes(p.bytes).padStart(9)}  ${'-'.padEnd(7)}  ${'-'.padEnd(12)}  ${rel(ctx, p.file)}  ${state}`;
+}
+
+/** The backups, newest first (exit 1 when --verify finds a damaged one), and the partial files. */
+function list(ctx: ExecContext, options: { json: boolean; verify: boolean; deleted: string[] }): number {
+  const backups = listBackups(ctx.backupDir, options.verify);
+  const partials = listPartials(ctx.backupDir);
+  if (options.json) {
+    ctx.out(JSON.stringify({ dir: ctx.backupDir, backups, partials, deleted: options.deleted }, null, 2));
+  } else {
+    if (!backups.length) ctx.out(`no backups in ${rel(ctx, ctx.backupDir)}`);
+    const lines = [
+      ...backups.map((b) => ({ at: b.createdAt, text: backupLine(ctx, b) })),
+      ...partials.map((p) => ({ at: p.modifiedAt, text: partialLine(ctx, p) })),
+    ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    for (const l of lines) ctx.out(l.text);
+  }
+  return backups.some((b) => b.intact === false) ? 1 : 0;
 }

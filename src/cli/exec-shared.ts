@@ -30,12 +30,68 @@ export const EXECUTION_OPTIONS: Options = {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `500ms`, `5s`, `2m`, `1h`, `30d`; a bare number is milliseconds (as in PostgreSQL). */
+/** PostgreSQL's limit for lock_timeout and statement_timeout, and Node's for a timer: about 24.8 days. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The duration flags, what a bare `0` means for each (none: refused) and the largest value.
+ * A bare number other than 0 is always refused: `--max-age 30` once deleted every backup
+ * (30 ms) and `--lock-wait 2` waited 2 ms, where seconds or days were meant.
+ */
+export const DURATION_FLAGS: Record<string, { zero?: string; max?: number }> = {
+  'lock-wait': { zero: 'fail at once when another run holds the lock', max: MAX_TIMER_MS },
+  'lock-timeout': { zero: 'wait for table locks forever (PostgreSQL lock_timeout = 0)', max: MAX_TIMER_MS },
+  'statement-timeout': { zero: 'no limit (the default)', max: MAX_TIMER_MS },
+  'retry-backoff': { zero: 'retry at once', max: MAX_TIMER_MS },
+  'max-age': {},
+};
+
+/** The --help lines of the options apply and rollback share (defaults: DEFAULT_EXECUTION, makeContext). */
+export const EXECUTION_HELP = `      --db <url>            pglite:<dir> (default pglite:.migratelint/db), pglite:memory,
+                            postgres://..., postgres: (the PG* variables)
+      --schema <name>       schema of the history table
+      --backup-dir <dir>    default .migratelint/backups
+      --reports-dir <dir>   default .migratelint/reports
+      --lock-wait <time>    how long to wait for another run's migration lock (default 60s)
+      --lock-timeout <time> PostgreSQL lock_timeout of each statement (default 5s)
+      --statement-timeout <time>  PostgreSQL statement_timeout (default 0: no limit)
+      --retries <n>         tries again after a lock timeout (default 3)
+      --retry-backoff <time>  wait before the first retry, doubling (default 1s)
+      --debug               show stack traces of internal errors`;
+
+/** The lines --help prints about durations. */
+export const DURATION_HELP = `Durations always carry a unit: 500ms, 30s, 5m, 2h, 30d. A bare number is refused
+(is 30 seconds or days?); a bare 0 is accepted only where it means something:
+  --lock-wait 0          ${DURATION_FLAGS['lock-wait'].zero}
+  --lock-timeout 0       ${DURATION_FLAGS['lock-timeout'].zero}
+  --statement-timeout 0  ${DURATION_FLAGS['statement-timeout'].zero}
+  --retry-backoff 0      ${DURATION_FLAGS['retry-backoff'].zero}
+`;
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d)$/i;
+const BARE_NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+const UNIT_EXAMPLES = '30d, 12h, 90m, 30s, 500ms';
+
+/**
+ * `500ms`, `30s`, `5m` (or `5min`), `2h`, `30d`. The unit is required: a bare number is a
+ * usage error naming the flag, except `0` where DURATION_FLAGS gives 0 a meaning.
+ */
 export function parseDuration(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d)?$/i.exec(value.trim());
-  if (!m) throw new UsageError(`--${name} expects a duration such as 500ms, 5s, 2m or 0, got "${value}"`);
-  return Math.round(Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]);
+  const text = value.trim();
+  const flag = DURATION_FLAGS[name] ?? {};
+  if (BARE_NUMBER.test(text)) {
+    if (Number(text) === 0 && flag.zero) return 0;
+    const zero = flag.zero ? `; 0 alone: ${flag.zero}` : '';
+    throw new UsageError(`--${name} ${text}: give a unit (${UNIT_EXAMPLES}${zero})`);
+  }
+  const m = DURATION.exec(text);
+  if (!m) throw new UsageError(`--${name} expects a duration such as 500ms, 30s, 5m, 2h or 30d, got "${value}"`);
+  const ms = Math.round(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+  if (ms === 0 && Number(m[1]) !== 0) throw new UsageError(`--${name} ${text}: less than 1ms (give 1ms or more${flag.zero ? ', or 0' : ''})`);
+  if (ms === 0 && !flag.zero) throw new UsageError(`--${name} ${text}: give a duration above zero`);
+  if (flag.max !== undefined && ms > flag.max) throw new UsageError(`--${name} ${text}: at most 24d`);
+  return ms;
 }
 
 export function countOption(value: string | undefined, name: string): number | undefined {
@@ -54,6 +110,7 @@ export function executionSettings(values: Record<string, unknown>): ExecutionSet
   };
 }
 
+/** `--keep N` (0 deletes every backup, and so needs --yes) and `--max-age 30d` (above zero). */
 export function retentionOptions(values: Record<string, unknown>): Retention | undefined {
   const keep = countOption(values.keep as string | undefined, 'keep');
   const maxAgeMs = parseDuration(values['max-age'] as string | undefined, 'max-age');

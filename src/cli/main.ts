@@ -21,7 +21,7 @@ postgres://..., or postgres: for the PG* environment variables):
   migratelint repair <id> (--applied | --rolled-back) --reason TEXT [dir] [--db URL] [--yes]
   migratelint backup [--db URL] [--output FILE] [--tables-only]
   migratelint restore <backup> [--db URL] [--yes]
-  migratelint backups [--prune --keep N | --max-age 30d] [--verify] [--json]
+  migratelint backups [--prune --keep N | --max-age 30d] [--yes] [--verify] [--json]
   migratelint health [dir] [--db URL] [--json]
 
 Lint options:

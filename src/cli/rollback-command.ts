@@ -1,9 +1,23 @@
 import type { Io } from './main.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
+import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { rollback } from '../exec/rollback.js';
+
+export const ROLLBACK_HELP = `Usage: migratelint rollback [dir] [--db URL] [--to <id> | --steps N] [options]
+
+Runs the down migrations, newest first, each in its own transaction, after a backup.
+
+Options:
+      --to <id>             roll back the migrations applied after this one
+      --steps <n>           roll back the n newest (default 1)
+      --dry-run             show the plan; touch nothing
+  -y, --yes                 do not ask (a terminal asks before touching a server)
+      --no-backup           take no backup first
+      --force               run a down whose migration changed since it was applied
+${EXECUTION_HELP}
+${DURATION_HELP}`;
 
 /** `migratelint rollback [dir] --db <url> [--to <version> | --steps N]`: run down migrations, newest first. */
 export async function rollbackCommand(args: string[], io: Io): Promise<number> {
@@ -16,7 +30,12 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
     yes: { type: 'boolean', short: 'y' },
     'no-backup': { type: 'boolean' },
     force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
+  if (values.help) {
+    io.stdout.write(ROLLBACK_HELP);
+    return 0;
+  }
   if (values.to !== undefined && values.steps !== undefined) throw new UsageError('rollback takes --to or --steps, not both');
   const steps = intOption(values.steps, 'steps');
   const dir = resolveMigrationsDir(onePositional(positionals, 'rollback', 'migrations directory'), io.cwd);

@@ -386,7 +386,7 @@ export function scenarios(backend: Backend): void {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('DAMAGED');
 
-    r = await cli(['backups', '--prune', '--keep', '1'], ws);
+    r = await cli(['backups', '--prune', '--keep', '1', '--yes'], ws);
     expect(r.code).toBe(0);
     r = await cli(['backups', '--json'], ws);
     expect(JSON.parse(r.stdout).backups.map((b: any) => b.reason)).toEqual(['before apply']);

@@ -9,7 +9,9 @@ import { compareVersions, toExecMigrations } from '../../src/exec/migrations.js'
 import { nonTransactionalReason, planSection, renderPlan, touchedTables } from '../../src/exec/plan.js';
 import { migrationStates, stateKind, type HistoryRow } from '../../src/exec/history.js';
 import { FileLock, lockOwnerSelf } from '../../src/exec/lock.js';
-import { parseDuration } from '../../src/cli/exec-shared.js';
+import { COMMON_OPTIONS, DURATION_FLAGS, DURATION_HELP, EXECUTION_OPTIONS, parseDuration } from '../../src/cli/exec-shared.js';
+import { UsageError } from '../../src/errors.js';
+import { cleanupTempDirs, cli, workspace } from './helpers/env.js';
 import { lintText } from '../../src/lint.js';
 import { loadSqlParser } from '../../src/pg/parse.js';
 
@@ -38,14 +40,81 @@ describe('connection strings', () => {
     expect(() => parseDbTarget('mysql://root:pw@h/db', '/', {})).toThrow('got "mysql://root:****@h/db"');
     expect(withoutPassword('postgres://u:pw@h/d?sslmode=disable')).toBe('postgres://u@h/d?sslmode=disable');
   });
+});
 
-  it('reads durations', () => {
+describe('durations: a mistyped flag loses nothing', () => {
+  afterAll(cleanupTempDirs);
+
+  it('reads durations, which always carry a unit', () => {
     expect(parseDuration('500ms', 'x')).toBe(500);
     expect(parseDuration('5s', 'x')).toBe(5000);
     expect(parseDuration('2m', 'x')).toBe(120_000);
-    expect(parseDuration('30d', 'x')).toBe(30 * 86_400_000);
-    expect(parseDuration('250', 'x')).toBe(250);
+    expect(parseDuration('5min', 'x')).toBe(300_000);
+    expect(parseDuration('1.5h', 'x')).toBe(5_400_000);
+    expect(parseDuration('30d', 'max-age')).toBe(30 * 86_400_000);
+    expect(parseDuration(' 30s ', 'lock-wait')).toBe(30_000);
+    expect(parseDuration(undefined, 'lock-wait')).toBeUndefined();
     expect(() => parseDuration('soon', 'lock-timeout')).toThrow('--lock-timeout expects a duration');
+  });
+
+  it('refuses a bare number for every duration flag, naming the flag and the units', () => {
+    // Bare numbers used to be milliseconds: --max-age 30 deleted every backup, --lock-wait 2 waited 2 ms.
+    expect(() => parseDuration('30', 'max-age')).toThrow(new UsageError('--max-age 30: give a unit (30d, 12h, 90m, 30s, 500ms)'));
+    for (const flag of ['lock-wait', 'lock-timeout', 'statement-timeout', 'retry-backoff', 'max-age']) {
+      for (const bare of ['2', '250', '1.5', '-5']) {
+        expect(() => parseDuration(bare, flag), `--${flag} ${bare}`).toThrow(`--${flag} ${bare}: give a unit (30d, 12h, 90m, 30s, 500ms`);
+      }
+    }
+    // Every flag that takes a duration is one parseDuration knows.
+    for (const flag of Object.keys({ ...COMMON_OPTIONS, ...EXECUTION_OPTIONS })) {
+      if (/wait|timeout|backoff|age/.test(flag)) expect(DURATION_FLAGS[flag], flag).toBeDefined();
+    }
+  });
+
+  it('accepts 0 alone only where 0 has a documented meaning', () => {
+    for (const flag of ['lock-wait', 'lock-timeout', 'statement-timeout', 'retry-backoff']) {
+      expect(parseDuration('0', flag)).toBe(0);
+      expect(parseDuration('0s', flag)).toBe(0);
+      expect(DURATION_HELP).toContain(`--${flag} 0 `);
+    }
+    expect(DURATION_HELP).toContain('wait for table locks forever');
+    expect(() => parseDuration('0', 'max-age')).toThrow('--max-age 0: give a unit');
+    expect(() => parseDuration('0d', 'max-age')).toThrow('--max-age 0d: give a duration above zero');
+    // A value that rounds to 0 would silently mean "forever" or "no limit".
+    expect(() => parseDuration('0.4ms', 'lock-timeout')).toThrow('less than 1ms');
+    // Beyond what PostgreSQL's lock_timeout and Node's timers hold.
+    expect(() => parseDuration('30d', 'lock-timeout')).toThrow('--lock-timeout 30d: at most 24d');
+    expect(parseDuration('24d', 'statement-timeout')).toBe(24 * 86_400_000);
+  });
+
+  it('a bare number on the command line is a one-line usage error (exit 2) for every duration flag', async () => {
+    const ws = workspace();
+    for (const args of [
+      ['apply', '--lock-wait', '2'],
+      ['apply', '--lock-timeout', '5'],
+      ['rollback', '--statement-timeout', '60'],
+      ['apply', '--retry-backoff', '1'],
+      ['status', '--lock-wait', '60'],
+      ['backups', '--prune', '--max-age', '30'],
+    ]) {
+      const r = await cli(args, ws);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe(`migratelint: ${args[args.length - 2]} ${args[args.length - 1]}: give a unit (30d, 12h, 90m, 30s, 500ms${args[args.length - 2] === '--max-age' ? '' : `; 0 alone: ${DURATION_FLAGS[args[args.length - 2].slice(2)].zero}`})\n`);
+    }
+    const r = await cli(['apply', '--keep-backups', '0'], ws);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--keep-backups 0 would delete the backup apply takes');
+    expect(fs.existsSync(path.join(ws, '.migratelint'))).toBe(false);
+  });
+
+  it('apply, rollback and backups --help say how durations are written', async () => {
+    for (const command of ['apply', 'rollback', 'backups']) {
+      const r = await cli([command, '--help'], os.tmpdir());
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/bare number is refused/);
+    }
+    expect((await cli(['apply', '--help'], os.tmpdir())).stdout).toContain('--lock-timeout 0       wait for table locks forever');
+    expect((await cli(['backups', '--help'], os.tmpdir())).stdout).toContain('needs --yes even on a terminal');
   });
 });
 

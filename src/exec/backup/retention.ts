@@ -23,7 +23,7 @@ export function listBackups(dir: string, verify = false): ListedBackup[] {
   }
   const out: ListedBackup[] = [];
   for (const name of names) {
-    // Sidecars, and backups still being written (or left by a killed run).
+    // Sidecars, and backups still being written or left by a killed run (listPartials).
     if (name.endsWith('.json') || name.endsWith('.partial')) continue;
     const file = path.join(dir, name);
     let stat: fs.Stats;
@@ -49,19 +49,88 @@ export interface Retention {
   maxAgeMs?: number;
 }
 
-/** Deletes backups beyond the retention setting; returns the deleted files. */
-export function pruneBackups(dir: string, retention: Retention, now = Date.now()): string[] {
+/**
+ * A `*.partial` file: a backup being written (writeAtomically, pg_dump) or left by a run
+ * that was killed. It is never a valid backup.
+ */
+export interface PartialFile {
+  file: string;
+  bytes: number;
+  /** When it was last written to. */
+  modifiedAt: string;
+  /** Not written to for PARTIAL_STALE_MS: the run that wrote it is gone, so prune deletes it. */
+  interrupted: boolean;
+}
+
+/**
+ * A partial file this long untouched belongs to no running backup. A younger one may be
+ * another process's backup in progress (pg_dump can wait a long time for its locks), and
+ * deleting it would make that run fail, so prune leaves it.
+ */
+export const PARTIAL_STALE_MS = 60 * 60_000;
+
+export function listPartials(dir: string, now = Date.now()): PartialFile[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: PartialFile[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.partial')) continue;
+    const file = path.join(dir, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    out.push({ file, bytes: stat.size, modifiedAt: stat.mtime.toISOString(), interrupted: now - stat.mtimeMs > PARTIAL_STALE_MS });
+  }
+  out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
+  return out;
+}
+
+export interface PrunePlan {
+  /** Backups beyond the retention setting, newest first. */
+  backups: ListedBackup[];
+  /** Interrupted partial files (always deleted by a prune, whatever the setting). */
+  partials: PartialFile[];
+  /** How many backups are left afterwards. */
+  kept: number;
+}
+
+/** What a prune would delete; deletes nothing. */
+export function planPrune(dir: string, retention: Retention, now = Date.now()): PrunePlan {
   const list = listBackups(dir);
-  const deleted: string[] = [];
-  list.forEach((b, i) => {
+  const backups = list.filter((b, i) => {
     const tooMany = retention.keep !== undefined && i >= retention.keep;
     const tooOld = retention.maxAgeMs !== undefined && now - Date.parse(b.createdAt) > retention.maxAgeMs;
-    if (!tooMany && !tooOld) return;
+    return tooMany || tooOld;
+  });
+  return { backups, partials: listPartials(dir, now).filter((p) => p.interrupted), kept: list.length - backups.length };
+}
+
+/** Deletes what the plan names (a backup with its sidecar); returns the deleted files in that order. */
+export function executePrune(plan: PrunePlan): string[] {
+  const deleted: string[] = [];
+  for (const b of plan.backups) {
     fs.rmSync(b.file, { force: true });
     fs.rmSync(sidecarPath(b.file), { force: true });
     deleted.push(b.file);
-  });
+  }
+  for (const p of plan.partials) {
+    fs.rmSync(p.file, { force: true });
+    deleted.push(p.file);
+  }
   return deleted;
+}
+
+/** Deletes backups beyond the retention setting, and interrupted partial files; returns the deleted files. */
+export function pruneBackups(dir: string, retention: Retention, now = Date.now()): string[] {
+  return executePrune(planPrune(dir, retention, now));
 }
 
 export function formatBytes(n: number): string {
