@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { formatMatcher, pathMatcher } from '../config/paths.js';
+import { describeConfigSource } from '../config/search.js';
 import { classifyPath } from '../discover/classify.js';
 import { DEFAULT_PG_VERSION, lint } from '../lint.js';
 import { UsageError } from '../errors.js';
@@ -23,6 +24,8 @@ export async function printConfigCommand(args: string[], io: Io): Promise<number
   const effective = {
     file,
     configFile: config.file ?? null,
+    // Which config was used, or that none was found and where the search stopped.
+    configSource: describeConfigSource(io.cwd, config.file, values.config !== undefined),
     linted: selected ? selected(file) : true,
     format,
     pgVersion: config.pgVersion ?? DEFAULT_PG_VERSION,

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { ConfigError } from './errors.js';
 import { validateShape, type SeveritySetting, type UserConfig } from './schema.js';
 import { checkRuleOptions } from './rule-options.js';
+import { configCandidates, findGitTop, findProjectRoot, isInside, type ConfigSearch } from './search.js';
 
 export const PRESETS = ['migratelint:recommended', 'migratelint:strict'] as const;
 export type PresetName = 'recommended' | 'strict';
@@ -43,74 +44,120 @@ export interface ResolvedConfig {
   pluginRules: Rule[];
 }
 
-const SEARCH_PLACES = [
-  'package.json',
-  '.migratelintrc',
-  '.migratelintrc.json',
-  '.migratelintrc.yaml',
-  '.migratelintrc.yml',
-  '.migratelintrc.js',
-  '.migratelintrc.cjs',
-  '.migratelintrc.mjs',
-  'migratelint.config.js',
-  'migratelint.config.cjs',
-  'migratelint.config.mjs',
-  'migratelint.config.ts',
-];
-
-/** Every search place but package.json (read for its key), and where a cosmiconfig meta config would live. */
-const CONFIG_FILE_PLACES = [...SEARCH_PLACES.filter((p) => p !== 'package.json'), '.config'];
-
-/**
- * False only when cosmiconfig's 'project' search from `cwd` would certainly find nothing:
- * none of the search places exist up to the project root, package.json has no
- * "migratelint" key, and no `.config` folder could hold a cosmiconfig meta config.
- * Most runs (a pre-commit hook in a project without a config) then skip loading
- * cosmiconfig, about 15 ms of a 150 ms start; anything config-like goes to cosmiconfig.
- */
-function mayHaveConfig(cwd: string): boolean {
-  for (let dir = cwd; ; ) {
-    for (const place of CONFIG_FILE_PLACES) {
-      if (fs.existsSync(path.join(dir, place))) return true;
-    }
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        const data = JSON.parse(fs.readFileSync(pkg, 'utf8')) as unknown;
-        return typeof data !== 'object' || data === null || 'migratelint' in data;
-      } catch {
-        return true;
-      }
-    }
-    if (fs.existsSync(path.join(dir, 'package.yaml'))) return true;
-    const parent = path.dirname(dir);
-    if (parent === dir) return false;
-    dir = parent;
-  }
-}
-
 /** Severity of a rule in a preset. */
 export function presetSeverity(rule: Rule, preset: PresetName): RuleSeverity | 'off' {
   return rule.presets?.[preset] ?? rule.severity;
 }
 
-/** Finds and loads the config for a run: `configFile` if given, else searched from `cwd` upwards to the project root. */
+/**
+ * Finds and loads the config for a run: `configFile` if given, else the nearest config file
+ * from `cwd` up to the project root (see `findProjectRoot`), never above it. No config
+ * loader (cosmiconfig's) is imported unless a config file exists.
+ */
 export async function loadConfig(options: { cwd: string; configFile?: string }): Promise<ResolvedConfig> {
-  if (!options.configFile && !mayHaveConfig(path.resolve(options.cwd))) return resolve({}, undefined, options.cwd);
-  const { cosmiconfig } = await import('cosmiconfig');
-  const explorer = cosmiconfig('migratelint', { searchPlaces: SEARCH_PLACES, searchStrategy: 'project' });
-  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
-  try {
-    found = options.configFile
-      ? await explorer.load(path.resolve(options.cwd, options.configFile))
-      : await explorer.search(options.cwd);
-  } catch (e) {
-    throw loadError(e, options.configFile ? path.resolve(options.cwd, options.configFile) : undefined, options.cwd);
+  if (options.configFile) {
+    const filepath = path.resolve(options.cwd, options.configFile);
+    let found: LoadedFile | null;
+    try {
+      found = await readConfigFile(filepath);
+    } catch (e) {
+      throw loadError(e, filepath, options.cwd);
+    }
+    // Named with --config: what it extends and its plugins are trusted wherever they are.
+    return found ? resolveLoaded(found, options.cwd, undefined) : resolve({}, undefined, options.cwd);
   }
-  if (!found) return resolve({}, undefined, options.cwd);
-  const file = path.relative(options.cwd, found.filepath) || found.filepath;
+  const search = findProjectRoot(options.cwd);
+  for (const filepath of configCandidates(search)) {
+    let found: LoadedFile | null;
+    try {
+      found = await readConfigFile(filepath);
+    } catch (e) {
+      throw loadError(e, filepath, options.cwd);
+    }
+    // Like cosmiconfig's search: an empty file, or a package.json without the key, is no config.
+    if (found && !found.isEmpty) return resolveLoaded(found, options.cwd, search);
+  }
+  return resolve({}, undefined, options.cwd);
+}
+
+function resolveLoaded(found: LoadedFile, cwd: string, search: ConfigSearch | undefined): Promise<ResolvedConfig> {
+  const file = path.relative(cwd, found.filepath) || found.filepath;
   const user = validateShape(found.isEmpty ? {} : found.config, file, found.filepath);
-  return resolve(user, file, path.dirname(found.filepath), found.filepath);
+  return resolve(user, file, path.dirname(found.filepath), found.filepath, search && boundaryOf(search, cwd));
+}
+
+interface LoadedFile {
+  config: unknown;
+  filepath: string;
+  isEmpty?: boolean;
+}
+
+/**
+ * Reads one config file with cosmiconfig's loaders, as its explorer's `load` would, but
+ * without its explorer: no cosmiconfig meta config (which could add search places outside
+ * the project) and no `$import` (which could load a file from anywhere). Null for a
+ * package.json / package.yaml without a "migratelint" key.
+ */
+async function readConfigFile(filepath: string): Promise<LoadedFile | null> {
+  const contents = await fs.promises.readFile(filepath, 'utf8');
+  if (contents.trim() === '') return { config: undefined, filepath, isEmpty: true };
+  const { defaultLoaders } = await import('cosmiconfig');
+  const extension = path.extname(filepath);
+  const loader = (defaultLoaders as Record<string, ((file: string, text: string) => unknown) | undefined>)[extension || 'noExt'];
+  if (!loader) throw Object.assign(new Error(`No loader specified for extension "${extension}"`), { filepath });
+  let config: unknown;
+  try {
+    config = await loader(filepath, contents);
+  } catch (e) {
+    if (e && typeof e === 'object') (e as { filepath?: string }).filepath = filepath;
+    throw e;
+  }
+  if (path.basename(filepath, extension) === 'package') {
+    config = config && typeof config === 'object' ? (config as Record<string, unknown>).migratelint : undefined;
+    if (config === undefined || config === null) return null;
+  }
+  return config === undefined ? { config, filepath, isEmpty: true } : { config, filepath };
+}
+
+/**
+ * What a searched config may load: JavaScript (a config it extends, a plugin) named by a
+ * path only from inside the project root; from a package, only what Node resolves inside
+ * the project root or the git repository holding it (a workspace's hoisted node_modules).
+ * A config given with --config has no boundary.
+ */
+interface Boundary {
+  root: string;
+  /** The run's working directory, which paths in messages are relative to. */
+  cwd: string;
+  /** The git top level, looked up only when a package resolves outside `root`. */
+  gitTop: () => string | undefined;
+}
+
+function boundaryOf(search: ConfigSearch, cwd: string): Boundary {
+  let gitTop: string | undefined | null = null;
+  return {
+    root: search.root,
+    cwd,
+    gitTop: () => (gitTop === null ? (gitTop = search.marker === '.git' ? search.root : findGitTop(search.root)) : gitTop),
+  };
+}
+
+/** Refuses JavaScript outside the boundary, in one line naming the key. */
+function checkBoundary(boundary: Boundary | undefined, what: string, name: string, file: string, label: string, keyPath: (string | number)[], absolutePath?: string): void {
+  if (!boundary || isInside(boundary.root, file)) return;
+  const byPath = name.startsWith('.') || path.isAbsolute(name);
+  if (!byPath) {
+    const gitTop = boundary.gitTop();
+    if (gitTop && isInside(gitTop, file)) return;
+  }
+  const shown = (p: string) => path.relative(boundary.cwd, p) || '.';
+  throw new ConfigError(
+    label,
+    keyPath,
+    `${what} "${name}" is ${shown(file)}, outside the project root ${shown(boundary.root)}${byPath ? '' : ' and its git repository'}: ` +
+      'JavaScript from outside the project is loaded only from a config given with --config',
+    absolutePath,
+  );
 }
 
 function loadError(e: unknown, file: string | undefined, cwd: string): UsageError {
@@ -127,10 +174,10 @@ function loadError(e: unknown, file: string | undefined, cwd: string): UsageErro
 }
 
 /** Resolves `extends` (presets, npm packages, files) and plugins into the final config. */
-export async function resolve(user: UserConfig, file: string | undefined, dir: string, absolutePath = file): Promise<ResolvedConfig> {
+export async function resolve(user: UserConfig, file: string | undefined, dir: string, absolutePath = file, boundary?: Boundary): Promise<ResolvedConfig> {
   const label = file ?? 'config';
-  const merged = await mergeExtends(user, label, dir, new Set(), absolutePath);
-  const pluginRules = await loadPlugins(merged.plugins ?? [], label, dir, absolutePath);
+  const merged = await mergeExtends(user, label, dir, new Set(), absolutePath, boundary);
+  const pluginRules = await loadPlugins(merged.pluginRefs, boundary);
   const all = [...builtinRules, ...pluginRules];
   const known = new Map(all.map((r) => [r.id, r]));
 
@@ -174,10 +221,20 @@ interface Merged extends Omit<UserConfig, 'extends' | 'rules'> {
   rules: NonNullable<UserConfig['rules']>;
   /** Which file set each rule, so an unknown id is reported where it was written. */
   ruleSource: Map<string, { label: string; path?: string }>;
+  /** Each plugin with the file that names it: resolved from that file's folder, errors reported there. */
+  pluginRefs: PluginRef[];
 }
 
-async function mergeExtends(user: UserConfig, label: string, dir: string, seen: Set<string>, absolutePath?: string): Promise<Merged> {
-  let acc: Merged = { rules: {}, ruleSource: new Map() };
+interface PluginRef {
+  name: string;
+  dir: string;
+  label: string;
+  path?: string;
+  index: number;
+}
+
+async function mergeExtends(user: UserConfig, label: string, dir: string, seen: Set<string>, absolutePath?: string, boundary?: Boundary): Promise<Merged> {
+  let acc: Merged = { rules: {}, ruleSource: new Map(), pluginRefs: [] };
   const parents = user.extends === undefined ? [] : Array.isArray(user.extends) ? user.extends : [user.extends];
   for (const [i, name] of parents.entries()) {
     if (name === 'migratelint:recommended' || name === 'migratelint:strict') {
@@ -187,9 +244,9 @@ async function mergeExtends(user: UserConfig, label: string, dir: string, seen: 
     if (name.startsWith('migratelint:')) {
       throw new ConfigError(label, Array.isArray(user.extends) ? ['extends', i] : ['extends'], `unknown preset "${name}" (expected ${PRESETS.join(' or ')})`, absolutePath);
     }
-    const { config, file } = await loadShared(name, label, dir, Array.isArray(user.extends) ? ['extends', i] : ['extends'], absolutePath);
+    const { config, file } = await loadShared(name, label, dir, Array.isArray(user.extends) ? ['extends', i] : ['extends'], absolutePath, boundary);
     if (seen.has(file)) throw new ConfigError(label, ['extends'], `"${name}" extends itself in a cycle`, absolutePath);
-    const parent = await mergeExtends(validateShape(config, file), file, path.dirname(file), new Set([...seen, file]), file);
+    const parent = await mergeExtends(validateShape(config, file), file, path.dirname(file), new Set([...seen, file]), file, boundary);
     acc = combine(acc, parent);
   }
   const own: Merged = {
@@ -197,6 +254,7 @@ async function mergeExtends(user: UserConfig, label: string, dir: string, seen: 
     preset: undefined,
     rules: user.rules ?? {},
     ruleSource: new Map(Object.keys(user.rules ?? {}).map((id) => [id, { label, path: absolutePath }])),
+    pluginRefs: (user.plugins ?? []).map((name, index) => ({ name, dir, label, path: absolutePath, index })),
   };
   delete (own as UserConfig).extends;
   return combine(acc, own);
@@ -211,6 +269,7 @@ function combine(base: Merged, child: Merged): Merged {
     rules: { ...base.rules, ...child.rules },
     ruleSource: new Map([...base.ruleSource, ...child.ruleSource]),
     plugins: [...(base.plugins ?? []), ...(child.plugins ?? [])],
+    pluginRefs: [...base.pluginRefs, ...child.pluginRefs],
     runner: base.runner || child.runner ? { ...base.runner, ...child.runner } : undefined,
   } as Merged;
 }
@@ -221,6 +280,9 @@ function resolveFrom(dir: string, name: string): string {
   return createRequire(path.join(dir, 'package.json')).resolve(name);
 }
 
+/** Whether importModule reads `file` as data (JSON or YAML) rather than running it. */
+const isDataFile = (file: string) => file.endsWith('.json') || /\.ya?ml$/.test(file);
+
 async function importModule(file: string): Promise<unknown> {
   if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
   if (/\.ya?ml$/.test(file)) return (await import('yaml')).parse(fs.readFileSync(file, 'utf8'));
@@ -228,13 +290,14 @@ async function importModule(file: string): Promise<unknown> {
   return mod.default ?? mod;
 }
 
-async function loadShared(name: string, label: string, dir: string, keyPath: (string | number)[], absolutePath?: string) {
+async function loadShared(name: string, label: string, dir: string, keyPath: (string | number)[], absolutePath?: string, boundary?: Boundary) {
   let file: string;
   try {
     file = resolveFrom(dir, name);
   } catch {
     throw new ConfigError(label, keyPath, `cannot find shareable config "${name}" (is it installed?)`, absolutePath);
   }
+  if (!isDataFile(file)) checkBoundary(boundary, 'shareable config', name, file, label, keyPath, absolutePath);
   try {
     return { config: await importModule(file), file };
   } catch (e) {
@@ -242,13 +305,16 @@ async function loadShared(name: string, label: string, dir: string, keyPath: (st
   }
 }
 
-async function loadPlugins(names: string[], label: string, dir: string, absolutePath?: string): Promise<Rule[]> {
+async function loadPlugins(refs: PluginRef[], boundary: Boundary | undefined): Promise<Rule[]> {
   const rules: Rule[] = [];
-  for (const [i, name] of names.entries()) {
+  for (const { name, dir, label, path: absolutePath, index: i } of refs) {
     let exported: unknown;
     try {
-      exported = await importModule(resolveFrom(dir, name));
+      const file = resolveFrom(dir, name);
+      if (boundary) checkBoundary(boundary, 'plugin', name, file, label, ['plugins', i], absolutePath);
+      exported = await importModule(file);
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       throw new ConfigError(label, ['plugins', i], `cannot load plugin "${name}": ${String((e as Error).message ?? e).split('\n')[0]}`, absolutePath);
     }
     const list = Array.isArray(exported) ? exported : (exported as { rules?: unknown })?.rules ?? [exported];

@@ -42,7 +42,8 @@ describe('loading', () => {
     ['migratelint.config.mjs', 'export default { rules: { "require-concurrent-index": "warn" } };'],
     ['package.json', '{ "name": "x", "migratelint": { "rules": { "require-concurrent-index": "warn" } } }'],
   ])('finds %s', async (name, text) => {
-    const cwd = project({ [name]: text, 'sub/dir/.keep': '' });
+    // The search goes up to the project root, here marked by .git (package.json marks it too).
+    const cwd = project({ [name]: text, '.git/HEAD': '', 'sub/dir/.keep': '' });
     const config = await loadConfig({ cwd: path.join(cwd, 'sub', 'dir') });
     expect(path.basename(config.file!)).toBe(name);
     expect(config.rules['require-concurrent-index'].severity).toBe('warn');
