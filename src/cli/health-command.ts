@@ -3,18 +3,25 @@ import path from 'node:path';
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { COMMON_OPTIONS, contextFrom, guard, onePositional } from './exec-shared.js';
+import { jsonContext, jsonOrError, noteTarget } from './status-command.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { health } from '../exec/health.js';
 
-/** `migratelint health [dir] --db <url> [--json]`: exit 1 when unhealthy. */
+/**
+ * `migratelint health [dir] --db <url> [--json]`: exit 1 when unhealthy. A database no
+ * migration was applied to yet is healthy, so `health && apply` can do the first deploy.
+ */
 export async function healthCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, json: { type: 'boolean' } });
+  const json = !!values.json;
   const given = onePositional(positionals, 'health', 'migrations directory');
   // The pending count needs migrations; without a directory (none given, none found) it is left out.
   const dir =
     given !== undefined
       ? resolveMigrationsDir(given, io.cwd)
       : ['migrations', 'db/migrations'].find((d) => fs.existsSync(path.resolve(io.cwd, d)));
-  const ctx = contextFrom(values, io, 'health', args);
-  return guard(ctx, () => health(ctx, { dir, json: !!values.json }));
+  const ctx = jsonContext(json, io, () => contextFrom(values, io, 'health', args));
+  noteTarget(ctx, values.db as string | undefined, io);
+  if (!json) return guard(ctx, () => health(ctx, { dir, json }));
+  return jsonOrError(ctx, { healthy: false }, (c) => health(c, { dir, json }));
 }

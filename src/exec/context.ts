@@ -108,5 +108,6 @@ export const DEFAULT_EXECUTION: ExecutionSettings = {
 };
 
 export function runSettings(ctx: ExecContext, exec: ExecutionSettings): RunSettings {
-  return { schema: ctx.schema, ...exec, log: (m) => ctx.err(`note: ${m}`) };
+  const secrets = secretsOf(ctx.target);
+  return { schema: ctx.schema, ...exec, log: (m) => ctx.err(`note: ${m}`), redact: (text) => redact(text, secrets) };
 }

@@ -45,6 +45,7 @@ function freeBytes(dir: string): number {
 /**
  * `migratelint health`: connection, server version, history table, migration lock,
  * free disk for the backup directory, pending migrations. Exit 1 when a check fails.
+ * A reachable database without the history table is healthy: nothing applied yet.
  */
 export async function health(ctx: ExecContext, options: { dir?: string; json: boolean }): Promise<number> {
   return withReport(ctx, async (report) => {
@@ -84,8 +85,10 @@ async function checkHealth(ctx: ExecContext, options: { dir?: string; json: bool
       const v = await driver.serverVersion();
       result.serverVersion = v.text.split(' on ')[0];
       add('server version', true, result.serverVersion);
+      // A database nothing was applied to yet is healthy: `health && apply` must be able to do the first deploy.
+      const table = historyTable(ctx.schema).replace(/"/g, '');
       const present = await historyExists(driver, ctx.schema);
-      add('migration table', present, present ? `${historyTable(ctx.schema).replace(/"/g, '')} present` : `${historyTable(ctx.schema).replace(/"/g, '')} missing (created by the first apply)`);
+      add('migration table', true, present ? `${table} present` : `no migrations applied yet (the first apply creates ${table})`);
       if (driver.kind === 'postgres') {
         const holder = await driver.lockHolder();
         add('lock', !holder, holder ? `held by ${holder}` : 'free');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { redact } from './url.js';
+import { maskSecrets, redact } from './url.js';
 import { toolVersion } from '../meta.js';
 
 export const DEFAULT_REPORTS_DIR = '.migratelint/reports';
@@ -86,7 +86,10 @@ export class RunReport {
     const file = path.join(this.dir, name);
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(file, `${redact(JSON.stringify(this.data, null, 2), this.secrets)}\n`);
+      // Each string is redacted before it is escaped into JSON (a password holding `"` or `\`
+      // is still found, and masking cannot break the JSON), then the whole text for the secrets.
+      const text = JSON.stringify(this.data, (_key, value: unknown) => (typeof value === 'string' ? redact(value, this.secrets) : value), 2);
+      fs.writeFileSync(file, `${maskSecrets(text, this.secrets)}\n`);
       return file;
     } catch (e) {
       warn(`could not write the run report to ${this.dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

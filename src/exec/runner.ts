@@ -25,6 +25,8 @@ export interface RunSettings {
    * row), so the migration, migratelint's row and the tool's row commit together.
    */
   onComplete?: (driver: Driver) => Promise<void>;
+  /** Masks secrets in text that is stored (the history's error column). */
+  redact?: (text: string) => string;
 }
 
 export interface Failure {
@@ -192,7 +194,7 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
       statement: stmt?.text ?? '',
       server,
       committed,
-      message: `${what}\n  server: ${describeServerError(server).replace(/\n/g, '\n  ')}${kept}`,
+      message: (settings.redact ?? ((t: string) => t))(`${what}\n  server: ${describeServerError(server).replace(/\n/g, '\n  ')}${kept}`),
     };
   };
 
