@@ -6,7 +6,7 @@ import type { Finding } from '../ir/types.js';
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
-import { execPlan, type ExecMigration, type ExecPlan } from './migrations.js';
+import { execPlan, sameContent, type ExecMigration, type ExecPlan } from './migrations.js';
 import { blockingFindings } from './gate.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
 import { nativeRecorder } from './native-record.js';
@@ -138,7 +138,7 @@ function pendingWork(plan: ExecPlan, history: HistoryRow[], native: NativeView, 
     if (stopAt && m.index > stopAt.index) break;
     const state: MigrationState | undefined = states.get(m.id);
     const kind = stateKind(state);
-    const changed = !!state?.lastApplied?.checksum && state.lastApplied.checksum !== m.checksum;
+    const changed = !!state?.lastApplied?.checksum && !sameContent(state.lastApplied.checksum, m);
     if (kind === 'applied' && !(changed && m.planned.repeatable)) {
       if (changed) notes.push(`${m.id} changed in ${m.file} since it was applied (drift): the change is not applied; see migratelint status`);
       continue;

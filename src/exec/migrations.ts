@@ -18,8 +18,13 @@ export interface ExecMigration {
   name?: string;
   /** The main (up) file, relative to the working directory. */
   file: string;
-  /** sha256 of the main file's text. */
+  /**
+   * sha256 of the migration's files (up and down), line endings normalised and a BOM
+   * dropped, as Flyway does: a checkout with git autocrlf is no drift, an edited down is.
+   */
   checksum: string;
+  /** What versions before this one recorded: sha256 of the main file's text as it is on disk. */
+  legacyChecksum: string;
   migration: Migration;
   planned: PlannedMigration;
   /** Position in the plan: the framework's order. */
@@ -66,10 +71,23 @@ export interface ExecPlan {
 /** A migration that is only a down half (its up file is gone) is not something to apply. */
 const isApplicable = (m: Migration) => !(m.up.state === 'missing' && m.down.state !== 'missing' && !m.up.file);
 
+const normalised = (text: string) => text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+
+/** The checksum of a migration's content: every file it is read from, in order. */
+function contentChecksum(m: Migration): string {
+  const files = m.files.length ? m.files : [m.path];
+  return sha256(files.map((f) => normalised(m.sources.get(f) ?? '')).join('\0'));
+}
+
 function toExec(p: PlannedMigration, index: number): ExecMigration {
   const m = p.migration;
   const text = m.sources.get(m.path) ?? m.sources.get(m.up.file ?? '') ?? '';
-  return { id: p.id, version: m.version, name: m.name, file: m.path, checksum: sha256(text), migration: m, planned: p, index };
+  return { id: p.id, version: m.version, name: m.name, file: m.path, checksum: contentChecksum(m), legacyChecksum: sha256(text), migration: m, planned: p, index };
+}
+
+/** Whether a checksum in the history is this migration's, as written now or by an earlier version. */
+export function sameContent(stored: string, m: ExecMigration): boolean {
+  return stored === m.checksum || stored === m.legacyChecksum;
 }
 
 /** Plans migrations (src/plan) and gives each its executor identity and checksum. */

@@ -1,7 +1,7 @@
 import { extensionsCreatedBy } from './drivers/pglite-extensions.js';
 import type { Driver } from './drivers/types.js';
 import { ExecError } from './errors.js';
-import { loadExecPlan, type ExecMigration } from './migrations.js';
+import { loadExecPlan, sameContent, type ExecMigration } from './migrations.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates } from './native-view.js';
 import { nativeRecorder } from './native-record.js';
 import { describeFrameworkStep, resolveFrameworkCommands, runFrameworkMigration, runsThroughFramework } from './code-migrations.js';
@@ -90,7 +90,7 @@ export async function rollback(ctx: ExecContext, options: RollbackOptions): Prom
           continue;
         }
         const appliedRow = s.lastApplied;
-        if (appliedRow?.checksum && appliedRow.checksum !== m.checksum && !options.force) {
+        if (appliedRow?.checksum && !sameContent(appliedRow.checksum, m) && !options.force) {
           problems.push(`${label(m)}: ${m.file} changed since it was applied, so its down may not undo what ran (pass --force to run it anyway)`);
           continue;
         }

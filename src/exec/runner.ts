@@ -237,7 +237,8 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
         await updateRow(driver, settings.schema, rowId, {
           progress: step.to,
           progress_checksum: prefixChecksum(plan, step.to),
-          ...(last ? { result: done, duration_ms: elapsed(), error: null } : {}),
+          // A resumed run records the file as it is now: the history must not claim drift for the fix.
+          ...(last ? { result: done, duration_ms: elapsed(), error: null, checksum: base.checksum } : {}),
         });
         if (last) await settings.onComplete?.(driver);
       };
@@ -254,7 +255,7 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
     // Resumed with every step already done (it was killed just before writing the result).
     if (start >= count) {
       await inTransaction(driver, async () => {
-        await updateRow(driver, settings.schema, rowId, { result: done, duration_ms: elapsed(), error: null });
+        await updateRow(driver, settings.schema, rowId, { result: done, duration_ms: elapsed(), error: null, checksum: base.checksum });
         await settings.onComplete?.(driver);
       });
     }

@@ -1,6 +1,6 @@
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
-import { compareIds, loadExecPlan, type ExecPlan } from './migrations.js';
+import { compareIds, loadExecPlan, sameContent, type ExecPlan } from './migrations.js';
 import { HISTORY_TABLE, historyExists, historyTable, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
 import { openDb, type ExecContext } from './context.js';
@@ -70,7 +70,7 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     const entry: StatusEntry = { id: m.id, name: m.name, file: m.file, state, checksum: m.checksum };
     if (state === 'applied') {
       Object.assign(entry, fromRow(s!.lastApplied));
-      if (s!.lastApplied && s!.lastApplied.checksum && s!.lastApplied.checksum !== m.checksum) {
+      if (s!.lastApplied && s!.lastApplied.checksum && !sameContent(s!.lastApplied.checksum, m)) {
         // A changed Flyway repeatable is no drift: apply runs it again.
         if (m.planned.repeatable) entry.state = 'pending';
         else entry.drift = 'changed';

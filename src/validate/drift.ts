@@ -4,7 +4,7 @@ import { openDriver } from '../exec/drivers/index.js';
 import { parseDbTarget, redact, type DbTarget } from '../exec/url.js';
 import { isDataDir } from '../exec/drivers/pglite.js';
 import { historyExists, historyTable, migrationStates, readHistory, stateKind, DEFAULT_HISTORY_SCHEMA, type MigrationState } from '../exec/history.js';
-import { compareIds, execPlan, toExecMigration, type ExecMigration } from '../exec/migrations.js';
+import { compareIds, execPlan, sameContent, toExecMigration, type ExecMigration } from '../exec/migrations.js';
 import { readNativeView, withNativeStates } from '../exec/native-view.js';
 import { secretsOf } from '../exec/context.js';
 import { migrationLabel, errorCount, plural, FILE_START, ON_TARGET, type CheckResult } from './types.js';
@@ -140,7 +140,7 @@ export function driftCheck(migrations: readonly Migration[], state: TargetState)
     if (kind === 'applied') {
       applied++;
       const row = s!.lastApplied!;
-      if (row.checksum && row.checksum !== ran.checksum) {
+      if (row.checksum && !sameContent(row.checksum, ran)) {
         findings.push({
           ruleId: 'validate/drift-changed',
           severity: 'error',
