@@ -16,10 +16,39 @@ export interface LockOwner {
   user: string;
   command: string;
   since: string;
+  /**
+   * Which process this pid was (Linux: the boot id and the process's start time): a pid
+   * reused after a reboot or a container restart, pid 1 above all, is then told apart
+   * from the holder. Absent where /proc cannot say.
+   */
+  process?: string;
 }
 
 export function lockOwnerSelf(command: string): LockOwner {
-  return { pid: process.pid, host: os.hostname(), user: safeUser(), command, since: new Date().toISOString() };
+  const self: LockOwner = { pid: process.pid, host: os.hostname(), user: safeUser(), command, since: new Date().toISOString() };
+  const id = processIdentity(process.pid);
+  return id ? { ...self, process: id } : self;
+}
+
+/** `<boot id>:<start time in clock ticks>` of a running process, or undefined (not Linux, gone). */
+function processIdentity(pid: number): string | undefined {
+  try {
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${boot}:${fields[19]}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that wrote `owner` still runs: the pid is alive and, where known, is the same process. */
+function holderRuns(owner: LockOwner): boolean {
+  if (!isAlive(owner.pid)) return false;
+  if (!owner.process) return true;
+  const now = processIdentity(owner.pid);
+  return now === undefined || now === owner.process;
 }
 
 export function safeUser(): string {
@@ -78,7 +107,7 @@ export class FileLock {
     const owner = this.readOwner();
     if (!owner) return undefined;
     if (owner.pid === process.pid && this.held) return undefined;
-    if (owner.host === os.hostname() && !isAlive(owner.pid)) return undefined;
+    if (owner.host === os.hostname() && !holderRuns(owner)) return undefined;
     return owner;
   }
 
@@ -107,7 +136,7 @@ export class FileLock {
     } catch {
       owner = undefined;
     }
-    const stale = owner ? owner.host === os.hostname() && !isAlive(owner.pid) : this.ageMs() > 10_000;
+    const stale = owner ? owner.host === os.hostname() && !holderRuns(owner) : this.ageMs() > 10_000;
     if (!stale) return false;
     const aside = `${this.file}.stale.${process.pid}`;
     try {

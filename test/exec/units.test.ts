@@ -251,6 +251,17 @@ describe('the PGlite data-directory lock', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(process.pid);
     lock.release();
   });
+
+  it.skipIf(process.platform !== 'linux')('takes over a lock whose pid now belongs to another process (pid 1 after a container restart)', async () => {
+    const file = path.join(dir, 'container.lock');
+    // Pid 1 runs (here: init), but it is not the process that wrote the lock.
+    fs.writeFileSync(file, JSON.stringify({ ...lockOwnerSelf('apply'), pid: 1, process: '00000000-dead-beef-0000-000000000000:42' }));
+    const lock = new FileLock(file, lockOwnerSelf('apply'));
+    await lock.acquire(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(process.pid);
+    expect(lockOwnerSelf('x').process).toMatch(/^[0-9a-f-]{36}:\d+$/);
+    lock.release();
+  });
 });
 
 describe('progress line', () => {
