@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, contextFrom, countOption, executionSettings, guard, onePositional } from './exec-shared.js';
+import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, checkSettingsForTarget, contextFrom, countOption, executionSettings, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { apply } from '../exec/apply.js';
 
@@ -41,6 +41,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   const dir = resolveMigrationsDir(onePositional(positionals, 'apply', 'migrations directory'), io.cwd);
   const ctx = contextFrom(values, io, 'apply', args);
   const exec = executionSettings(values);
+  checkSettingsForTarget(ctx, exec);
   const keepBackups = countOption(values['keep-backups'], 'keep-backups');
   if (keepBackups === 0) throw new UsageError('--keep-backups 0 would delete the backup apply takes: give 1 or more');
   return guard(ctx, () =>

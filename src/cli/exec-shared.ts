@@ -178,3 +178,14 @@ export function onePositional(positionals: string[], command: string, what: stri
   if (positionals.length > 1) throw new UsageError(`${command} takes one ${what}, got ${positionals.length}: ${positionals.join(' ')}`);
   return positionals[0];
 }
+
+/**
+ * Settings the target cannot honour are refused before any work: the embedded PGlite
+ * database runs a statement to its end in this process, so nothing can interrupt it at
+ * statement_timeout, and a silent limit that is not kept is worse than none.
+ */
+export function checkSettingsForTarget(ctx: ExecContext, exec: ExecutionSettings): void {
+  if (ctx.target.kind === 'pglite' && exec.statementTimeoutMs > 0) {
+    throw new UsageError(`--statement-timeout: the embedded PGlite database (${ctx.target.display}) cannot stop a running statement; the limit applies on a PostgreSQL server only`);
+  }
+}

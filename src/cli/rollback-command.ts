@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
+import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, checkSettingsForTarget, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { rollback } from '../exec/rollback.js';
 
@@ -41,6 +41,7 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
   const dir = resolveMigrationsDir(onePositional(positionals, 'rollback', 'migrations directory'), io.cwd);
   const ctx = contextFrom(values, io, 'rollback', args);
   const exec = executionSettings(values);
+  checkSettingsForTarget(ctx, exec);
   return guard(ctx, () =>
     rollback(ctx, {
       ...exec,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ExecError } from '../errors.js';
 import path from 'node:path';
 import type { Driver } from '../drivers/types.js';
 import type { PgliteDriver } from '../drivers/pglite.js';
@@ -21,13 +22,24 @@ export interface BackupOptions {
   onProgress?: (bytes: number) => void;
 }
 
+/** A backup folder that cannot be written is the user's to fix: one line, before any work. */
+function ensureWritableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ExecError(`cannot write backups to ${dir} (${code}): choose a folder with --backup-dir, or pass --no-backup to go on without one`);
+  }
+}
+
 /**
  * Takes the most complete backup the target allows: a PGlite data directory whole; a
  * PostgreSQL database with pg_dump when a new enough one is installed; otherwise (or when
  * only some tables are asked for) a logical backup of the tables' rows.
  */
 export async function createBackup(driver: Driver, options: BackupOptions): Promise<BackupMeta> {
-  fs.mkdirSync(options.dir, { recursive: true });
+  ensureWritableDir(options.output ? path.dirname(options.output) : options.dir);
   const version = await driver.serverVersion();
   const base = {
     createdAt: new Date().toISOString(),
