@@ -1,7 +1,8 @@
 /**
- * A one-line progress display for long work (a migration with its elapsed time, a backup
- * with its size so far). Drawn only on a terminal and never under CI; elsewhere it is
- * silent and only the final result lines (printed by the caller) appear.
+ * Progress of long work (a migration with its elapsed time, a backup with its size so
+ * far). On a terminal: one line redrawn in place. Elsewhere (CI logs, pipes): a line only
+ * when one step runs long (5 s, then every 30 s), so a log shows where a run hangs
+ * without filling up with the fast steps.
  */
 export interface ProgressTask {
   update(detail: string): void;
@@ -16,13 +17,17 @@ export class Progress {
     readonly enabled: boolean,
   ) {}
 
+  /** Where no line is redrawn: say what is still running after this long, then every `repeatMs`. */
+  slowAfterMs = 5_000;
+  repeatMs = 30_000;
+
   static for(stream: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv): Progress {
     const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
     return new Progress(stream, !!stream.isTTY && !ci && env.TERM !== 'dumb');
   }
 
   start(label: string): ProgressTask {
-    if (!this.enabled) return NOOP;
+    if (!this.enabled) return this.slowLines(label);
     const t0 = performance.now();
     let detail = '';
     const draw = () => {
@@ -41,6 +46,31 @@ export class Progress {
         clearInterval(timer);
         this.stream.write('\r\x1b[2K');
       },
+    };
+  }
+
+  /** A line when the current step (the last `update`) has run long; nothing for fast ones. */
+  private slowLines(label: string): ProgressTask {
+    let detail = '';
+    let since = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (wait: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const secs = Math.round((performance.now() - since) / 1000);
+        this.stream.write(`still ${label}${detail ? `: ${detail}` : ''}, running for ${secs}s\n`);
+        arm(this.repeatMs);
+      }, wait);
+      timer.unref?.();
+    };
+    arm(this.slowAfterMs);
+    return {
+      update: (d: string) => {
+        detail = d;
+        since = performance.now();
+        arm(this.slowAfterMs);
+      },
+      end: () => clearTimeout(timer),
     };
   }
 }

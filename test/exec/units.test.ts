@@ -282,4 +282,27 @@ describe('progress line', () => {
     expect(Progress.for(tty, { CI: 'true' }).enabled).toBe(false);
     expect(Progress.for(Object.assign(new (await import('node:stream')).PassThrough(), { isTTY: false }), {}).enabled).toBe(false);
   });
+
+  it('in CI logs, says what still runs when one step takes long, and nothing for fast steps', async () => {
+    const { Progress } = await import('../../src/exec/progress.js');
+    let out = '';
+    const pipe = new (await import('node:stream')).PassThrough();
+    pipe.on('data', (d) => (out += d));
+    const p = Progress.for(pipe, { CI: 'true' });
+    p.slowAfterMs = 60;
+    p.repeatMs = 80;
+    const task = p.start('applying 0042 orders');
+    task.update('statement 1/3');
+    await new Promise((r) => setTimeout(r, 20));
+    task.update('statement 2/3');
+    await new Promise((r) => setTimeout(r, 180));
+    task.end();
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(/^still applying 0042 orders: statement 2\/3, running for 0s$/);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(out).not.toContain('statement 1/3');
+    const settled = out;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(out).toBe(settled);
+  });
 });
