@@ -9,7 +9,11 @@ import { expect, it } from 'vitest';
 import type { Backend } from './helpers/backends.js';
 import { ROOT, cli, lastReport, reports, workspace } from './helpers/env.js';
 
-const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file, 'utf8')).digest('hex');
+/** What the history records for a migration: its up and down files, line endings normalised. */
+const contentSha = (upFile: string) => {
+  const text = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').replace(/\r\n?/g, '\n') : '');
+  return crypto.createHash('sha256').update(`${text(upFile)}\0${text(upFile.replace(/\.up\.sql$/, '.down.sql'))}`).digest('hex');
+};
 
 async function tableExists(db: { query: (s: string, p?: unknown[]) => Promise<any[]> }, name: string): Promise<boolean> {
   const [row] = await db.query('SELECT to_regclass($1) IS NOT NULL AS ok', [name]);
@@ -55,7 +59,7 @@ export function scenarios(backend: Backend): void {
       expect(Date.parse(m.appliedAt)).toBeGreaterThan(Date.now() - 600_000);
       expect(m.appliedBy).toMatch(/.+@.+/);
       expect(typeof m.durationMs).toBe('number');
-      expect(m.checksum).toBe(sha(path.join(ws, m.file)));
+      expect(m.checksum).toBe(contentSha(path.join(ws, m.file)));
     }
     const [idx] = await db.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('orders_customer_id_idx')`);
     expect(idx.valid).toBe(true);

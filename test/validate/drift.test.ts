@@ -71,7 +71,9 @@ describe('drift against the target', () => {
     ]);
     const [changed, partial, failed, missing] = r.findings;
     expect(changed.message).toMatch(new RegExp(`^000001_a was applied on ${display} \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ by .+\\) and its file changed since$`));
-    expect(changed.details).toEqual([{ label: 'checksum', lines: [`applied: ${sha256(UP1).slice(0, 12)}`, `on disk: ${sha256(files['migrations/000001_a.up.sql']).slice(0, 12)}`] }]);
+    // On disk: the migration's content, up and down (line endings normalised).
+    const onDisk = sha256(`${files['migrations/000001_a.up.sql']}\0${files['migrations/000001_a.down.sql']}`);
+    expect(changed.details).toEqual([{ label: 'checksum', lines: [`applied: ${sha256(UP1).slice(0, 12)}`, `on disk: ${onDisk.slice(0, 12)}`] }]);
     expect(partial.message).toMatch(/^000003_c is partly applied on .* \(partial since .*, 1 statement done\)$/);
     expect(failed.message).toMatch(/failed \(.*\): relation "x" does not exist detail$/);
     expect(missing.message).toBe(`000000 (legacy) is applied on ${display} but has no migration file on disk (it was migrations/000000_legacy.up.sql)`);
