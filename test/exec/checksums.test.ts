@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, tempDir } from './helpers/env.js';
+import { cleanupTempDirs, cli, project } from './helpers/env.js';
 
 const backend = pgliteBackend();
 afterAll(async () => {
@@ -12,14 +12,6 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function project(files: Record<string, string>): string {
-  const dir = tempDir('mlt-sum-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const drift = async (ws: string, db: string) => JSON.parse((await cli(['status', '--db', db, '--json'], ws)).stdout).migrations.map((m: { drift?: string }) => m.drift ?? null);
 

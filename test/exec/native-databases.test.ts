@@ -4,24 +4,14 @@
  * it and keep it up to date. Run on PGlite, and on the throwaway PostgreSQL server when
  * there is one (CI always has one).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, pgliteBackend, postgresBackend, type Backend, type TestDb } from './helpers/backends.js';
-import { cleanupTempDirs, cli, tempDir } from './helpers/env.js';
+import { cleanupTempDirs, cli, project } from './helpers/env.js';
 
 if (!PG_URL && process.env.CI) {
   throw new Error('MIGRATELINT_TEST_PG_URL is not set: run the tests through scripts/with-postgres.sh (CI must not skip the server tests)');
 }
 
-function project(files: Record<string, string>): string {
-  const dir = tempDir('mlt-native-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 async function status(ws: string, db: TestDb, dir = 'migrations') {
   const r = await cli(['status', dir, '--db', db.url, '--json'], ws);

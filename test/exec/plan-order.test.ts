@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, tempDir } from './helpers/env.js';
+import { cleanupTempDirs, cli, project } from './helpers/env.js';
 
 const backend = pgliteBackend();
 afterAll(async () => {
@@ -14,14 +14,6 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function project(files: Record<string, string>): string {
-  const dir = tempDir('mlt-plan-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 /** The ids status lists, in its order. */
 async function statusIds(ws: string, db: string, dir = 'migrations'): Promise<{ ids: string[]; states: string[]; code: number; problems: string[] }> {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, tempDir } from './helpers/env.js';
+import { cleanupTempDirs, cli, project } from './helpers/env.js';
 
 const backend = pgliteBackend();
 afterAll(async () => {
@@ -11,14 +11,6 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function project(files: Record<string, string>): string {
-  const dir = tempDir('mlt-repair-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 describe('repair', { timeout: 120_000 }, () => {
   it('records a partly applied migration as applied after a manual fix, with who and why, and apply goes on', async () => {

@@ -33,6 +33,16 @@ export function workspace(extra: Record<string, string> = {}, fixture = SHOP): s
   return dir;
 }
 
+/** A project directory holding exactly these files (path → text). */
+export function project(files: Record<string, string>): string {
+  const dir = tempDir('mlt-project-');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
