@@ -20,7 +20,7 @@ postgres://..., or postgres: for the PG* environment variables):
   migratelint status [dir] [--db URL] [--json]
   migratelint repair <id> (--applied | --rolled-back) --reason TEXT [dir] [--db URL] [--yes]
   migratelint backup [--db URL] [--output FILE] [--tables-only]
-  migratelint restore <backup> [--db URL] [--yes]
+  migratelint restore <backup> [--db URL] [--yes]  |  restore --resume | --undo   (settle an interrupted restore)
   migratelint backups [--prune --keep N | --max-age 30d] [--yes] [--verify] [--json]
   migratelint health [dir] [--db URL] [--json]
 

@@ -12,6 +12,7 @@ import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } 
 import { nativeRecorder } from './native-record.js';
 import { describeFrameworkStep, resolveFrameworkCommands, runFrameworkMigration, runsThroughFramework } from './code-migrations.js';
 import { FORMATS } from '../formats/index.js';
+import { interruptedRestore } from './backup/restore-marker.js';
 import { planSection, prefixChecksum, renderPlan, touchedTables, type SectionPlan } from './plan.js';
 import { ensureHistory, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type MigrationState } from './history.js';
 import { runSection, type Resume, type RunResult } from './runner.js';
@@ -200,6 +201,9 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       let native: NativeView = EMPTY_NATIVE_VIEW;
       let serverVersionNum = 0;
       if (!(options.dryRun && freshEmbedded)) {
+        // Applying to the database an interrupted restore left would be undone by its --resume.
+        const restore = await interruptedRestore({ target: ctx.target, backupDir: ctx.backupDir, cwd: ctx.cwd });
+        if (restore) throw new ExecError(`cannot apply: ${restore}`);
         driver = await openDb(ctx, { extensions: extensionsCreatedBy(linted.migrations) });
         if (!options.dryRun) await takeLock(ctx, driver);
         serverVersionNum = (await driver.serverVersion()).num;

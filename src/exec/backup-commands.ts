@@ -4,6 +4,8 @@ import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
 import { createBackup, formatBytes, listBackups, pruneBackups, restoreBackup, restorePgliteDir, verifyBackup, type Retention } from './backup/index.js';
+import { recoverRestore, refuseUnverifiedWithoutSafety, type RecoverMode } from './backup/restore.js';
+import { interruptedRestore } from './backup/restore-marker.js';
 import { openDb, takeLock, type ExecContext } from './context.js';
 import { relative, reportBackup, withReport } from './apply.js';
 
@@ -41,12 +43,18 @@ function resolveBackupFile(ctx: ExecContext, name: string): string {
   throw new ExecError(`${name}: no such backup (see: migratelint backups)`);
 }
 
-/** `migratelint restore <backup>`: puts the database back as the backup has it. */
+/**
+ * `migratelint restore <backup>`: puts the database back as the backup has it. The backup is
+ * loaded next to the database and swapped in only once it is complete and checked; a restore
+ * interrupted earlier is settled first (what was not swapped in yet is undone, what was is
+ * finished), saying so.
+ */
 export async function restore(ctx: ExecContext, options: { file: string; yes: boolean; safetyBackup: boolean }): Promise<number> {
   return withReport(ctx, async (report) => {
     const file = resolveBackupFile(ctx, options.file);
     const checked = verifyBackup(file);
     report.data.restoredFrom = { file, kind: checked.kind, bytes: checked.bytes, sha256: checked.sha256 };
+    refuseUnverifiedWithoutSafety(relative(ctx.cwd, file), checked, options.safetyBackup);
     const what =
       checked.kind === 'logical'
         ? `the rows of ${checked.meta?.tables?.length ?? 'some'} table(s) in ${ctx.target.display}`
@@ -57,17 +65,23 @@ export async function restore(ctx: ExecContext, options: { file: string; yes: bo
         throw new ExecError('cancelled: nothing was changed');
       }
     }
+    const log = (m: string) => ctx.err(m.split(`${ctx.cwd}${path.sep}`).join(''));
     const restoreOptions = {
       safetyBackup: options.safetyBackup,
       backupDir: ctx.backupDir,
-      log: (m: string) => ctx.err(m.split(`${ctx.cwd}${path.sep}`).join('')),
+      log,
       command: ctx.command,
       lockWaitMs: ctx.lockWaitMs,
     };
+    const settled = await recoverRestore(ctx.target, 'auto', restoreOptions);
+    if (settled) {
+      log(`note: ${settled}`);
+      report.data.settledInterruptedRestore = settled;
+    }
     const t = ctx.progress.start(`restoring ${path.basename(file)}`);
     try {
       if (ctx.target.kind === 'pglite' && ctx.target.dataDir && !isDataDir(ctx.target.dataDir)) {
-        await restorePgliteDir(ctx.target.dataDir, file, { ...restoreOptions, onProgress: (n) => t.update(formatBytes(n)) });
+        await restorePgliteDir(ctx.target.dataDir, file, { ...restoreOptions, display: ctx.target.display, onProgress: (n) => t.update(formatBytes(n)) });
       } else {
         const driver = await openDb(ctx);
         try {
@@ -82,6 +96,27 @@ export async function restore(ctx: ExecContext, options: { file: string; yes: bo
       t.end();
     }
     ctx.out(`restored ${relative(ctx.cwd, file)} into ${ctx.target.display} (${checked.kind}, ${formatBytes(checked.bytes)}, sha256 ${checked.sha256.slice(0, 12)})`);
+    return 0;
+  });
+}
+
+/**
+ * `migratelint restore --resume` / `--undo`: finishes or undoes a restore that was killed
+ * (the marker and, on PostgreSQL, the leftover databases say how far it got).
+ */
+export async function recoverInterruptedRestore(ctx: ExecContext, mode: Exclude<RecoverMode, 'auto'>): Promise<number> {
+  return withReport(ctx, async (report) => {
+    const log = (m: string) => ctx.err(m.split(`${ctx.cwd}${path.sep}`).join(''));
+    const before = await interruptedRestore({ target: ctx.target, backupDir: ctx.backupDir, cwd: ctx.cwd });
+    if (before && / is in progress \(pid \d+/.test(before)) throw new ExecError(before);
+    const done = await recoverRestore(ctx.target, mode, { backupDir: ctx.backupDir, command: ctx.command, lockWaitMs: ctx.lockWaitMs, log });
+    report.data.restoreRecovery = { mode, before: before ?? null, done: done ?? null };
+    if (!done) {
+      report.data.outcome = 'nothing to do';
+      ctx.out(`no interrupted restore of ${ctx.target.display} to ${mode === 'resume' ? 'finish' : 'undo'}`);
+      return 0;
+    }
+    ctx.out(done.split(`${ctx.cwd}${path.sep}`).join(''));
     return 0;
   });
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { interruptedRestore } from './backup/restore-marker.js';
 import type { Driver } from './drivers/types.js';
 import { isDataDir, pgliteLockHolder } from './drivers/pglite.js';
 import { historyExists, historyTable } from './history.js';
@@ -62,7 +63,9 @@ async function checkHealth(ctx: ExecContext, options: { dir?: string; json: bool
   let driver: Driver | undefined;
   try {
     const dataDir = ctx.target.kind === 'pglite' ? ctx.target.dataDir : null;
-    let canOpen = true;
+    const restore = await interruptedRestore({ target: ctx.target, backupDir: ctx.backupDir, cwd: ctx.cwd });
+    if (restore) add('restore', false, restore);
+    let canOpen = !restore;
     if (dataDir) {
       if (!isDataDir(dataDir)) {
         add('connection', false, `no database at ${ctx.target.display} yet (the first apply creates it)`);

@@ -2,6 +2,7 @@ import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { compareIds, loadExecPlan, sameContent, type ExecPlan } from './migrations.js';
 import { HISTORY_TABLE, historyExists, historyTable, isNativeRow, migrationStates, readHistory, stateKind, type HistoryRow, type StateKind } from './history.js';
+import { interruptedRestore } from './backup/restore-marker.js';
 import { EMPTY_NATIVE_VIEW, readNativeView, withNativeStates, type NativeView } from './native-view.js';
 import { openDb, type ExecContext } from './context.js';
 import { fmtMs, withReport } from './apply.js';
@@ -43,6 +44,8 @@ export interface StatusResult {
   problems: string[];
   /** How many files were written for another database and left out. */
   otherDatabases: number;
+  /** A restore that was killed half way, and the command to finish or undo it. */
+  interruptedRestore?: string;
 }
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
@@ -113,12 +116,16 @@ export async function status(ctx: ExecContext, options: { dir?: string; json: bo
     let driver: Driver | undefined;
     try {
       const fresh = ctx.target.kind === 'pglite' && ctx.target.dataDir !== null && !isDataDir(ctx.target.dataDir);
-      if (!fresh) driver = await openDb(ctx);
+      // A restore killed half way: the database on show may be the wrong one, or missing.
+      const restore = await interruptedRestore({ target: ctx.target, backupDir: ctx.backupDir, cwd: ctx.cwd });
+      if (!fresh && !restore) driver = await openDb(ctx);
       const result = await collectStatus(ctx, options.dir, driver);
+      if (restore) result.interruptedRestore = restore;
       report.data.status = result;
+      if (restore) ctx.err(`warning: ${restore}`);
       if (options.json) ctx.out(JSON.stringify(result, null, 2));
       else printStatus(ctx, result, fresh);
-      const attention = result.drift > 0 || result.partial > 0 || result.problems.length > 0;
+      const attention = result.drift > 0 || result.partial > 0 || result.problems.length > 0 || !!restore;
       if (attention) report.data.outcome = 'drift';
       return attention ? 1 : 0;
     } finally {

@@ -65,7 +65,7 @@ describe('status --json when the database cannot be reached', { timeout: 120_000
   it('prints one JSON object with an error (a PGlite data directory another process holds)', async () => {
     const db = await backend.fresh();
     const dir = db.url.slice('pglite:'.length);
-    fs.writeFileSync(`${dir}.lock`, JSON.stringify({ ...lockOwnerSelf('apply'), pid: process.ppid }));
+    fs.writeFileSync(`${dir}.lock`, JSON.stringify({ ...lockOwnerSelf('apply'), pid: process.ppid, process: undefined }));
     const ws = workspace();
     const r = await cli(['status', '--db', db.url, '--json', '--lock-wait', '0'], ws, NO_ENV_DB);
     expect(r.code).toBe(1);
