@@ -197,7 +197,9 @@ export class PgDriver implements Driver {
       `SELECT l.pid, a.usename, a.application_name, host(a.client_addr) AS addr, a.backend_start AS since
          FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 2
-          AND l.granted AND l.pid <> pg_backend_pid()`,
+          AND l.granted AND l.pid <> pg_backend_pid()
+          -- Advisory locks live in one database's lock space: an apply on another database of the server is no holder.
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [...ADVISORY_LOCK_KEYS],
     );
     if (!rows.length) return undefined;
