@@ -154,7 +154,7 @@ function pgliteSpec(): BackendSpec {
   let oldDir = '';
   return {
     name: 'pglite',
-    trials: 24,
+    trials: 10,
     concurrency: 2,
     // The whole restore takes 2-3 s here (open, load 5 MiB, swap).
     killPoints: [
@@ -211,7 +211,7 @@ function postgresSpec(): BackendSpec {
   const source = `${tag}_src`;
   return {
     name: 'postgres',
-    trials: 30,
+    trials: 18,
     concurrency: 2,
     // The whole restore takes 0.5-1 s here (process start, pg_dump safety backup, CREATE, pg_restore, swap).
     killPoints: [
