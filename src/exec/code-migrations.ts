@@ -7,13 +7,12 @@
  */
 import { FORMATS } from '../formats/index.js';
 import type { ResolvedConfig } from '../config/load.js';
-import type { ExecContext } from './context.js';
 import type { ExecMigration } from './migrations.js';
 import { insertRow, type HistoryResult } from './history.js';
 import type { Driver } from './drivers/types.js';
 import type { RunSettings } from './runner.js';
 import { resolveCommand, runFrameworkStep, runnerFor, describeStep, stepArgv, type ResolvedCommand } from './runners/index.js';
-import { secretsOf } from './context.js';
+import { secretsOf, type ExecContext } from './context.js';
 
 /** Whether migratelint hands this migration to its framework instead of running its SQL. */
 export const runsThroughFramework = (m: ExecMigration): boolean => FORMATS[m.planned.format].frontend !== 'sql';

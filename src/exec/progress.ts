@@ -9,8 +9,6 @@ export interface ProgressTask {
   end(): void;
 }
 
-const NOOP: ProgressTask = { update() {}, end() {} };
-
 export class Progress {
   constructor(
     private readonly stream: NodeJS.WritableStream,
