@@ -10,29 +10,34 @@ export interface ListedBackup extends Partial<BackupMeta> {
   intact?: boolean;
 }
 
+/** The regular files of a directory whose names pass `wanted`; none when it cannot be read. */
+function* filesIn(dir: string, wanted: (name: string) => boolean): Generator<{ file: string; stat: fs.Stats }> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!wanted(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      const stat = fs.statSync(file);
+      if (stat.isFile()) yield { file, stat };
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 /**
  * The backups in a directory, newest first. A file without a sidecar still restores, so it
  * is listed (and pruned) too, dated by its mtime.
  */
 export function listBackups(dir: string, verify = false): ListedBackup[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
   const out: ListedBackup[] = [];
-  for (const name of names) {
-    // Sidecars, and backups still being written or left by a killed run (listPartials).
-    if (name.endsWith('.json') || name.endsWith('.partial')) continue;
-    const file = path.join(dir, name);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    if (!stat.isFile()) continue;
+  // Sidecars, and backups still being written or left by a killed run (listPartials), are not backups.
+  for (const { file, stat } of filesIn(dir, (name) => !name.endsWith('.json') && !name.endsWith('.partial'))) {
     const meta = readMeta(file);
     const entry: ListedBackup = { ...(meta ?? {}), file, bytes: stat.size, createdAt: meta?.createdAt ?? stat.mtime.toISOString() };
     if (verify && meta) entry.intact = fileSha256(file) === meta.sha256;
@@ -70,23 +75,8 @@ export interface PartialFile {
 export const PARTIAL_STALE_MS = 60 * 60_000;
 
 export function listPartials(dir: string, now = Date.now()): PartialFile[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
   const out: PartialFile[] = [];
-  for (const name of names) {
-    if (!name.endsWith('.partial')) continue;
-    const file = path.join(dir, name);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    if (!stat.isFile()) continue;
+  for (const { file, stat } of filesIn(dir, (name) => name.endsWith('.partial'))) {
     out.push({ file, bytes: stat.size, modifiedAt: stat.mtime.toISOString(), interrupted: now - stat.mtimeMs > PARTIAL_STALE_MS });
   }
   out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
