@@ -639,6 +639,23 @@ async function recoverPglite(display: string, dir: string, mode: RecoverMode, op
   }
 }
 
+/**
+ * A killed restore's last statement may still be running on the server (CREATE DATABASE
+ * finishes after its client is gone): wait for it, up to 15 s, before reading what the
+ * server holds, or a copy created a moment later would be left behind.
+ */
+async function settleInFlight(d: Driver): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const [row] = await d.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND state = 'active' AND query ~* 'DATABASE .*_mlt_(restore|before)_'`,
+    );
+    if (!row?.n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function recoverPostgres(target: PostgresTarget, mode: RecoverMode, options: RecoverOptions): Promise<string | undefined> {
   const mfile = postgresMarkerPath(target, options.backupDir);
   const m = readMarker(mfile);
@@ -649,6 +666,7 @@ async function recoverPostgres(target: PostgresTarget, mode: RecoverMode, option
   try {
     const d = await Pg.open(target, options.command);
     try {
+      await settleInFlight(d);
       names = await databaseList(d);
       db ??= (await d.query<{ db: string }>('SELECT current_database() AS db'))[0].db;
     } finally {
