@@ -27,6 +27,7 @@ import requireConcurrentDetachPartition from './require-concurrent-detach-partit
 import requireConcurrentRefresh from './require-concurrent-refresh.js';
 import noVacuumFull from './no-vacuum-full.js';
 import noCluster from './no-cluster.js';
+import noTableStorageRewrite from './no-table-storage-rewrite.js';
 import noEnumAddValueInTransaction from './no-enum-add-value-in-transaction.js';
 import requireNotValidDomainConstraint from './require-not-valid-domain-constraint.js';
 import noDomainCheckConstraint from './no-domain-check-constraint.js';
@@ -37,6 +38,7 @@ import nestedTransaction from './nested-transaction.js';
 import noTransactionControlInWrappedMigration from './no-transaction-control-in-wrapped-migration.js';
 import noExclusiveLockOnMultipleTables from './no-exclusive-lock-on-multiple-tables.js';
 import requireRerunnableDdl from './require-rerunnable-ddl.js';
+import requireRerunnableConcurrentIndex from './require-rerunnable-concurrent-index.js';
 import noLongIdentifier from './no-long-identifier.js';
 import noRewritingColumnTypeChange from './no-rewriting-column-type-change.js';
 import noRenameTable from './no-rename-table.js';
@@ -83,6 +85,7 @@ export const builtinRules: readonly Rule[] = [
   requireConcurrentRefresh,
   noVacuumFull,
   noCluster,
+  noTableStorageRewrite,
   requireLockTimeout,
   noExclusiveLockOnMultipleTables,
   // transactions
@@ -92,6 +95,7 @@ export const builtinRules: readonly Rule[] = [
   nestedTransaction,
   noTransactionControlInWrappedMigration,
   requireRerunnableDdl,
+  requireRerunnableConcurrentIndex,
   // names
   noLongIdentifier,
   // column types, renames and drops, style

@@ -1,36 +1,20 @@
-import { defineRule, findNodes, nameParts, nodeBody, quoted, tableAlterCommands } from './kit/index.js';
-
-/** Built-in (and common extension) functions that are VOLATILE: a different value per row. */
-const VOLATILE = new Set([
-  'random',
-  'random_normal',
-  'gen_random_uuid',
-  'uuidv4',
-  'uuidv7',
-  'uuid_generate_v1',
-  'uuid_generate_v1mc',
-  'uuid_generate_v4',
-  'gen_random_bytes',
-  'clock_timestamp',
-  'timeofday',
-  'nextval',
-  'setval',
-  'txid_current',
-  'pg_current_xact_id',
-]);
+import { defineRule, isNullConstant, nameParts, nodeBody, quoted, tableAlterCommands, volatileCall, type VolatileCall } from './kit/index.js';
 
 const SERIAL = new Set(['smallserial', 'serial', 'bigserial', 'serial2', 'serial4', 'serial8']);
 
-/** The first volatile function called in an expression, by name. */
-function volatileCall(expr: unknown): { name: string; location?: number } | undefined {
-  for (const call of findNodes(expr, 'FuncCall')) {
-    const name = nameParts(call.funcname).pop();
-    if (name && VOLATILE.has(name)) return { name, location: call.location };
+/** Why the function counts as volatile, in words: known facts and assumptions read differently. */
+function volatileWhy(call: VolatileCall): string {
+  switch (call.source) {
+    case 'declared':
+      return 'a function this migration created VOLATILE (declared so, or by saying neither IMMUTABLE nor STABLE)';
+    case 'assumed':
+      return `a function neither built into PostgreSQL nor created in this migration, so taken as VOLATILE (what CREATE FUNCTION gives unless it says IMMUTABLE or STABLE)`;
+    case 'extension':
+      return `a volatile function (from the ${call.extension} extension)`;
+    default:
+      return 'a volatile function';
   }
-  return undefined;
 }
-
-const isNullConst = (expr: any) => expr?.A_Const?.isnull === true;
 
 export default defineRule({
   id: 'no-add-column-rewrite',
@@ -43,7 +27,9 @@ export default defineRule({
       'with all its indexes, under an ACCESS EXCLUSIVE lock: every query waits for the whole rewrite. That happens ' +
       'for a VOLATILE default (random(), gen_random_uuid(), clock_timestamp(), nextval()), for serial and identity ' +
       'columns (filled from a sequence), for GENERATED ... STORED columns (computed for each row), and before ' +
-      'PostgreSQL 11 for any non-NULL default. Functions the rule does not know are assumed not to be volatile.',
+      'PostgreSQL 11 for any non-NULL default. Which built-in functions are volatile is read from PostgreSQL\'s own ' +
+      'catalog; a function that is not built in, not from a common contrib extension and not created in the same ' +
+      'migration is taken as VOLATILE, because that is what CREATE FUNCTION makes it unless it says IMMUTABLE or STABLE.',
     safe:
       'Add the column without the default (or with a constant one), backfill existing rows in batches, then ' +
       'ALTER COLUMN ... SET DEFAULT so new rows get it. For a generated value, backfill a plain column and keep it ' +
@@ -58,7 +44,8 @@ export default defineRule({
   check({ statements, report, createdBefore, pgVersion }) {
     for (const s of statements.of('AlterTableStmt')) {
       const table = s.node.relation;
-      if (createdBefore(s).table(table?.relname)) continue;
+      const created = createdBefore(s);
+      if (created.table(table?.relname)) continue;
       for (const cmd of tableAlterCommands(s)) {
         if (cmd.subtype !== 'AT_AddColumn') continue;
         const column = nodeBody(cmd.def, 'ColumnDef');
@@ -83,10 +70,11 @@ export default defineRule({
             report(s, `${added} as GENERATED ... STORED: the value is computed and stored for every row, ${rewrite}; backfill a plain column instead${pgVersion >= 18 ? ', or make it VIRTUAL' : ''}`, {
               location: con.location,
             });
-          } else if (con.contype === 'CONSTR_DEFAULT' && !isNullConst(con.raw_expr)) {
-            const call = volatileCall(con.raw_expr);
+          } else if (con.contype === 'CONSTR_DEFAULT' && !isNullConstant(con.raw_expr)) {
+            const call = volatileCall(con.raw_expr, created);
             if (call) {
-              report(s, `${added} with DEFAULT ${call.name}(), a volatile function: every row gets its own value, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches`, {
+              const unsure = call.source === 'assumed' ? `; if an earlier migration created ${call.name}() IMMUTABLE or STABLE, disable this finding here` : '';
+              report(s, `${added} with DEFAULT ${call.name}(), ${volatileWhy(call)}: every row gets its own value, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches${unsure}`, {
                 location: call.location ?? con.location,
               });
             } else if (pgVersion < 11) {

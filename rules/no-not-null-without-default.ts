@@ -1,9 +1,21 @@
-import { defineRule, nameParts, nodeBody, qualifiedName, tableAlterCommands } from './kit/index.js';
+import { defineRule, isNullConstant, nameParts, nodeBody, qualifiedName, tableAlterCommands } from './kit/index.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
-function constraintTypes(column: any): Set<string> {
-  return new Set((column.constraints ?? []).map((c: any) => c.Constraint?.contype));
+/**
+ * The kinds of constraint on a column. `DEFAULT NULL` (also cast: `NULL::int`) is left
+ * out, as PostgreSQL treats it: existing rows get NULL just as with no DEFAULT. Django's
+ * `db_default=None` writes one.
+ */
+function constraintTypes(column: any): { kinds: Set<string>; nullDefault: boolean } {
+  const kinds = new Set<string>();
+  let nullDefault = false;
+  for (const c of column.constraints ?? []) {
+    const con = c.Constraint;
+    if (con?.contype === 'CONSTR_DEFAULT' && isNullConstant(con.raw_expr)) nullDefault = true;
+    else if (con?.contype) kinds.add(con.contype);
+  }
+  return { kinds, nullDefault };
 }
 
 export default defineRule({
@@ -14,7 +26,8 @@ export default defineRule({
     why:
       'Existing rows get NULL in a new column unless it has a DEFAULT, so ADD COLUMN ... NOT NULL without ' +
       'one fails with "column contains null values" as soon as the table has a single row: the migration ' +
-      'passes on an empty development database and breaks in production. (A PRIMARY KEY column is NOT NULL too.)',
+      'passes on an empty development database and breaks in production. (A PRIMARY KEY column is NOT NULL too.) ' +
+      '`DEFAULT NULL` counts as no default: it fills existing rows with NULL, so it fails the same way.',
     safe:
       'Give the column a DEFAULT (from PostgreSQL 11 a non-volatile default is stored in the catalog, ' +
       'without rewriting the table), or add it nullable, backfill in batches, add ' +
@@ -31,15 +44,16 @@ export default defineRule({
         if (c?.subtype !== 'AT_AddColumn') continue;
         const column = nodeBody(c.def, 'ColumnDef');
         if (!column) continue;
-        const kinds = constraintTypes(column);
+        const { kinds, nullDefault } = constraintTypes(column);
         if (!kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_PRIMARY')) continue;
         if (kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED')) continue;
         const type = nameParts(column.typeName?.names);
         if (SERIAL_TYPES.has(type[type.length - 1])) continue;
         const why = kinds.has('CONSTR_NOTNULL') ? 'NOT NULL' : 'PRIMARY KEY (so NOT NULL)';
+        const without = nullDefault ? 'with DEFAULT NULL, which is no default (existing rows get NULL)' : 'without a DEFAULT';
         report(
           s,
-          `column ${column.colname} is added to ${qualifiedName(s.node.relation)} as ${why} without a DEFAULT: fails if the table has any rows`,
+          `column ${column.colname} is added to ${qualifiedName(s.node.relation)} as ${why} ${without}: fails if the table has any rows`,
           { location: column.location },
         );
       }

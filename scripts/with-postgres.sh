@@ -9,7 +9,13 @@
 # refuses to run as root), starts it on a free port, exports
 #
 #   MIGRATELINT_TEST_PG_URL=postgres://postgres:<password>@127.0.0.1:<port>/postgres
+#   MIGRATELINT_TEST_PG_SSL_CA=<the server's self-signed certificate, for sslrootcert>
 #
+# The server speaks SSL (ssl=on, a self-signed certificate for CN=localhost made with
+# openssl) and plain TCP alike, as most servers do, so the sslmode tests can try both.
+# One role is refused without SSL (pg_hba `hostnossl ... reject`): migratelint_ssl_only,
+# which the tests create, for sslmode=allow's retry with SSL. Without openssl the server
+# starts without SSL and MIGRATELINT_TEST_PG_SSL_CA stays unset: the SSL tests then fail.
 # runs the command, and stops the cluster and removes the directory when the command
 # ends, fails or is interrupted. The exit code is the command's.
 # When MIGRATELINT_TEST_PG_URL is already set, the command runs against that server.
@@ -75,10 +81,35 @@ as_owner "$INITDB" -D "$TMP/data" -U postgres --pwfile="$TMP/pwfile" \
   --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$TMP/initdb.log" 2>&1 \
   || { cat "$TMP/initdb.log" >&2; exit 2; }
 
+# SSL: a self-signed certificate whose CN is localhost (so verify-full passes for
+# "localhost" and fails for "127.0.0.1"); the server refuses a key others can read.
+SSL_OPTS=""
+if command -v openssl >/dev/null 2>&1; then
+  if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
+      -keyout "$TMP/server.key" -out "$TMP/server.crt" >"$TMP/openssl.log" 2>&1; then
+    chmod 0600 "$TMP/server.key"
+    chmod 0644 "$TMP/server.crt"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$TMP/server.key" "$TMP/server.crt"; fi
+    SSL_OPTS="-c ssl=on -c ssl_cert_file=$TMP/server.crt -c ssl_key_file=$TMP/server.key"
+  else
+    echo "with-postgres: openssl could not make a certificate; the server runs without SSL:" >&2
+    cat "$TMP/openssl.log" >&2
+  fi
+else
+  echo "with-postgres: openssl not found; the server runs without SSL (the SSL tests will fail)" >&2
+fi
+# Both SSL and plain TCP connections are accepted (initdb's `host` lines match both);
+# the one role the tests use to see sslmode=allow retry with SSL is refused without it.
+HBA="$TMP/data/pg_hba.conf"
+{ echo "hostnossl all migratelint_ssl_only all reject"; cat "$HBA"; } > "$HBA.new"
+mv "$HBA.new" "$HBA"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$HBA"; fi
+chmod 0600 "$HBA"
+
 for attempt in 1 2 3 4 5; do
   PORT=$(free_port)
   if as_owner "$PG_CTL" -D "$TMP/data" -l "$TMP/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $TMP -c fsync=off -c max_connections=50" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $TMP -c fsync=off -c max_connections=50 $SSL_OPTS" start >/dev/null; then
     started=1
     break
   fi
@@ -91,7 +122,8 @@ if [ "$started" != 1 ]; then
 fi
 
 export MIGRATELINT_TEST_PG_URL="postgres://postgres:${PASSWORD}@127.0.0.1:${PORT}/postgres"
-echo "with-postgres: PostgreSQL $("$INITDB" --version | awk '{print $3}') on 127.0.0.1:${PORT} (data in $TMP)" >&2
+if [ -n "$SSL_OPTS" ]; then export MIGRATELINT_TEST_PG_SSL_CA="$TMP/server.crt"; fi
+echo "with-postgres: PostgreSQL $("$INITDB" --version | awk '{print $3}') on 127.0.0.1:${PORT}${SSL_OPTS:+ with SSL} (data in $TMP)" >&2
 
 set +e
 "$@"

@@ -14,6 +14,8 @@ import { RunCollector, sortFindings, type Keep, type OnMigration } from './pipel
 import { HeapBound } from './pipeline/heap.js';
 import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
 import type { UnitResult, WorkerInit } from './pipeline/parallel.js';
+import type { DownSetting } from './engine/down-setting.js';
+import type { CoverageSummary, DownSummary } from './report/context.js';
 import { workerCount } from './pipeline/worker-count.js';
 import { toolVersion } from './meta.js';
 
@@ -31,6 +33,8 @@ export interface LintOptions {
   pgVersion?: number;
   /** Whether migrations run inside a transaction, over the config and each format's default. */
   transaction?: boolean;
+  /** How findings in down migrations count, over the config's `down` (default `lint`). */
+  down?: DownSetting;
   /** Extra rules in the same shape as the built-in ones (plugins loaded by the config come on top). */
   extraRules?: readonly Rule[];
   /** Only these files (relative to cwd) are linted, e.g. the ones changed since a git ref. */
@@ -74,6 +78,10 @@ export interface LintResult {
   rules: readonly Rule[];
   errorCount: number;
   warningCount: number;
+  /** Set when `down` is `warn` or `off`: the setting, and how many findings in down migrations it left out. */
+  down?: DownSummary;
+  /** Code calls analysed and not, over every code migration linted. */
+  coverage: CoverageSummary;
   /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
   baseline?: BaselineOutcome;
   /** Cache use, when a cache was used. */
@@ -111,6 +119,8 @@ function cacheKey(options: LintOptions, rules: readonly Rule[]): string {
   const { config } = options;
   return JSON.stringify({
     tool: toolVersion(),
+    // Bumped when what a cached result holds changes (2: findings carry their direction, coverage its call texts).
+    results: 2,
     config: config && { ...config, file: undefined, dir: undefined, pluginRules: undefined },
     plugins: config?.pluginRules.map((r) => [r.id, String(r.check ?? ''), String(r.checkMigration ?? '')]),
     rules: rules.map((r) => r.id),
@@ -213,7 +223,8 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
   const units = [...found].sort(byPath);
   const linter = new UnitLinter(options);
   const retain = options.retainIR !== false;
-  const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration);
+  const down = options.down ?? options.config?.down ?? 'lint';
+  const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration, down);
   const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
   const pending = cache ? useCache(cache, units, files, collector) : units.map((unit, index) => ({ unit, index, hash: '' }));
@@ -251,7 +262,7 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
   }
   cache?.save();
 
-  const { migrations, findings, counts, errorCount, warningCount } = collector;
+  const { migrations, findings, counts, errorCount, warningCount, coverage } = collector;
   sortFindings(findings);
   migrations.sort(byPath);
   return {
@@ -262,6 +273,8 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
     rules: linter.rules,
     errorCount,
     warningCount,
+    ...(down === 'lint' ? {} : { down: { setting: down, hidden: collector.hiddenDown } }),
+    coverage,
     ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
   };
 }

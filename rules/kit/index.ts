@@ -7,7 +7,7 @@
  * - the AST: typed nodes from `@pgsql/types` (`statements.of('IndexStmt')`), name and
  *   option helpers, ALTER TABLE subcommands, what a section created;
  * - PostgreSQL facts: the lock each statement takes, column types and which type
- *   changes rewrite the table, transaction control;
+ *   changes rewrite the table, transaction control, function volatility;
  * - fixes: edits anchored on the real scanner's tokens (CONCURRENTLY, NOT VALID,
  *   IF [NOT] EXISTS, type renames).
  */
@@ -27,7 +27,7 @@ export type { Fix, Migration, NodeKind, NodeOf, Range, Section, Statement, TextE
 export type { Node } from '@pgsql/types';
 
 // The AST
-export { changesWithoutWhere, cteStatements, findNodes, hasOption, nameParts, nodeBody, optionEnabled, qualifiedName, quoted, unwrap } from '../../src/pg/ast.js';
+export { changesWithoutWhere, cteStatements, findNodes, hasOption, isNullConstant, nameParts, nodeBody, optionEnabled, qualifiedName, quoted, unwrap } from '../../src/pg/ast.js';
 export { addedConstraints, tableAlterCommands, type AddedConstraint, type AlterTableCmd, type AlterTargets } from './alter-table.js';
 
 // What the section (and, for a down, its up) created
@@ -37,6 +37,8 @@ export { columnHistory, columnLabel, createdInUp, upColumnTypes, type ColumnType
 export { blocksReads, blocksWrites, describeLock, lockFor, lockRank, locksFor, type LockLevel, type TableLock } from '../../src/pg/locks.js';
 export { SERIAL_TYPES, formatType, isUnboundedText, noRewriteSources, sqlType, typeChangeRewrites, type SqlType } from '../../src/pg/types.js';
 export { transactionControl, whyInTransaction, type Transaction } from '../../src/pg/transactions.js';
+export { plpgsqlBodyError, type BodyError } from '../../src/pg/plpgsql-check.js';
+export { functionVolatility, moreVolatile, volatileCall, type FunctionVolatility, type Volatility, type VolatileCall } from '../../src/pg/volatility.js';
 
 // Fixes
 export {

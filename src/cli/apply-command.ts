@@ -1,7 +1,9 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, checkSettingsForTarget, contextFrom, countOption, executionSettings, guard, onePositional } from './exec-shared.js';
+import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, PRODUCTION_HELP, PRODUCTION_OPTIONS, checkSettingsForTarget, contextFrom, countOption, executionSettings, guard, guardProduction, onePositional } from './exec-shared.js';
+import { loadConfig } from '../config/load.js';
+import { ON_FAILURE_POLICIES, type OnFailurePolicy } from '../config/schema.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { apply } from '../exec/apply.js';
 
@@ -17,6 +19,9 @@ Options:
       --tables-only         back up only the rows of the tables the migrations touch
       --keep-backups <n>    afterwards, delete all but the n newest backups (1 or more)
       --force               apply despite error-level findings (recorded in the report)
+      --on-failure <policy> when a migration fails: stop (default), rollback-run (run the
+                            downs of what this run applied) or restore (the pre-run backup)
+${PRODUCTION_HELP}
 ${EXECUTION_HELP}
 ${DURATION_HELP}`;
 
@@ -32,6 +37,8 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
     'tables-only': { type: 'boolean' },
     'keep-backups': { type: 'string' },
     force: { type: 'boolean' },
+    'on-failure': { type: 'string' },
+    ...PRODUCTION_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -44,8 +51,15 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   checkSettingsForTarget(ctx, exec);
   const keepBackups = countOption(values['keep-backups'], 'keep-backups');
   if (keepBackups === 0) throw new UsageError('--keep-backups 0 would delete the backup apply takes: give 1 or more');
-  return guard(ctx, () =>
-    apply(ctx, {
+  const config = await loadConfig({ cwd: io.cwd });
+  const onFailure = onFailurePolicy(values['on-failure'], config.onFailure);
+  if (onFailure === 'restore' && values['no-backup']) throw new UsageError('--on-failure restore needs the backup apply takes: drop --no-backup');
+  if (onFailure === 'restore' && values['tables-only']) {
+    throw new UsageError('--on-failure restore needs a whole-database backup: --tables-only saves rows only, not the schema the failed run changed');
+  }
+  return guard(ctx, async () => {
+    if (!values['dry-run']) await guardProduction(ctx, values, 'apply migrations', io.env);
+    return apply(ctx, {
       ...exec,
       dir,
       to: values.to,
@@ -55,6 +69,15 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
       tablesOnly: !!values['tables-only'],
       yes: !!values.yes,
       keepBackups,
-    }),
-  );
+      onFailure,
+    });
+  });
+}
+
+function onFailurePolicy(flag: unknown, configured: OnFailurePolicy): OnFailurePolicy {
+  if (flag === undefined) return configured;
+  if (!(ON_FAILURE_POLICIES as readonly unknown[]).includes(flag)) {
+    throw new UsageError(`--on-failure expects ${ON_FAILURE_POLICIES.join(', ')}, got "${String(flag)}"`);
+  }
+  return flag as OnFailurePolicy;
 }

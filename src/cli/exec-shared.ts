@@ -7,6 +7,8 @@ import { parseDbTarget, redact } from '../exec/url.js';
 import { Progress } from '../exec/progress.js';
 import { makeContext, DEFAULT_EXECUTION, secretsOf, type ExecContext, type ExecutionSettings } from '../exec/context.js';
 import type { Retention } from '../exec/backup/index.js';
+import { guardProtected } from '../exec/protect.js';
+import { loadConfig } from '../config/load.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -44,6 +46,7 @@ export const DURATION_FLAGS: Record<string, { zero?: string; max?: number }> = {
   'statement-timeout': { zero: 'no limit (the default)', max: MAX_TIMER_MS },
   'retry-backoff': { zero: 'retry at once', max: MAX_TIMER_MS },
   'max-age': {},
+  'max-transaction-age': {},
 };
 
 /** The --help lines of the options apply and rollback share (defaults: DEFAULT_EXECUTION, makeContext). */
@@ -122,15 +125,20 @@ function isInteractive(io: Io): boolean {
   return !!(io.stdin as NodeJS.ReadableStream & { isTTY?: boolean }).isTTY && !!io.stdout.isTTY;
 }
 
-function askOn(io: Io): (question: string) => Promise<boolean> {
+function askLineOn(io: Io): (question: string) => Promise<string> {
   return (question) =>
     new Promise((resolve) => {
       const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
       rl.question(question, (answer) => {
         rl.close();
-        resolve(/^y(es)?$/i.test(answer.trim()));
+        resolve(answer);
       });
     });
+}
+
+function askOn(io: Io): (question: string) => Promise<boolean> {
+  const ask = askLineOn(io);
+  return async (question) => /^y(es)?$/i.test((await ask(question)).trim());
 }
 
 export function contextFrom(values: Record<string, unknown>, io: Io, command: string, argv: string[]): ExecContext {
@@ -150,7 +158,31 @@ export function contextFrom(values: Record<string, unknown>, io: Io, command: st
     stderr: (t) => io.stderr.write(t),
     progress: Progress.for(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, io.env),
     confirm: isInteractive(io) ? askOn(io) : undefined,
+    ask: isInteractive(io) ? askLineOn(io) : undefined,
   });
+}
+
+/** The flag that, with --yes, lets a changing command run on a protected database without a terminal. */
+export const PRODUCTION_OPTIONS: Options = { 'i-know-this-is-production': { type: 'boolean' } };
+export const PRODUCTION_HELP = `      --i-know-this-is-production  with --yes: run on a database the config's protect: lists`;
+
+/**
+ * The production guard for a command that changes the database (see exec/protect.ts):
+ * reads \`protect:\` from the project's config and asks, refuses or lets through.
+ */
+export async function guardProduction(ctx: ExecContext, values: Record<string, unknown>, action: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const { protect } = await loadConfig({ cwd: ctx.cwd });
+  const match = await guardProtected({
+    target: ctx.target,
+    patterns: protect,
+    action,
+    yes: !!values.yes,
+    iKnowProduction: !!values['i-know-this-is-production'],
+    force: !!values.force,
+    ask: ctx.ask,
+    env,
+  });
+  if (match) ctx.err(`note: ${ctx.target.display} is protected (protect: "${match.pattern}"): confirmed`);
 }
 
 /**

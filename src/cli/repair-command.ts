@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, contextFrom, guard } from './exec-shared.js';
+import { COMMON_OPTIONS, PRODUCTION_OPTIONS, contextFrom, guard, guardProduction } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { repair } from '../exec/repair.js';
 import { loadConfig } from '../config/load.js';
@@ -17,6 +17,7 @@ export async function repairCommand(args: string[], io: Io): Promise<number> {
     'rolled-back': { type: 'boolean' },
     reason: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
+    ...PRODUCTION_OPTIONS,
   });
   const [id, dirArg, ...extra] = positionals;
   if (!id) throw new UsageError('repair needs the id of the migration to record (migratelint status lists them)');
@@ -27,7 +28,8 @@ export async function repairCommand(args: string[], io: Io): Promise<number> {
   const dir = resolveMigrationsDir(dirArg, io.cwd);
   const config = await loadConfig({ cwd: io.cwd });
   const ctx = contextFrom(values, io, 'repair', args);
-  return guard(ctx, () =>
-    repair(ctx, { dir, id, outcome: values.applied ? 'applied' : 'rolled back', reason, yes: !!values.yes, nativeHistory: config.nativeHistory }),
-  );
+  return guard(ctx, async () => {
+    await guardProduction(ctx, values, `record ${id} as ${values.applied ? 'applied' : 'rolled back'}`, io.env);
+    return repair(ctx, { dir, id, outcome: values.applied ? 'applied' : 'rolled back', reason, yes: !!values.yes, nativeHistory: config.nativeHistory });
+  });
 }

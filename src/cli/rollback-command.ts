@@ -1,7 +1,7 @@
 import type { Io } from './main.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, checkSettingsForTarget, contextFrom, executionSettings, guard, onePositional } from './exec-shared.js';
+import { COMMON_OPTIONS, DURATION_HELP, EXECUTION_HELP, EXECUTION_OPTIONS, PRODUCTION_HELP, PRODUCTION_OPTIONS, checkSettingsForTarget, contextFrom, executionSettings, guard, guardProduction, onePositional } from './exec-shared.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { rollback } from '../exec/rollback.js';
 
@@ -16,6 +16,7 @@ Options:
   -y, --yes                 do not ask (a terminal asks before touching a server)
       --no-backup           take no backup first
       --force               run a down whose migration changed since it was applied
+${PRODUCTION_HELP}
 ${EXECUTION_HELP}
 ${DURATION_HELP}`;
 
@@ -30,6 +31,7 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
     yes: { type: 'boolean', short: 'y' },
     'no-backup': { type: 'boolean' },
     force: { type: 'boolean' },
+    ...PRODUCTION_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -42,8 +44,9 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
   const ctx = contextFrom(values, io, 'rollback', args);
   const exec = executionSettings(values);
   checkSettingsForTarget(ctx, exec);
-  return guard(ctx, () =>
-    rollback(ctx, {
+  return guard(ctx, async () => {
+    if (!values['dry-run']) await guardProduction(ctx, values, 'roll back migrations', io.env);
+    return rollback(ctx, {
       ...exec,
       dir,
       to: values.to,
@@ -52,6 +55,6 @@ export async function rollbackCommand(args: string[], io: Io): Promise<number> {
       yes: !!values.yes,
       backup: !values['no-backup'],
       force: !!values.force,
-    }),
-  );
+    });
+  });
 }

@@ -7,7 +7,7 @@ import { toolVersion } from '../meta.js';
 import { loadConfig } from '../config/load.js';
 import { loadFrontend } from '../frontends/registry.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
-import { parseDbTarget, redact } from '../exec/url.js';
+import { chooseDb, parseDbTarget, redact } from '../exec/url.js';
 import { openDriver } from '../exec/drivers/index.js';
 import { secretsOf } from '../exec/context.js';
 import { Progress } from '../exec/progress.js';
@@ -34,7 +34,8 @@ Options:
   -o, --output <file>     write the report to a file instead of stdout
   -c, --config <file>     use this config file instead of searching for one
       --db <url>          the deploy target (postgres://..., pglite:<dir>), read-only;
-                          default $MIGRATELINT_DB when set, else drift is skipped
+                          default $MIGRATELINT_DB, else a postgres:// $DATABASE_URL,
+                          else drift is skipped (and said so)
       --schema <name>     schema of the target's history table (default public)
       --pg-version <n>    major version of the production PostgreSQL server
       --baseline <file>   hide lint findings recorded in this baseline
@@ -103,8 +104,11 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   if (values.trial && values['no-trial']) throw new UsageError('--trial and --no-trial contradict each other');
   if (values['trial-db'] !== undefined && values['no-trial']) throw new UsageError('--trial-db and --no-trial contradict each other');
   if (values.schema !== undefined && !/^[^\0]{1,63}$/.test(values.schema)) throw new UsageError('--schema expects a schema name');
-  const db: string | undefined = values.db ?? (io.env.MIGRATELINT_DB || undefined);
+  // As the other commands: --db, else MIGRATELINT_DB, else a PostgreSQL DATABASE_URL (read only here: drift and order).
+  const choice = chooseDb(values.db, io.env);
+  const db: string | undefined = choice.from === 'default' ? undefined : choice.value;
   if (db !== undefined) parseDbTarget(db, io.cwd, io.env); // a malformed URL is a usage error, before any work
+  if (choice.from === 'DATABASE_URL') io.stderr.write(`note: no --db or MIGRATELINT_DB: checking drift against DATABASE_URL (${parseDbTarget(db, io.cwd, io.env).display})\n`);
 
   loadFrontend('sql').catch(() => undefined);
   const config = await loadConfig({ cwd: io.cwd, configFile: values.config });

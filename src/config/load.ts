@@ -8,6 +8,7 @@ import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ConfigError } from './errors.js';
 import { validateShape, type SeveritySetting, type UserConfig } from './schema.js';
+import type { DownSetting } from '../engine/down-setting.js';
 import { checkRuleOptions } from './rule-options.js';
 import { configCandidates, findGitTop, findProjectRoot, isInside, type ConfigSearch } from './search.js';
 
@@ -33,6 +34,8 @@ export interface ResolvedConfig {
   pgVersion?: number;
   transaction?: UserConfig['transaction'];
   failOn: 'error' | 'warn';
+  /** How findings in down migrations count (default `lint`: like any other). */
+  down: DownSetting;
   baseline?: string | false;
   /** Checks `migratelint validate` runs (unset: all). */
   validate?: UserConfig['validate'];
@@ -40,6 +43,10 @@ export interface ResolvedConfig {
   nativeHistory: boolean;
   /** Commands that run one code migration through its framework, per format. */
   runner: NonNullable<UserConfig['runner']>;
+  /** What apply does after a failed migration. */
+  onFailure: NonNullable<UserConfig['onFailure']>;
+  /** Host or URL patterns of production databases. */
+  protect: string[];
   /** Rules from plugins. */
   pluginRules: Rule[];
 }
@@ -207,10 +214,13 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
     pgVersion: merged.pgVersion,
     transaction: merged.transaction,
     failOn: merged.failOn ?? 'error',
+    down: merged.down ?? 'lint',
     baseline: merged.baseline,
     validate: merged.validate,
     nativeHistory: merged.nativeHistory ?? true,
     runner: merged.runner ?? {},
+    onFailure: merged.onFailure ?? 'stop',
+    protect: merged.protect ?? [],
     pluginRules,
   };
 }

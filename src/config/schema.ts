@@ -1,6 +1,7 @@
 import type { MigrationFormat } from '../ir/types.js';
 import { FORMAT_IDS } from '../formats/index.js';
 import { ConfigError } from './errors.js';
+import { DOWN_SETTINGS, type DownSetting } from '../engine/down-setting.js';
 
 export type SeveritySetting = 'off' | 'warn' | 'error';
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -16,6 +17,8 @@ export interface UserConfig {
   transaction?: boolean | Partial<Record<MigrationFormat, boolean>>;
   plugins?: string[];
   failOn?: 'error' | 'warn';
+  /** How findings in down migrations count: `lint` (default), `warn` (at most warnings) or `off` (not reported). */
+  down?: DownSetting;
   baseline?: string | false;
   /** Checks of `migratelint validate` to run (all by default). */
   validate?: Partial<Record<ValidateCheck, boolean>>;
@@ -23,7 +26,14 @@ export interface UserConfig {
   nativeHistory?: boolean;
   /** Per code format, the command that runs one migration through the framework (`alembic`, `python manage.py migrate`...). */
   runner?: Partial<Record<MigrationFormat, string>>;
+  /** What `apply` does when a migration fails: stop there (default), run the downs of what this run applied, or restore the pre-run backup. */
+  onFailure?: OnFailurePolicy;
+  /** Databases that are production: host or URL patterns; changing them needs a typed confirmation or --i-know-this-is-production. */
+  protect?: string[];
 }
+
+export const ON_FAILURE_POLICIES = ['stop', 'rollback-run', 'restore'] as const;
+export type OnFailurePolicy = (typeof ON_FAILURE_POLICIES)[number];
 
 export const VALIDATE_CHECKS = ['lint', 'sequence', 'reversibility', 'trial', 'drift'] as const;
 export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
@@ -31,7 +41,7 @@ export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
-export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'baseline', 'validate', 'nativeHistory', 'runner'];
+export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'down', 'baseline', 'validate', 'nativeHistory', 'runner', 'onFailure', 'protect'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -62,6 +72,7 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
   stringList('include');
   stringList('exclude');
   stringList('plugins');
+  stringList('protect');
 
   if (config.rules !== undefined) {
     if (!isObject(config.rules)) fail(['rules'], `expected an object of rule id → severity, got ${describe(config.rules)}`);
@@ -87,6 +98,9 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
   if (config.failOn !== undefined && config.failOn !== 'error' && config.failOn !== 'warn') {
     fail(['failOn'], `expected "error" or "warn", got ${describe(config.failOn)}`);
   }
+  if (config.down !== undefined && !(DOWN_SETTINGS as readonly unknown[]).includes(config.down)) {
+    fail(['down'], `expected ${DOWN_SETTINGS.map((s) => `"${s}"`).join(', ')}, got ${describe(config.down)}`);
+  }
   if (config.baseline !== undefined && config.baseline !== false && (typeof config.baseline !== 'string' || !config.baseline)) {
     fail(['baseline'], `expected a file path or false, got ${describe(config.baseline)}`);
   }
@@ -106,6 +120,9 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
       if (!FORMATS.includes(format as MigrationFormat)) fail(['runner', format], `unknown format (expected one of: ${FORMATS.join(', ')})`);
       if (typeof command !== 'string' || !command.trim()) fail(['runner', format], `expected a command line, got ${describe(command)}`);
     }
+  }
+  if (config.onFailure !== undefined && !(ON_FAILURE_POLICIES as readonly unknown[]).includes(config.onFailure)) {
+    fail(['onFailure'], `expected one of ${ON_FAILURE_POLICIES.map((p) => `"${p}"`).join(', ')}, got ${describe(config.onFailure)}`);
   }
   return config as UserConfig;
 }

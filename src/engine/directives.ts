@@ -1,4 +1,5 @@
 import type { Comment, Finding, Migration, Position, Range } from '../ir/types.js';
+import { directionAt } from '../ir/direction.js';
 
 const UNUSED_DISABLE = 'unused-disable';
 const UNKNOWN_RULE = 'unknown-rule';
@@ -66,7 +67,7 @@ export function applyDirectives(
   const meta: Finding[] = [];
   const add = (ruleId: string, range: Range, file: string, message: string) => {
     const severity = severityOf(ruleId);
-    if (severity !== 'off') meta.push({ ruleId, severity, file, range, message });
+    if (severity !== 'off') meta.push({ ruleId, severity, file, range, message, direction: directionAt(migration, file, range.start) });
   };
   for (const d of directives) {
     const { file, range } = d.comment;

@@ -1,4 +1,5 @@
-import type { Finding, Migration, Range, Statement } from '../ir/types.js';
+import type { Direction, Finding, Migration, Range, Statement } from '../ir/types.js';
+import { directionAt } from '../ir/direction.js';
 import type { ReportOptions, Rule, RuleContext, RuleSeverity } from '../../rules/kit/rule.js';
 import { StatementList } from '../../rules/kit/statements.js';
 import { CreatedObjectsTracker } from '../schema/created-objects.js';
@@ -33,9 +34,12 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
   const findings: Finding[] = [];
   const pgVersion = settings.pgVersion ?? DEFAULT_PG_VERSION;
   let current: ActiveRule = rules[0];
-  const reportAt = (file: string, range: Range, message: string, fix?: Finding['fix']) => {
-    findings.push({ ruleId: current.rule.id, severity: current.severity, message, file, range, ...(fix ? { fix } : {}) });
+  const report = (direction: Direction, file: string, range: Range, message: string, fix?: Finding['fix']) => {
+    findings.push({ ruleId: current.rule.id, severity: current.severity, message, file, range, direction, ...(fix ? { fix } : {}) });
   };
+  // A rule checking the whole migration may report in either half: where it points decides.
+  const reportAt = (file: string, range: Range, message: string, fix?: Finding['fix']) =>
+    report(directionAt(migration, file, range.start), file, range, message, fix);
 
   const migrationCtx = {
     migration,
@@ -54,11 +58,13 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
       const all = withEmbeddedStatements(section.statements);
       const tracker = new CreatedObjectsTracker(all);
       const transactions = new SectionTransactions(all, settings.transaction ?? section.transaction, embeddingStatement, doBlockHasTransactionControl);
+      // Whatever a rule reports while checking this section is in this section's direction.
+      const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix']) => report(name, file, range, message, fix);
       return {
         migration,
         pgVersion,
         options: {},
-        reportAt,
+        reportAt: reportInSection,
         sectionName: name,
         section,
         statements: new StatementList(all),
@@ -70,7 +76,7 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
         transactions,
         embeddedIn: embeddingStatement,
         report: (stmt: Statement, message: string, opts?: ReportOptions) =>
-          reportAt(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
+          reportInSection(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
       };
     });
 

@@ -19,6 +19,8 @@ import { runSection, type Resume, type RunResult } from './runner.js';
 import { createBackup, formatBytes, pruneBackups, type BackupMeta } from './backup/index.js';
 import { newReport, openDb, runSettings, takeLock, type ExecContext, type ExecutionSettings } from './context.js';
 import type { ReportData, ReportMigration, RunReport } from './report.js';
+import type { OnFailurePolicy } from '../config/schema.js';
+import { handleFailedRun, type AppliedInRun } from './on-failure.js';
 
 export interface ApplyOptions extends ExecutionSettings {
   dir: string;
@@ -34,6 +36,8 @@ export interface ApplyOptions extends ExecutionSettings {
   yes: boolean;
   /** Prune old backups to this many after taking one. */
   keepBackups?: number;
+  /** What to do when a migration fails (default stop). */
+  onFailure?: OnFailurePolicy;
 }
 
 export function fmtMs(ms: number): string {
@@ -285,6 +289,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       await recorder.ensure(db);
 
       // 4. Back up what is about to change.
+      let backup: BackupMeta | undefined;
       if (options.backup) {
         const btask = ctx.progress.start('backing up');
         const tables = [...new Set(work.items.flatMap((i) => touchedTables(i.migration.migration.up)))];
@@ -296,6 +301,7 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
           onProgress: (n) => btask.update(formatBytes(n)),
         }).finally(() => btask.end());
         report.data.backup = reportBackup(meta);
+        backup = meta;
         ctx.err(`backup: ${relative(ctx.cwd, meta.file)} (${meta.kind}, ${formatBytes(meta.bytes)}, sha256 ${meta.sha256.slice(0, 12)})`);
         if (meta.note) ctx.err(`note: ${meta.note}`);
         if (options.keepBackups !== undefined) {
@@ -309,7 +315,17 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
       // 5. Apply, one migration at a time, stopping at the first failure.
       const settings = runSettings(ctx, options);
       const frameworkApplied = plan.nativeHistory ? new Set(native.applied) : undefined;
+      const appliedInRun: AppliedInRun[] = [];
       let applied = 0;
+      const onFailure = async (failed: ExecMigration, committed: number) => {
+        const outcome = await handleFailedRun(
+          ctx,
+          db,
+          { policy: options.onFailure ?? 'stop', applied: appliedInRun, failed: { migration: failed, committed }, backup, serverVersionNum, settings, recorder, all: plan.migrations, frameworkApplied },
+          report,
+        );
+        if (outcome.driverClosed) driver = undefined;
+      };
       for (const item of work.items) {
         const command = frameworks.commands.get(item.migration.planned.format);
         if (runsThroughFramework(item.migration) && command) {
@@ -320,10 +336,12 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
             report.data.outcome = 'failed';
             ctx.out(`failed   ${label(item.migration)} after ${fmtMs(run.durationMs)}`);
             ctx.err(`migratelint: ${run.message}`);
-            if (applied) ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+            if (applied && (options.onFailure ?? 'stop') === 'stop') ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+            await onFailure(item.migration, 0);
             return 1;
           }
           applied++;
+          appliedInRun.push({ migration: item.migration, framework: command });
           ctx.out(`applied  ${label(item.migration)} (${fmtMs(run.durationMs)}, through ${FORMATS[item.migration.planned.format].label})`);
           continue;
         }
@@ -343,10 +361,12 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
           report.data.outcome = 'failed';
           ctx.out(`failed   ${label(item.migration)} after ${fmtMs(run.durationMs)}`);
           ctx.err(`migratelint: ${run.failure!.message}`);
-          if (applied) ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+          if (applied && (options.onFailure ?? 'stop') === 'stop') ctx.err(`  ${applied} migration${applied === 1 ? '' : 's'} before it stay applied; the run stopped here`);
+          await onFailure(item.migration, run.failure!.committed);
           return 1;
         }
         applied++;
+        appliedInRun.push({ migration: item.migration });
         ctx.out(`applied  ${label(item.migration)} (${fmtMs(run.durationMs)}${run.attempts > 1 ? `, ${run.attempts} attempts` : ''})`);
       }
       ctx.out(`${applied} migration${applied === 1 ? '' : 's'} applied to ${ctx.target.display}.`);

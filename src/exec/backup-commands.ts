@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Driver } from './drivers/types.js';
 import { isDataDir } from './drivers/pglite.js';
 import { ExecError } from './errors.js';
-import { createBackup, formatBytes, listBackups, pruneBackups, restoreBackup, restorePgliteDir, verifyBackup, type Retention } from './backup/index.js';
+import { createBackup, formatBytes, listBackups, restoreBackup, restorePgliteDir, verifyBackup, type ListedBackup } from './backup/index.js';
+import { BackupVerifier, type Verification } from './backup/verify.js';
+import { count, rowCount } from './backup/contents.js';
 import { recoverRestore, refuseUnverifiedWithoutSafety, type RecoverMode } from './backup/restore.js';
 import { interruptedRestore } from './backup/restore-marker.js';
 import { openDb, takeLock, type ExecContext } from './context.js';
@@ -121,23 +123,55 @@ export async function recoverInterruptedRestore(ctx: ExecContext, mode: Exclude<
   });
 }
 
-/** `migratelint backups`: list (newest first) and prune. */
-export async function backups(ctx: ExecContext, options: { json: boolean; verify: boolean; prune?: Retention }): Promise<number> {
-  let deleted: string[] = [];
-  if (options.prune) deleted = pruneBackups(ctx.backupDir, options.prune);
-  const list = listBackups(ctx.backupDir, options.verify);
-  if (options.json) {
-    ctx.out(JSON.stringify({ dir: ctx.backupDir, backups: list, deleted }, null, 2));
-  } else {
-    for (const f of deleted) ctx.err(`deleted ${f}`);
-    if (!list.length) ctx.out(`no backups in ${path.relative(ctx.cwd, ctx.backupDir) || ctx.backupDir}`);
-    for (const b of list) {
-      const flags = b.intact === false ? '  DAMAGED (checksum mismatch)' : b.sha256 ? '' : '  (no checksum recorded)';
-      ctx.out(
-        `${b.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${formatBytes(b.bytes).padStart(9)}  ${(b.kind ?? '?').padEnd(7)}  ` +
-          `${b.sha256 ? b.sha256.slice(0, 12) : '-'.padEnd(12)}  ${path.relative(ctx.cwd, b.file)}${b.reason ? `  (${b.reason})` : ''}${flags}`,
-      );
+/**
+ * `migratelint backups --verify [<backup>...]`: every backup in the backup directory (or those
+ * named) restored into a scratch database and compared with what it recorded when it was
+ * taken; one line each as it is done. Exit 1 when one fails.
+ */
+export async function verifyBackups(ctx: ExecContext, options: { json: boolean; names: string[]; deleted: string[] }): Promise<number> {
+  const files = options.names.length ? options.names.map((n) => resolveBackupFile(ctx, n)) : listBackups(ctx.backupDir).map((b) => b.file);
+  const notes: string[] = [];
+  const verifier = new BackupVerifier({
+    target: ctx.target,
+    command: ctx.command,
+    note: (m) => (options.json ? notes.push(m) : ctx.err(`note: ${m}`)),
+  });
+  const results: Verification[] = [];
+  try {
+    for (const file of files) {
+      const task = ctx.progress.start(`verifying ${path.basename(file)}`);
+      const result = await verifier.verify(file).finally(() => task.end());
+      results.push(result);
+      if (!options.json) for (const line of verificationLines(ctx, result)) ctx.out(line);
     }
+  } finally {
+    await verifier.close();
   }
-  return list.some((b) => b.intact === false) ? 1 : 0;
+  if (options.json) {
+    const backups = results.map((r) => ({ ...listedBackup(r.file), verify: { ...r, file: undefined } }));
+    ctx.out(JSON.stringify({ dir: ctx.backupDir, backups, deleted: options.deleted, notes }, null, 2));
+  } else if (!files.length) ctx.out(`no backups in ${relative(ctx.cwd, ctx.backupDir)}`);
+  return results.some((r) => r.status === 'fail') ? 1 : 0;
+}
+
+/** What `backups --json` says of a backup, for one that may lie outside the backup directory. */
+function listedBackup(file: string): ListedBackup {
+  const inDir = listBackups(path.dirname(file)).find((b) => b.file === file);
+  return inDir ?? { file, bytes: fs.statSync(file).size, createdAt: fs.statSync(file).mtime.toISOString() };
+}
+
+/** Problems past this many are counted, not listed: one damaged table can make hundreds. */
+const MAX_PROBLEM_LINES = 10;
+
+/** `ok   <file>  12 tables, 48,213 rows, schema matches`, `FAIL <file>: <first problem>` (then the others), `skip <file>: <why>`. */
+function verificationLines(ctx: ExecContext, r: Verification): string[] {
+  const file = relative(ctx.cwd, r.file);
+  if (r.status === 'skipped') return [`skip ${file}: ${r.unchecked.join('; ')}`];
+  if (r.status === 'fail') {
+    const [first, ...rest] = r.problems;
+    const more = rest.length > MAX_PROBLEM_LINES ? [`     ... and ${count(rest.length - MAX_PROBLEM_LINES)} more`] : [];
+    return [`FAIL ${file}: ${first}`, ...rest.slice(0, MAX_PROBLEM_LINES).map((p) => `     ${p}`), ...more];
+  }
+  const held = `${count(r.tables ?? 0)} ${r.tables === 1 ? 'table' : 'tables'}, ${rowCount(r.rows ?? 0)}`;
+  return [`ok   ${file}  ${held}${r.unchecked.length ? `; ${r.unchecked.join('; ')}` : ', schema matches'}`];
 }

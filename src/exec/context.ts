@@ -29,6 +29,8 @@ export interface ExecContext {
   progress: Progress;
   /** Asks a yes/no question; undefined when there is no terminal to ask on. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Asks for a line of text (the production guard's typed name); undefined without a terminal. */
+  ask?: (question: string) => Promise<string>;
 }
 
 export interface ContextInput {
@@ -44,6 +46,7 @@ export interface ContextInput {
   stderr: (text: string) => void;
   progress: Progress;
   confirm?: (question: string) => Promise<boolean>;
+  ask?: (question: string) => Promise<string>;
 }
 
 export function secretsOf(target: DbTarget): (string | undefined)[] {
@@ -65,6 +68,7 @@ export function makeContext(input: ContextInput): ExecContext {
     err: (line) => input.stderr(`${redact(line, secrets)}\n`),
     progress: input.progress,
     confirm: input.confirm,
+    ask: input.ask,
   };
 }
 

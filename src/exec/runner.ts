@@ -5,6 +5,7 @@ import { LOCK_NOT_AVAILABLE, describeServerError, serverError, type ServerError 
 import { insertRow, updateRow, type HistoryResult } from './history.js';
 import { prefixChecksum, type SectionPlan, type Step } from './plan.js';
 import { quoteLiteral } from './sql.js';
+import { recoveryFor, type RecoveryContext } from './concurrent-recovery.js';
 
 export interface RunSettings {
   schema: string;
@@ -52,7 +53,10 @@ export interface RunResult {
   /** Statement index a resumed run started from. */
   resumedFrom?: number;
   failure?: Failure;
-  /** INVALID indexes dropped after a failed concurrent build. */
+  /**
+   * What interrupted or failed CONCURRENTLY statements left and this run settled: INVALID
+   * indexes dropped (by name), pending partition detaches finalized.
+   */
   cleanedUp: string[];
 }
 
@@ -270,32 +274,12 @@ async function runSectionInner(driver: Driver, plan: SectionPlan, settings: RunS
   }
 }
 
-interface IndexInfo {
-  oid: number;
-  name: string;
-  valid: boolean;
-}
-
-async function invalidIndexes(driver: Driver, relation: string): Promise<IndexInfo[]> {
-  return driver.query<IndexInfo>(
-    `SELECT c.oid::int AS oid, format('%I.%I', n.nspname, c.relname) AS name, i.indisvalid AS valid
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE i.indrelid = to_regclass($1) AND NOT i.indisvalid`,
-    [relation],
-  );
-}
-
-function relationName(rv: { schemaname?: string; relname?: string } | undefined): string | undefined {
-  if (!rv?.relname) return undefined;
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return rv.schemaname ? `${q(rv.schemaname)}.${q(rv.relname)}` : q(rv.relname);
-}
-
 /**
- * One statement outside a transaction. A failed CREATE INDEX CONCURRENTLY leaves an
- * INVALID index behind: it is dropped, so the migration can simply run again. When a
- * killed run is resumed at this statement, a statement that had in fact finished is
- * recognised (the index exists and is valid, the dropped index is gone) and skipped.
+ * One statement outside a transaction. A CONCURRENTLY statement interrupted half way
+ * (killed, cancelled, timed out) leaves part of its work committed; `recoveryFor` says
+ * how to settle that before each attempt (skip a statement that had finished, drop its
+ * debris, or finish it another way) and what to clean after a failed one, so the
+ * migration can simply run again.
  */
 async function runBareStep(
   driver: Driver,
@@ -307,61 +291,34 @@ async function runBareStep(
   shouldRetry: (e: unknown, attempt: number) => Promise<boolean>,
   runStatements: (step: Step) => Promise<void>,
 ): Promise<void> {
-  const stmt = plan.statements[step.from];
-  const node = stmt.node;
-  const isCic = stmt.kind === 'IndexStmt' && node?.concurrent;
-  const table = isCic ? relationName(node.relation) : undefined;
-  const indexName = isCic && node.idxname ? relationName({ schemaname: node.relation?.schemaname, relname: node.idxname }) : undefined;
-
-  if (resuming && isCic && indexName) {
-    const [row] = await driver.query<{ valid: boolean | null }>(
-      `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)) AS valid`,
-      [indexName],
-    );
-    if (row?.valid === true) {
-      settings.log(`${plan.migration.id}: index ${indexName} already exists and is valid: statement ${step.from + 1} had finished before the interruption`);
-      return;
-    }
-    if (row?.valid === false) {
-      await driver.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${indexName}`);
-      cleanedUp.push(indexName);
-      settings.log(`${plan.migration.id}: dropped the INVALID index ${indexName} left by the interrupted build`);
-    }
-  }
-  if (resuming && stmt.kind === 'DropStmt' && node?.concurrent && node.removeType === 'OBJECT_INDEX') {
-    const names = (node.objects ?? []).map((o: { List?: { items?: { String?: { sval?: string } }[] } }) =>
-      (o.List?.items ?? []).map((i) => `"${String(i.String?.sval).replace(/"/g, '""')}"`).join('.'),
-    );
-    const [row] = await driver.query<{ n: number }>(`SELECT count(to_regclass(x))::int AS n FROM unnest($1::text[]) AS x`, [names]);
-    if (row?.n === 0) {
-      settings.log(`${plan.migration.id}: the index is already gone: statement ${step.from + 1} had finished before the interruption`);
-      return;
-    }
-  }
-
-  const before = table ? new Set((await invalidIndexes(driver, table)).map((i) => i.oid)) : new Set<number>();
+  const recovery = recoveryFor(plan.statements[step.from]);
+  const context = (attempt: number): RecoveryContext => ({
+    driver,
+    resuming: resuming && attempt === 1,
+    retrying: attempt > 1,
+    statementNo: step.from + 1,
+    log: (message) => settings.log(`${plan.migration.id}: ${message}`),
+    cleanedUp: (what) => cleanedUp.push(what),
+  });
   for (let attempt = 1; ; attempt++) {
+    const settled = recovery ? await recovery.settle(context(attempt)) : { action: 'run' as const };
+    if (settled.action === 'skip') return;
     try {
       for (const s of timeoutSql(false, settings)) await driver.execute(s);
       try {
-        await runStatements(step);
+        if (settled.action === 'instead') {
+          settings.onStatement?.(step.from, plan.statements.length);
+          await driver.execute(settled.sql).catch((e) => {
+            throw new StatementFailed(step.from, e);
+          });
+          cleanedUp.push(settled.done);
+        } else await runStatements(step);
       } finally {
         await driver.execute('RESET lock_timeout; RESET statement_timeout').catch(() => {});
       }
       return;
     } catch (e) {
-      if (table) {
-        for (const idx of await invalidIndexes(driver, table).catch(() => [])) {
-          if (before.has(idx.oid)) continue;
-          try {
-            await driver.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${idx.name}`);
-            cleanedUp.push(idx.name);
-            settings.log(`${plan.migration.id}: dropped the INVALID index ${idx.name} left by the failed concurrent build`);
-          } catch (dropErr) {
-            settings.log(`${plan.migration.id}: could not drop the INVALID index ${idx.name}: ${serverError(dropErr).message}`);
-          }
-        }
-      }
+      await recovery?.afterFailure(context(attempt));
       if (await shouldRetry(e, attempt)) continue;
       throw e;
     }

@@ -21,6 +21,8 @@ export interface StatusEntry {
   checksum?: string;
   /** partial / running: statements done. */
   progress?: number;
+  /** partial / running: whether the up (apply resumes it) or the down (rollback finishes it) stopped part way. */
+  direction?: 'up' | 'down';
   /** The latest attempt failed (the migration is still in its previous state). */
   lastFailure?: { at: string; by: string; error: string | null };
   drift?: 'changed' | 'missing';
@@ -40,6 +42,11 @@ export interface StatusResult {
   pending: number;
   drift: number;
   partial: number;
+  /**
+   * The partly applied and partly rolled back migrations in words, each group with the
+   * command that carries it on (`1 partly rolled back (0002: run migratelint rollback to finish it)`).
+   */
+  partialSummary?: string;
   /** Why the order of the migrations on disk is unknowable (apply refuses until they are solved). */
   problems: string[];
   /** How many files were written for another database and left out. */
@@ -47,6 +54,8 @@ export interface StatusResult {
   /** A restore that was killed half way, and the command to finish or undo it. */
   interruptedRestore?: string;
 }
+
+const stoppedPartWay = (e: { state: StateKind }) => e.state === 'partial' || e.state === 'running';
 
 export async function collectStatus(ctx: ExecContext, dir: string | undefined, driver: Driver | undefined): Promise<StatusResult> {
   const plan: ExecPlan = dir ? await loadExecPlan(dir, ctx.cwd) : { migrations: [], problems: [], replaced: [], otherDatabases: [], nativeHistory: false, runner: {} };
@@ -79,7 +88,7 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
         else entry.drift = 'changed';
       }
     } else if (state === 'partial' || state === 'running') {
-      Object.assign(entry, fromRow(s!.current), { progress: s!.current!.progress });
+      Object.assign(entry, fromRow(s!.current), { progress: s!.current!.progress, direction: s!.current!.direction });
     }
     if (s?.lastFailure) entry.lastFailure = { at: new Date(s.lastFailure.applied_at).toISOString(), by: s.lastFailure.applied_by, error: s.lastFailure.error };
     entries.push(entry);
@@ -90,7 +99,8 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     if (seen.has(s.version)) continue;
     const state = stateKind(s);
     if (state === 'pending') continue; // rolled back and then deleted from disk: nothing to say
-    gone.push({ id: s.version, name: s.current?.name ?? undefined, file: s.current?.file ?? undefined, state, ...fromRow(s.lastApplied ?? s.current), drift: 'missing' });
+    const direction = stoppedPartWay({ state }) ? { direction: s.current!.direction } : {};
+    gone.push({ id: s.version, name: s.current?.name ?? undefined, file: s.current?.file ?? undefined, state, ...fromRow(s.lastApplied ?? s.current), ...direction, drift: 'missing' });
   }
   entries.push(...gone.sort((a, b) => compareIds(a.id, b.id)));
   return {
@@ -104,10 +114,34 @@ export async function collectStatus(ctx: ExecContext, dir: string | undefined, d
     applied: entries.filter((e) => e.state === 'applied').length,
     pending: entries.filter((e) => e.state === 'pending').length,
     drift: entries.filter((e) => e.drift).length,
-    partial: entries.filter((e) => e.state === 'partial' || e.state === 'running').length,
+    partial: entries.filter(stoppedPartWay).length,
+    partialSummary: partialSummary(entries),
     problems: plan.problems,
     otherDatabases: plan.otherDatabases.length,
   };
+}
+
+/**
+ * What takes a migration stopped part way further: the command that accepts it next.
+ * apply resumes an up and refuses a down stopped half way; rollback finishes that down.
+ * A migration the tool's own table marks dirty is settled by hand, then recorded.
+ */
+function nextStep(e: StatusEntry): { group: string; hint: string } {
+  if (e.recordedBy) return { group: "dirty in the tool's own history", hint: 'fix the database, then migratelint repair <id> --applied or --rolled-back' };
+  if (e.direction === 'down') return { group: 'partly rolled back', hint: 'run migratelint rollback to finish it' };
+  return { group: 'partly applied', hint: 'run migratelint apply to resume' };
+}
+
+function partialSummary(entries: StatusEntry[]): string | undefined {
+  const groups = new Map<string, { hint: string; ids: string[] }>();
+  for (const e of entries.filter(stoppedPartWay)) {
+    const { group, hint } = nextStep(e);
+    const g = groups.get(group) ?? { hint, ids: [] };
+    g.ids.push(e.id);
+    groups.set(group, g);
+  }
+  if (!groups.size) return undefined;
+  return [...groups].map(([group, g]) => `${g.ids.length} ${group} (${g.ids.join(', ')}: ${g.hint})`).join(', ');
 }
 
 /** `migratelint status`: applied, pending and drift. Exit 1 when there is drift or a partly applied migration. */
@@ -149,7 +183,11 @@ function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
       if (e.checksum) line += `  ${e.checksum.slice(0, 12)}`;
     }
     if (e.recordedBy) line += `  (recorded in ${e.recordedBy})`;
-    if (e.progress !== undefined && !e.recordedBy) line += `  (${e.state}: ${e.progress} statements done; run apply to resume)`;
+    if (e.progress !== undefined && !e.recordedBy) {
+      const statements = `${e.progress} statement${e.progress === 1 ? '' : 's'}`;
+      const done = e.direction === 'down' ? `${statements} of its down done` : `${statements} done`;
+      line += `  (${e.state}: ${done}; ${nextStep(e).hint})`;
+    }
     if (e.recordedBy && e.state === 'partial') line += `  DIRTY: fix the database, then migratelint repair ${e.id} --applied or --rolled-back`;
     if (e.drift === 'changed') line += '  DRIFT: file changed since applied';
     if (e.drift === 'missing') line += '  DRIFT: applied, but no file on disk';
@@ -158,7 +196,7 @@ function printStatus(ctx: ExecContext, r: StatusResult, fresh: boolean): void {
   }
   if (!r.migrations.length) ctx.out('  (no migrations)');
   ctx.out('');
-  ctx.out(`${r.applied} applied, ${r.pending} pending${r.partial ? `, ${r.partial} partly applied` : ''}, ${r.drift} drift`);
+  ctx.out(`${r.applied} applied, ${r.pending} pending${r.partialSummary ? `, ${r.partialSummary}` : ''}, ${r.drift} drift`);
   for (const p of r.problems) ctx.out(`problem: ${p}`);
   if (r.otherDatabases) ctx.out(`${r.otherDatabases} file${r.otherDatabases === 1 ? '' : 's'} written for other databases (….mysql.up.sql, ….sqlite3.up.sql, ...) left out`);
 }

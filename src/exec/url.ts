@@ -162,7 +162,7 @@ function lenientDecode(s: string): string {
 }
 
 /** The query string's parameters (libpq's names: user, password, host, port, dbname, …), decoded; `+` stays a `+` as in libpq. */
-function queryParams(rest: string): Map<string, string> {
+export function queryParams(rest: string): Map<string, string> {
   const out = new Map<string, string>();
   const q = rest.indexOf('?');
   if (q < 0) return out;

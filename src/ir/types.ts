@@ -123,8 +123,28 @@ export interface Migration {
    */
   inputs?: string[];
   /** For code migrations: builder calls analysed, and the ones that could not be. */
-  coverage?: { analysed: number; unanalysed: { file: string; range: Range; reason: string }[] };
+  coverage?: Coverage;
 }
+
+/** What a code frontend could read of a migration: SQL it analysed, and what it could not, with why. */
+export interface Coverage {
+  analysed: number;
+  unanalysed: UnanalysedCall[];
+}
+
+export interface UnanalysedCall {
+  file: string;
+  range: Range;
+  reason: string;
+  /**
+   * The call's source text, shortened to one line; filled in before the migration's
+   * sources are dropped (see `describeCalls`), so reports can name it without the file.
+   */
+  call?: string;
+}
+
+/** Which half of a migration a finding is in: what deploying runs, or what rolling back runs. */
+export type Direction = 'up' | 'down';
 
 export type Severity = 'error' | 'warn' | 'off';
 
@@ -161,4 +181,9 @@ export interface Finding {
   details?: readonly FindingDetail[];
   /** What to do about it, in one line. */
   hint?: string;
+  /**
+   * The section the finding is in. Every lint finding has one (the engine sets it);
+   * validate's findings about a run or the database have none.
+   */
+  direction?: Direction;
 }

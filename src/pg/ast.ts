@@ -103,3 +103,13 @@ export function hasOption(options: any[] | undefined, name: string): boolean {
 export function nodeBody<K extends NodeKind>(node: Node | undefined | null, kind: K): NodeOf<K> | undefined {
   return (node as Record<string, unknown> | undefined | null)?.[kind] as NodeOf<K> | undefined;
 }
+
+/**
+ * Whether an expression is the NULL constant, also cast (`NULL::uuid`, `CAST(NULL AS
+ * uuid)`): a `DEFAULT NULL` gives existing rows NULL, exactly as no DEFAULT does.
+ */
+export function isNullConstant(expr: unknown): boolean {
+  let e = expr as { A_Const?: { isnull?: boolean }; TypeCast?: { arg?: unknown } } | undefined;
+  while (e?.TypeCast) e = e.TypeCast.arg as typeof e;
+  return e?.A_Const?.isnull === true;
+}

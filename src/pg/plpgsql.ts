@@ -6,7 +6,8 @@
  * outside it. The body of `CREATE FUNCTION` / `CREATE PROCEDURE ... LANGUAGE plpgsql`
  * does not run when the migration runs (only when something calls it later, maybe
  * from a trigger on every row), so its statements are not migration hazards and are
- * left alone.
+ * left alone. (Whether such a body compiles, which PostgreSQL does check when the
+ * CREATE runs, is `plpgsql-check.ts`'s question.)
  *
  * How: `parsePlPgSQLSync` gives the body's statements as text (`PLpgSQL_expr.query`,
  * with `INTO` blanked out, so the text keeps its length); each is found in the body,
@@ -29,6 +30,8 @@ export interface DoBlock {
   statements: Statement[];
   /** The body COMMITs or ROLLBACKs (PostgreSQL 11+): its statements do not all share one transaction. */
   transactionControl: boolean;
+  /** PL/pgSQL's error when it rejects the body (the DO fails when it runs). */
+  parseError?: string;
 }
 
 const blocks = new WeakMap<Statement, DoBlock>();
@@ -99,8 +102,9 @@ function readDoBlock(stmt: Statement): DoBlock {
   let parsed: any;
   try {
     parsed = pg.parsePlPgSQLSync(stmt.text);
-  } catch {
-    return empty; // PL/pgSQL rejects the body: the DO fails at run time, but there is nothing to read.
+  } catch (e) {
+    // PL/pgSQL rejects the body: the DO fails when it runs (parse-error says where); nothing to read.
+    return { ...empty, parseError: e instanceof Error ? e.message : String(e) };
   }
   const found: Found[] = [];
   let transactionControl = false;
@@ -196,23 +200,37 @@ function lineStart(body: string, lineno: number | undefined): (offset: number) =
  * string literal token holding it. Falls back to the DO statement's start.
  */
 function bodyMapper(stmt: Statement, pg: NonNullable<ReturnType<typeof loadedSqlParser>>, body: string): (offset: number) => ReturnType<SqlChunk['position']> {
-  const fallback = () => stmt.range.start;
+  const found = bodyLiteral(stmt, pg, body);
+  if (!found) return () => stmt.range.start;
+  const { start, literal } = found;
+  return (offset) => stmt.chunk.position(stmt.start + start + literal.at[Math.max(0, Math.min(offset, body.length))]);
+}
+
+/**
+ * The string literal token in `stmt.text` whose value is `body` (a DO block's or a
+ * function's): its start and end in `stmt.text`, and the decoded literal (`at` maps
+ * each body offset to an offset in the literal).
+ */
+export function bodyLiteral(
+  stmt: Statement,
+  pg: NonNullable<ReturnType<typeof loadedSqlParser>>,
+  body: string,
+): { start: number; end: number; literal: { value: string; at: number[] } } | undefined {
   let tokens;
   try {
     tokens = pg.scanSync(stmt.text).tokens;
   } catch {
-    return fallback;
+    return undefined;
   }
   const local = new OffsetConverter(stmt.text);
   for (const t of tokens) {
     if (t.tokenName !== 'SCONST') continue;
     const start = local.fromByte(t.start);
-    const raw = stmt.text.slice(start, local.fromByte(t.end));
-    const literal = decodeLiteral(raw);
-    if (!literal || literal.value !== body) continue;
-    return (offset) => stmt.chunk.position(stmt.start + start + literal.at[Math.max(0, Math.min(offset, body.length))]);
+    const end = local.fromByte(t.end);
+    const literal = decodeLiteral(stmt.text.slice(start, end));
+    if (literal && literal.value === body) return { start, end, literal };
   }
-  return fallback;
+  return undefined;
 }
 
 const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/;

@@ -1,5 +1,6 @@
 import type { Finding, Migration } from '../ir/types.js';
 import type { Keep } from '../report/registry.js';
+import { applyDownSetting, type DownSetting } from '../engine/down-setting.js';
 
 export type { Keep };
 
@@ -28,12 +29,17 @@ export class RunCollector {
   readonly counts = { files: 0, migrations: 0 };
   errorCount = 0;
   warningCount = 0;
+  /** Findings in down migrations the `down` setting left out. */
+  hiddenDown = 0;
+  /** Code the frontends could not read, over every migration (kept or not): for the summaries. */
+  readonly coverage = { analysed: 0, notAnalysed: 0, migrations: 0 };
   private next = 0;
   private readonly early = new Map<number, [Migration | undefined, Finding[]]>();
 
   constructor(
     private readonly keep: Keep,
     private readonly onMigration?: OnMigration,
+    private readonly down: DownSetting = 'lint',
   ) {}
 
   /** The result of the run's unit number `index`; `migration` is undefined when the file was not a migration. */
@@ -50,10 +56,14 @@ export class RunCollector {
     }
   }
 
-  private take(migration: Migration | undefined, findings: Finding[]): void {
+  private take(migration: Migration | undefined, all: Finding[]): void {
     if (!migration) return;
     this.counts.migrations++;
     this.counts.files += migration.files.length;
+    this.countCoverage(migration);
+    // Applied here, not in the engine: cached and worker results stay the same whatever the setting.
+    const { findings, hidden } = applyDownSetting(all, this.down);
+    this.hiddenDown += hidden;
     for (const f of findings) {
       if (f.severity === 'error') this.errorCount++;
       else this.warningCount++;
@@ -66,5 +76,13 @@ export class RunCollector {
     } else {
       this.findings.push(...findings);
     }
+  }
+
+  private countCoverage(migration: Migration): void {
+    const coverage = migration.coverage;
+    if (!coverage) return;
+    this.coverage.analysed += coverage.analysed;
+    this.coverage.notAnalysed += coverage.unanalysed.length;
+    if (coverage.unanalysed.length) this.coverage.migrations++;
   }
 }

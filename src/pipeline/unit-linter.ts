@@ -2,6 +2,7 @@ import type { Finding, Migration, MigrationFormat } from '../ir/types.js';
 import type { Rule } from '../../rules/kit/rule.js';
 import { lintMigration, type ActiveRule, type EngineSettings } from '../engine/run.js';
 import type { MigrationUnit } from '../ir/unit.js';
+import { describeCalls } from '../ir/coverage.js';
 import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
@@ -78,6 +79,7 @@ export class UnitLinter {
     // The same readFile for every unit of a run: frontends may keep a per-run cache keyed by it.
     const migration = frontend.read(unit, readFile);
     if (!migration) return { findings: [] };
+    describeCalls(migration);
     const findings = lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) });
     return { migration, findings };
   }

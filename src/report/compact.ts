@@ -1,4 +1,5 @@
 import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
+import { downMark } from './finding.js';
 
 /** Control characters other than tab: a message must not move the cursor or recolour a terminal. */
 // eslint-disable-next-line no-control-regex
@@ -16,7 +17,8 @@ export const compactStream: StreamingReporter = {
       .map((f) => {
         const severity = f.severity === 'error' ? 'error' : 'warning';
         const message = f.message.replace(/[^\S\t]*(?:\r\n|\r|\n)[^\S\t]*/g, ' ').replace(CONTROL, '\uFFFD');
-        return `${f.file}:${f.range.start.line}:${f.range.start.column}: ${severity}: ${message} [${f.ruleId}]\n`;
+        // Before the rule id, so matchers that read `[rule]` at the end of the line still find it.
+        return `${f.file}:${f.range.start.line}:${f.range.start.column}: ${severity}: ${message}${downMark(f)} [${f.ruleId}]\n`;
       })
       .join(''),
   end: () => '',

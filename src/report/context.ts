@@ -24,12 +24,29 @@ export interface ReportInput {
   rules: readonly Rule[];
   errorCount: number;
   warningCount: number;
+  /** Set when the config's `down` is not `lint`: how findings in down migrations counted, and how many were left out. */
+  down?: DownSummary;
+  /** Over every migration read (even those `migrations` leaves out): code calls analysed and not, for the summaries. */
+  coverage?: CoverageSummary;
   /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
   baseline?: {
     file: string;
     suppressed: number;
     stale: readonly { file: string; line: number; ruleId: string; message: string }[];
   };
+}
+
+export interface DownSummary {
+  setting: 'warn' | 'off';
+  /** Findings in down migrations not reported (`off`). */
+  hidden: number;
+}
+
+export interface CoverageSummary {
+  analysed: number;
+  notAnalysed: number;
+  /** Migrations with at least one call not analysed. */
+  migrations: number;
 }
 
 export type Reporter = (result: ReportInput, ctx: ReportContext) => string;

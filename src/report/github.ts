@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Finding } from '../ir/types.js';
 import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
-import { hasFile } from './finding.js';
+import { downSuffix, hasFile } from './finding.js';
 
 /** Escaping for the message (the part after `::`), as the Actions toolkit documents it. */
 function escapeData(text: string): string {
@@ -32,7 +32,7 @@ function command(f: Finding, cwd: string): string {
   }
   props.push(['title', `migratelint ${f.ruleId}`]);
   const name = f.severity === 'error' ? 'error' : 'warning';
-  return `::${name} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(f.message)}`;
+  return `::${name} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(f.message + downSuffix(f))}`;
 }
 
 /**

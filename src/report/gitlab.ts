@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Reporter } from './context.js';
 import { fingerprints } from './fingerprint.js';
-import { hasFile } from './finding.js';
+import { downSuffix, hasFile } from './finding.js';
 
 /**
  * Error-level findings are production hazards (a table locked while an index builds,
@@ -29,7 +29,7 @@ export const gitlabReporter: Reporter = (result) => {
     return {
       type: 'issue',
       check_name: f.ruleId,
-      description: f.message,
+      description: f.message + downSuffix(f),
       categories: ['Bug Risk'],
       fingerprint: prints[i],
       severity: SEVERITY[f.severity],

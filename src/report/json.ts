@@ -1,4 +1,5 @@
 import type { Finding, Migration } from '../ir/types.js';
+import { callText } from '../ir/coverage.js';
 import type { Reporter } from './context.js';
 import { hasFile } from './finding.js';
 
@@ -12,6 +13,30 @@ export function jsonMigration(m: Migration) {
     name: m.name ?? null,
     up: m.up.state,
     down: m.down.state,
+  };
+}
+
+/**
+ * What a code frontend read of the migration: how many SQL-producing calls it analysed,
+ * and each one it could not, where and why. Null for SQL files, which are read whole.
+ */
+export function jsonCoverage(m: Migration) {
+  if (!m.coverage) return null;
+  return {
+    analysed: m.coverage.analysed,
+    notAnalysed: m.coverage.unanalysed.map((c) => {
+      const source = m.sources.get(c.file);
+      return {
+        file: c.file,
+        line: c.range.start.line,
+        column: c.range.start.column,
+        endLine: c.range.end.line,
+        endColumn: c.range.end.column,
+        // Named when the run read it; a summary keeps no source text of clean files.
+        call: c.call ?? (source === undefined ? null : callText(source, c.range)),
+        reason: c.reason,
+      };
+    }),
   };
 }
 
@@ -39,12 +64,16 @@ export const jsonReporter: Reporter = (result, ctx) => {
       migrations: result.counts.migrations,
       errors: result.errorCount,
       warnings: result.warningCount,
+      down: { setting: result.down?.setting ?? 'lint', hidden: result.down?.hidden ?? 0 },
+      coverage: result.coverage ?? null,
     },
-    migrations: result.migrations.map(jsonMigration),
+    migrations: result.migrations.map((m) => ({ ...jsonMigration(m), coverage: jsonCoverage(m) })),
     findings: result.findings.map((f) => ({
       ...jsonLocation(f),
       ruleId: f.ruleId,
       severity: f.severity,
+      // Null only for a finding about no migration (validate's about the database).
+      direction: f.direction ?? null,
       message: f.message,
       fix: f.fix
         ? {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Finding } from '../ir/types.js';
 import type { Reporter } from './context.js';
+import { downMark } from './finding.js';
 
 /**
  * Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR,
@@ -31,8 +32,9 @@ function testcase(f: Finding): string {
   const file = posix(f.file);
   const { line, column } = f.range.start;
   const severity = f.severity === 'error' ? 'error' : 'warning';
-  const head = `    <testcase${attrs({ name: `${f.ruleId} at ${line}:${column}`, classname: file, file, line, time: 0 })}>`;
-  const failure = `      <failure${attrs({ message: f.message, type: severity })}>${escapeText(`${file}:${line}:${column}: ${severity}: ${f.message} [${f.ruleId}]`)}</failure>`;
+  const rule = f.ruleId + downMark(f);
+  const head = `    <testcase${attrs({ name: `${rule} at ${line}:${column}`, classname: file, file, line, time: 0 })}>`;
+  const failure = `      <failure${attrs({ message: f.message, type: severity })}>${escapeText(`${file}:${line}:${column}: ${severity}: ${f.message} [${rule}]`)}</failure>`;
   return `${head}\n${failure}\n    </testcase>`;
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Finding } from '../ir/types.js';
 import type { Reporter } from './context.js';
-import { hasFile } from './finding.js';
+import { downMark, hasFile } from './finding.js';
+import { uncheckedLines } from './summary-lines.js';
 
 /** Above this many findings the table is folded into a `<details>` block. */
 export const MARKDOWN_FOLD_AFTER = 20;
@@ -83,7 +84,7 @@ export const markdownReporter: Reporter = (result, ctx) => {
     const table = ['| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |'];
     for (const f of findings) {
       const severity = f.severity === 'error' ? '🔴 error' : '🟡 warning';
-      table.push(`| ${severity} | ${markdownLocation(f)} | ${ruleCell(f.ruleId)} | ${escapeMarkdown(f.message)} |`);
+      table.push(`| ${severity} | ${markdownLocation(f)} | ${ruleCell(f.ruleId)}${downMark(f)} | ${escapeMarkdown(f.message)} |`);
     }
     if (findings.length > MARKDOWN_FOLD_AFTER) {
       out.push('<details>', `<summary>Show all ${findings.length} findings</summary>`, '', ...table, '', '</details>');
@@ -91,6 +92,9 @@ export const markdownReporter: Reporter = (result, ctx) => {
       out.push(...table);
     }
   }
+  const unchecked = uncheckedLines(result);
+  // Counts and fixed words only, no text from a migration: written as is, so `--format json` shows as code.
+  if (unchecked.length) out.push('', ...unchecked.map((line) => `${line}.`));
   if (result.baseline?.suppressed) {
     const n = result.baseline.suppressed;
     out.push('', `${plural(n, 'known finding')} hidden by the baseline ${escapeMarkdown(result.baseline.file)}.`);

@@ -6,6 +6,7 @@ import { HOMEPAGE, ruleDocsUrl } from '../meta.js';
 import type { Reporter, ReportContext } from './context.js';
 import { fingerprints } from './fingerprint.js';
 import { hasFile } from './finding.js';
+import { coverageArtifactProperties, coverageNotifications, NOT_ANALYSED_DESCRIPTOR } from './sarif-coverage.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and review bots, for `lint` and `validate` alike.
@@ -105,6 +106,11 @@ export interface SarifRun {
   resultProperties?: (f: Finding) => Record<string, unknown>;
   /** Extra facts about the run (validate: the verdict and each check's status). */
   properties?: Record<string, unknown>;
+  /**
+   * Report the code migrations' coverage: each call not analysed as a tool execution
+   * notification at its place, each code migration's counts on its artifact.
+   */
+  coverage?: boolean;
 }
 
 /** A SARIF 2.1.0 log of one run. */
@@ -120,26 +126,46 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const located = run.findings.filter(hasFile);
-  const files = [...new Set([...run.files, ...located.map((f) => f.file)])];
+  const uncovered = run.coverage ? run.migrations.flatMap((m) => m.coverage?.unanalysed ?? []) : [];
+  const files = [...new Set([...run.files, ...located.map((f) => f.file), ...uncovered.map((c) => c.file)])];
   const artifactIndex = new Map(files.map((f, i) => [f, i]));
   const prints = fingerprints(located, run.migrations);
   const artifactLocation = (file: string) => ({ uri: relativeUri(file), uriBaseId: SRCROOT, index: artifactIndex.get(file) });
-  const notifications = run.findings
-    .filter((f) => !hasFile(f))
-    .map((f) => ({ level: level(f.severity), message: { text: messageText(f) }, associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId)! } }));
+  const notifications = [
+    ...run.findings
+      .filter((f) => !hasFile(f))
+      .map((f) => ({ level: level(f.severity), message: { text: messageText(f) }, associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId)! } })),
+    ...coverageNotifications(uncovered, (file, range) => ({ physicalLocation: { artifactLocation: artifactLocation(file), region: region(range) } })),
+  ];
+  const artifactProperties = run.coverage ? coverageArtifactProperties(run.migrations) : new Map<string, Record<string, unknown>>();
+  // An invocation is written for validate (its command) and for a run that could not read some code.
+  const invocation =
+    run.commandLine !== undefined || notifications.length
+      ? [{ executionSuccessful: true, ...(run.commandLine !== undefined ? { commandLine: run.commandLine } : {}), toolExecutionNotifications: notifications }]
+      : undefined;
 
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'migratelint', version: ctx.toolVersion, semanticVersion: ctx.toolVersion, informationUri: HOMEPAGE, rules } },
-        ...(run.commandLine !== undefined
-          ? { invocations: [{ executionSuccessful: true, commandLine: run.commandLine, toolExecutionNotifications: notifications }] }
-          : {}),
+        tool: {
+          driver: {
+            name: 'migratelint',
+            version: ctx.toolVersion,
+            semanticVersion: ctx.toolVersion,
+            informationUri: HOMEPAGE,
+            rules,
+            ...(uncovered.length ? { notifications: [NOT_ANALYSED_DESCRIPTOR] } : {}),
+          },
+        },
+        ...(invocation ? { invocations: invocation } : {}),
         // `%SRCROOT%` is the working directory: artifact URIs are relative to it.
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href } },
-        artifacts: files.map((f) => ({ location: { uri: relativeUri(f), uriBaseId: SRCROOT } })),
+        artifacts: files.map((f) => {
+          const properties = artifactProperties.get(f);
+          return { location: { uri: relativeUri(f), uriBaseId: SRCROOT }, ...(properties ? { properties } : {}) };
+        }),
         columnKind: 'utf16CodeUnits',
         results: located.map((f, i) => ({
           ruleId: f.ruleId,
@@ -161,7 +187,7 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
                 ],
               }
             : {}),
-          ...(run.resultProperties ? { properties: run.resultProperties(f) } : {}),
+          ...resultProperties(f, run.resultProperties),
         })),
         ...(run.properties ? { properties: run.properties } : {}),
       },
@@ -170,9 +196,29 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-/** The lint report: every available rule described. */
+/**
+ * A result's properties: its direction (which half of the migration; not part of the
+ * fingerprint, so an up finding keeps the identity it had before directions existed),
+ * then whatever the caller adds.
+ */
+function resultProperties(f: Finding, extra: SarifRun['resultProperties']): { properties?: Record<string, unknown> } {
+  const properties = { ...(f.direction ? { direction: f.direction } : {}), ...extra?.(f) };
+  return Object.keys(properties).length ? { properties } : {};
+}
+
+/** The lint report: every available rule described, and what was not checked. */
 export const sarifReporter: Reporter = (result, ctx) =>
-  sarifLog({ findings: result.findings, files: result.files, migrations: result.migrations, rules: result.rules.map(describeRule) }, ctx);
+  sarifLog(
+    {
+      findings: result.findings,
+      files: result.files,
+      migrations: result.migrations,
+      rules: result.rules.map(describeRule),
+      coverage: true,
+      ...(result.down ? { properties: { down: result.down } } : {}),
+    },
+    ctx,
+  );
 
 function groupEdits<E extends { file: string }>(edits: E[]): [string, E[]][] {
   const byFile = new Map<string, E[]>();

@@ -2,7 +2,8 @@ import { createColors } from 'picocolors';
 import { createRequire } from 'node:module';
 import type { Finding } from '../ir/types.js';
 import { wholeReport, type Reporter, type StreamingReporter } from './context.js';
-import { hasFile } from './finding.js';
+import { downMark, hasFile } from './finding.js';
+import { uncheckedLines } from './summary-lines.js';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -14,11 +15,11 @@ export const clean = (s: string) => s.replace(CONTROL, '\uFFFD');
 /** Safe text on one line: line breaks (and the space around them) fold to one space. */
 export const oneLine = (s: string) => clean(s.replace(/\s*(?:\r\n|\r|\n)\s*/g, ' '));
 
-/** `file:line:col  error  message  rule-id`; a finding about no file has no location. */
+/** `file:line:col  error  message  rule-id`, `rule-id (down)` in a down migration; a finding about no file has no location. */
 export function findingHeadline(f: Finding, c: Colors): string {
   const where = hasFile(f) ? `${c.bold(`${oneLine(f.file)}:${f.range.start.line}:${f.range.start.column}`)}  ` : '';
   const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-  return `${where}${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId)}`;
+  return `${where}${severity}  ${oneLine(f.message)}  ${c.dim(f.ruleId + downMark(f))}`;
 }
 
 /** The lines under a finding's headline (itself indented by `indent`) for its details and hint; none for a lint finding. */
@@ -56,6 +57,7 @@ export const textStream: StreamingReporter = {
   end(result, ctx) {
     const c = createColors(ctx.color);
     const out = [summaryLine(result.errorCount + result.warningCount, result.errorCount, result.warningCount, result.counts.files, c)];
+    for (const line of uncheckedLines(result)) out.push(c.yellow(oneLine(line)));
     if (result.baseline) {
       const { file, suppressed, stale } = result.baseline;
       if (suppressed) out.push(c.dim(`${suppressed} known finding${suppressed === 1 ? '' : 's'} hidden by ${file}`));

@@ -110,6 +110,8 @@ describe('validation errors name the file, line, key path and what was expected'
     ['{ "include": "migrations" }', /include: expected an array of strings/],
     ['{ "formats": { "db/**": "rails" } }', /formats\.db\/\*\*: unknown format "rails"/],
     ['{ "failOn": "info" }', /failOn: expected "error" or "warn"/],
+    ['{ "down": "ignore" }', /down: expected "lint", "warn", "off", got "ignore"/],
+    ['{ "down": false }', /down: expected "lint", "warn", "off", got boolean/],
     ['{ "transaction": { "knex": "yes" } }', /transaction\.knex: expected true or false/],
     ['{ "extends": "migratelint:lenient" }', /extends: unknown preset "migratelint:lenient"/],
     ['{ "extends": "@nobody/nothing" }', /extends: cannot find shareable config "@nobody\/nothing"/],
@@ -176,6 +178,24 @@ describe('keys in effect', () => {
     const config = await loadConfig({ cwd });
     const result = await lint(['.'], { cwd, config });
     expect(result.files).toEqual([path.join('db', '1_new.sql')]);
+  });
+
+  it('down: lint (default) counts down findings, warn caps them at warnings, off leaves them out', async () => {
+    const pair = { 'db/1_a.up.sql': 'CREATE TABLE a (id bigint);\n', 'db/1_a.down.sql': 'DELETE FROM a;\nDROP TABLE a;\n' };
+    const run = async (setting?: string) => {
+      const cwd = project({ ...pair, ...(setting ? { '.migratelintrc.json': JSON.stringify({ down: setting }) } : {}) });
+      const config = await loadConfig({ cwd });
+      const result = await lint(['db'], { cwd, config });
+      const deletes = result.findings.filter((f) => f.ruleId === 'no-delete-without-where');
+      return { down: config.down, deletes: deletes.map((f) => `${f.direction}:${f.severity}`), summary: result.down };
+    };
+    expect(await run()).toEqual({ down: 'lint', deletes: ['down:error'], summary: undefined });
+    expect(await run('lint')).toEqual({ down: 'lint', deletes: ['down:error'], summary: undefined });
+    expect(await run('warn')).toEqual({ down: 'warn', deletes: ['down:warn'], summary: { setting: 'warn', hidden: 0 } });
+    const off = await run('off');
+    expect(off.deletes).toEqual([]);
+    expect(off.summary?.setting).toBe('off');
+    expect(off.summary?.hidden).toBeGreaterThanOrEqual(1);
   });
 
   it('formats forces a format on matching files', async () => {

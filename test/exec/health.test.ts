@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pgliteBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, lastReport, reports, workspace } from './helpers/env.js';
+import { PG_URL, pgliteBackend, postgresBackend } from './helpers/backends.js';
+import { cleanupTempDirs, cli, lastReport, project, reports, workspace } from './helpers/env.js';
 import { lockOwnerSelf } from '../../src/exec/lock.js';
 
 const backend = pgliteBackend();
@@ -126,5 +126,65 @@ describe('DATABASE_URL', { timeout: 120_000 }, () => {
     const other = await cli(['status'], ws, { MIGRATELINT_DB: '', DATABASE_URL: 'mysql://root:s3cret@h/db' });
     expect(other.stderr).toContain('note: DATABASE_URL is not a PostgreSQL URL (mysql://root:****@h/db): using the embedded PGlite database pglite:.migratelint/db');
     expect(fs.existsSync(path.join(ws, '.migratelint/db'))).toBe(false);
+  });
+});
+
+describe('health: server version, long transactions, half-done migrations', { timeout: 120_000 }, () => {
+  const check = (h: { checks: { name: string; ok: boolean; detail: string }[] }, name: string) => h.checks.find((c) => c.name === name);
+
+  it('fails when the server is older than the pgVersion lint checked for, and notes a newer one', async () => {
+    const db = await backend.fresh(); // PGlite is PostgreSQL 17 or newer
+    const older = workspace({ '.migratelintrc.yml': 'pgVersion: 30\n' });
+    let r = await cli(['health', '--db', db.url, '--json'], older, NO_ENV_DB);
+    expect(r.code).toBe(1);
+    let h = JSON.parse(r.stdout);
+    expect(check(h, 'server version')).toMatchObject({ ok: false, detail: expect.stringMatching(/^PostgreSQL 1\d\.\d+.*, older than pgVersion 30 in the config: lint assumed features this server lacks \(set pgVersion: 1\d\)$/) });
+    const newer = workspace({ '.migratelintrc.yml': 'pgVersion: 13\n' });
+    r = await cli(['health', '--db', db.url, '--json'], newer, NO_ENV_DB);
+    expect(r.code, r.stdout).toBe(0);
+    h = JSON.parse(r.stdout);
+    expect(check(h, 'server version')).toMatchObject({ ok: true, detail: expect.stringContaining("(the config's pgVersion is 13: lint checks for 13; set pgVersion: 1") });
+  });
+
+  it('without a migrations folder, still reports a migration the history shows half-done', async () => {
+    const db = await backend.fresh();
+    const ws = workspace();
+    expect((await cli(['apply', '--db', db.url, '--yes', '--no-backup', '--to', '0002'], ws, NO_ENV_DB)).code).toBe(0);
+    await db.query(`UPDATE migratelint_migrations SET result = 'partial', progress = 1 WHERE version = '0002'`);
+    const bare = project({});
+    const r = await cli(['health', '--db', db.url, '--json'], bare, NO_ENV_DB);
+    expect(r.code).toBe(1);
+    expect(check(JSON.parse(r.stdout), 'history')).toEqual({ name: 'history', ok: false, detail: '0002 (partly applied: resume with migratelint apply)' });
+  });
+});
+
+describe('health on PostgreSQL: long-running transactions', { timeout: 120_000 }, () => {
+  const pg = PG_URL ? postgresBackend() : undefined;
+  afterAll(async () => pg?.cleanup());
+
+  it('fails while a transaction has been open longer than --max-transaction-age, naming its pid but not its query', async () => {
+    if (!pg) throw new Error('MIGRATELINT_TEST_PG_URL is not set: run through scripts/with-postgres.sh');
+    const db = await pg.fresh();
+    const ws = workspace();
+    let r = await cli(['health', '--db', db.url, '--json', '--max-transaction-age', '1s'], ws, NO_ENV_DB);
+    expect(r.code, r.stdout).toBe(0);
+    const ok = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'transactions');
+    expect(ok).toEqual({ name: 'transactions', ok: true, detail: 'none open longer than 1s' });
+    await db.with(async (holder) => {
+      await holder.execute('BEGIN');
+      await holder.query(`SELECT 'secret-query-text' AS x`);
+      const pid = await holder.backendPid();
+      await new Promise((res) => setTimeout(res, 1500));
+      r = await cli(['health', '--db', db.url, '--json', '--max-transaction-age', '1s'], ws, NO_ENV_DB);
+      expect(r.code).toBe(1);
+      const bad = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'transactions');
+      expect(bad.ok).toBe(false);
+      expect(bad.detail).toMatch(new RegExp(`^pid ${pid} \\(postgres, "migratelint test"\\) idle in transaction for [12]s: the next migration's locks would wait behind it$`));
+      expect(r.stdout).not.toContain('secret-query-text');
+      await holder.execute('ROLLBACK');
+    });
+    r = await cli(['health', '--db', db.url, '--max-transaction-age', '30'], ws, NO_ENV_DB);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--max-transaction-age 30: give a unit');
   });
 });

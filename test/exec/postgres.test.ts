@@ -209,15 +209,15 @@ describe.skipIf(!PG_URL)('execution layer on PostgreSQL', { timeout: 120_000 }, 
       await cli(['backup', '--db', db.url], ws),
       await cli(['rollback', '--db', db.url, '--yes', '--dry-run'], ws),
       await cli(['apply', '--db', db.url.replace(`:${password}@`, ':wrong-secret@'), '--yes'], ws),
-      await cli(['status', '--db', `${db.url}?sslmode=require`], ws),
+      await cli(['status', '--db', `${db.url}?sslmode=verify-full&sslrootcert=${process.env.MIGRATELINT_TEST_PG_SSL_CA}`], ws),
     ];
     expect(runs[0].code).toBe(1);
     expect(runs[0].stderr).toContain('relation "nowhere" does not exist');
     expect(runs[5].code).toBe(1);
     expect(runs[5].stderr).toMatch(/cannot connect to postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/\w+: password authentication failed/);
-    // sslmode is honoured: this server has no SSL, so require fails.
+    // sslmode is honoured: the server's certificate is for "localhost", so verify-full on 127.0.0.1 fails.
     expect(runs[6].code).toBe(1);
-    expect(runs[6].stderr).toMatch(/cannot connect to postgres:\/\/postgres:\*\*\*\*@.*sslmode=require: .*SSL/i);
+    expect(runs[6].stderr).toMatch(/cannot connect to postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/\w+\?sslmode=verify-full&sslrootcert=\S+: server certificate for "localhost" does not match host name "127\.0\.0\.1"/);
     const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), ...reports(ws).map((x) => JSON.stringify(x))].join('\n');
     expect(everything).toContain('postgres://postgres:****@127.0.0.1');
     expect(everything).not.toContain(password);

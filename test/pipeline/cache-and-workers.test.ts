@@ -165,6 +165,29 @@ describe('cache', () => {
     expect(changed.findings.every((f) => f.severity === 'warn')).toBe(true);
   });
 
+  it('keeps directions and coverage, and the down setting applies the same to cached, threaded and fresh results', async () => {
+    const cwd = project();
+    fs.writeFileSync(path.join(cwd, '8_d.up.sql'), 'CREATE TABLE d (id bigint);\n');
+    fs.writeFileSync(path.join(cwd, '8_d.down.sql'), 'DELETE FROM d;\nDROP TABLE d;\n');
+    fs.writeFileSync(path.join(cwd, '9_k.js'), "exports.up = async (knex) => { await knex.raw(build()); };\nexports.down = async (knex) => { await knex.raw('DELETE FROM k'); };\n");
+    const cacheDir = path.join(cwd, '.cache');
+    const run = (workers: number, down: 'lint' | 'off') => lint(['.'], { cwd, retainIR: false, cacheDir, workers, down });
+    const fresh = await run(0, 'off');
+    const cached = await run(0, 'off');
+    expect(cached.cache?.hits).toBe(7);
+    const threaded = await lint(['.'], { cwd, retainIR: false, workers: 2, down: 'off' });
+    for (const r of [fresh, cached, threaded]) {
+      expect(r.down).toEqual({ setting: 'off', hidden: 2 });
+      expect(r.coverage).toEqual({ analysed: 1, notAnalysed: 1, migrations: 1 });
+      expect(r.findings.every((f) => f.direction === 'up')).toBe(true);
+    }
+    // The same cache serves another setting: what the cache holds is every finding.
+    const all = await run(0, 'lint');
+    expect(all.cache?.hits).toBe(7);
+    expect(all.findings.filter((f) => f.direction === 'down').map((f) => f.file).sort()).toEqual(['8_d.down.sql', '9_k.js']);
+    expect(all.migrations.find((m) => m.path === '9_k.js')?.coverage?.unanalysed[0].call).toBe('knex.raw(build())');
+  });
+
   it('notices a down file appearing next to an up file', async () => {
     const cwd = project();
     fs.writeFileSync(path.join(cwd, '9_x.up.sql'), 'SELECT 1;');

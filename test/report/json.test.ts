@@ -16,11 +16,18 @@ describe('json reporter', () => {
     expect(out.endsWith('}\n')).toBe(true);
     const json = JSON.parse(out);
     expect(json.tool).toEqual({ name: 'migratelint', version: '1.2.3' });
-    expect(json.summary).toEqual({ files: 3, migrations: 3, errors: 3, warnings: 1 });
+    expect(json.summary).toEqual({
+      files: 3,
+      migrations: 3,
+      errors: 3,
+      warnings: 1,
+      down: { setting: 'lint', hidden: 0 },
+      coverage: { analysed: 0, notAnalysed: 0, migrations: 0 },
+    });
     expect(json.migrations).toEqual([
-      { path: FILE_INDEX, files: [FILE_INDEX], format: 'sql', version: '20240101120000', name: 'add_users_index', up: 'present', down: 'missing' },
-      { path: FILE_CAFE, files: [FILE_CAFE], format: 'sql', version: '20240102120000', name: 'ajout_café', up: 'present', down: 'missing' },
-      { path: FILE_CLEAN, files: [FILE_CLEAN], format: 'sql', version: '20240103120000', name: 'create_teams', up: 'present', down: 'missing' },
+      { path: FILE_INDEX, files: [FILE_INDEX], format: 'sql', version: '20240101120000', name: 'add_users_index', up: 'present', down: 'missing', coverage: null },
+      { path: FILE_CAFE, files: [FILE_CAFE], format: 'sql', version: '20240102120000', name: 'ajout_café', up: 'present', down: 'missing', coverage: null },
+      { path: FILE_CLEAN, files: [FILE_CLEAN], format: 'sql', version: '20240103120000', name: 'create_teams', up: 'present', down: 'missing', coverage: null },
     ]);
     expect(json.findings).toEqual(
       PROJECT_FINDINGS.map((f) => ({
@@ -31,6 +38,7 @@ describe('json reporter', () => {
         endColumn: f.range.end.column,
         ruleId: f.ruleId,
         severity: f.severity,
+        direction: 'up',
         message: f.message,
         fix: f.fix
           ? {

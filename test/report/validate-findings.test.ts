@@ -76,6 +76,7 @@ describe('findings with details, a hint, or no file', () => {
       ruleId: 'validate/drift-unreachable',
       severity: 'error',
       message: NO_FILE.message,
+      direction: null,
       fix: null,
     });
   });

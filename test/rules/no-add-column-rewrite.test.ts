@@ -18,8 +18,22 @@ ruleCases(rule, {
     'CREATE TABLE orders (id int);\nALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();',
     { sql: 'CREATE TABLE orders (id int);\nALTER TABLE orders ADD COLUMN seq bigserial;', options: { transaction: true } },
     'CREATE TABLE orders (public_id uuid DEFAULT gen_random_uuid(), id bigserial, n bigint GENERATED ALWAYS AS IDENTITY);',
-    // A function it does not know is assumed not volatile.
-    'ALTER TABLE orders ADD COLUMN code text DEFAULT my_default_code();',
+    // STABLE and IMMUTABLE built-ins, by PostgreSQL's catalog (also schema-qualified, and per argument count).
+    'ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT statement_timestamp();',
+    'ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT pg_catalog.now();',
+    "ALTER TABLE orders ADD COLUMN day date NOT NULL DEFAULT date_trunc('day', now())::date;",
+    "ALTER TABLE orders ADD COLUMN slug text NOT NULL DEFAULT lower(md5('x'));",
+    "ALTER TABLE orders ADD COLUMN q tsquery DEFAULT to_tsquery('simple', 'a');",
+    // DEFAULT NULL, cast or not, is no default.
+    { sql: 'ALTER TABLE orders ADD COLUMN note text DEFAULT NULL::text;', options: { pgVersion: 10 } },
+    { sql: 'ALTER TABLE orders ADD COLUMN note text DEFAULT CAST(NULL AS text);', options: { pgVersion: 10 } },
+    // Contrib functions that are not volatile.
+    "ALTER TABLE orders ADD COLUMN ns uuid DEFAULT uuid_nil();",
+    "ALTER TABLE orders ADD COLUMN h bytea DEFAULT digest('x', 'sha256');",
+    // Functions the migration created with a declared volatility.
+    'CREATE FUNCTION next_code() RETURNS text LANGUAGE sql STABLE AS $$ SELECT \'a\' $$;\nALTER TABLE orders ADD COLUMN code text DEFAULT next_code();',
+    'CREATE FUNCTION app.code_of(n int, pad int DEFAULT 4) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lpad(n::text, pad) $$;\nALTER TABLE orders ADD COLUMN code text DEFAULT app.code_of(1);',
+    'CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT \'a\' $$;\nALTER FUNCTION next_code() IMMUTABLE;\nALTER TABLE orders ADD COLUMN code text DEFAULT next_code();',
   ],
   invalid: [
     {
@@ -90,7 +104,42 @@ ruleCases(rule, {
       endLine: 1,
       endColumn: 62,
       count: 2,
-      message: 'column a is added to "orders" with DEFAULT uuid_generate_v4(), a volatile function: every row gets its own value, so the table is rewritten under ACCESS EXCLUSIVE: blocks reads and writes for the whole rewrite; add it without the default, SET DEFAULT, then backfill in batches',
+      message: 'column a is added to "orders" with DEFAULT uuid_generate_v4(), a volatile function (from the uuid-ossp extension): every row gets its own value, so the table is rewritten under ACCESS EXCLUSIVE: blocks reads and writes for the whole rewrite; add it without the default, SET DEFAULT, then backfill in batches',
     },
+    // A function PostgreSQL does not have built in and the migration did not create is VOLATILE (CREATE FUNCTION's default).
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN code text DEFAULT my_default_code();',
+      line: 1,
+      column: 49,
+      endLine: 1,
+      endColumn: 64,
+      message:
+        'column code is added to "orders" with DEFAULT my_default_code(), a function neither built into PostgreSQL nor created in this migration, so taken as VOLATILE (what CREATE FUNCTION gives unless it says IMMUTABLE or STABLE): every row gets its own value, so the table is rewritten under ACCESS EXCLUSIVE: blocks reads and writes for the whole rewrite; add it without the default, SET DEFAULT, then backfill in batches; if an earlier migration created my_default_code() IMMUTABLE or STABLE, disable this finding here',
+    },
+    { sql: "ALTER TABLE orders ADD COLUMN code text DEFAULT app.next_code('o');", line: 1, column: 49, message: /DEFAULT app\.next_code\(\), a function neither built into PostgreSQL/ },
+    // Created in the migration without a volatility: VOLATILE.
+    {
+      sql: "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'a' $$;\nALTER TABLE orders ADD COLUMN code text DEFAULT next_code();",
+      line: 2,
+      column: 49,
+      message: /DEFAULT next_code\(\), a function this migration created VOLATILE/,
+    },
+    {
+      sql: "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'a' $$;\nALTER FUNCTION next_code VOLATILE;\nALTER TABLE orders ADD COLUMN code text DEFAULT next_code();",
+      line: 3,
+      column: 49,
+      message: /created VOLATILE/,
+    },
+    // Created later than it is used: not known yet.
+    {
+      sql: "ALTER TABLE orders ADD COLUMN code text DEFAULT next_code();\nCREATE FUNCTION next_code() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'a' $$;",
+      line: 1,
+      column: 49,
+      message: /neither built into PostgreSQL nor created in this migration/,
+    },
+    // pg_catalog-qualified names are only the built-ins.
+    { sql: 'ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT pg_catalog.clock_timestamp();', line: 1, column: 54, message: /pg_catalog\.clock_timestamp\(\), a volatile function:/ },
+    // Volatile inside a larger expression.
+    { sql: "ALTER TABLE orders ADD COLUMN token text NOT NULL DEFAULT encode(gen_random_bytes(16), 'hex');", line: 1, column: 66, message: /gen_random_bytes\(\), a volatile function \(from the pgcrypto extension\)/ },
   ],
 });

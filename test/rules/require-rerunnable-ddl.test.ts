@@ -27,17 +27,19 @@ ruleCases(rule, {
     { sql: 'CREATE TABLE IF NOT EXISTS a (id int);\nCREATE INDEX CONCURRENTLY a_idx ON a (id);\nSELECT 1;', options: noTx },
     // Unnamed index: a re-run does not fail.
     { sql: 'CREATE INDEX CONCURRENTLY ON orders (a);\nSELECT 1;', options: noTx },
+    // CREATE INDEX CONCURRENTLY needs a DROP INDEX IF EXISTS, not IF NOT EXISTS: require-rerunnable-concurrent-index.
+    { sql: goose('CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);'), filename: '00007_idx.sql' },
   ],
   invalid: [
     {
-      sql: goose('CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);'),
+      sql: goose('CREATE INDEX orders_a_idx ON orders (a);\nCREATE INDEX orders_b_idx ON orders (b);'),
       filename: '00007_idx.sql',
       line: 3,
       column: 1,
       endLine: 3,
-      endColumn: 53,
+      endColumn: 40,
       message: 'CREATE INDEX orders_a_idx is committed before the rest of the migration runs: if a later statement fails, running the migration again fails here; add IF NOT EXISTS',
-      output: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_a_idx ON orders (a);\nCREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);',
+      output: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX IF NOT EXISTS orders_a_idx ON orders (a);\nCREATE INDEX orders_b_idx ON orders (b);',
     },
     {
       sql: 'DROP TABLE old_orders;\nSELECT 1;',
@@ -155,7 +157,7 @@ describe('require-rerunnable-ddl fixes', () => {
   it('adds the guards', async () => {
     const sql = [
       'CREATE TABLE a (id int);',
-      'CREATE UNIQUE INDEX CONCURRENTLY a_idx ON a2 (id);',
+      'CREATE UNIQUE INDEX a_idx ON a2 (id);',
       'DROP INDEX CONCURRENTLY old_idx;',
       'DROP MATERIALIZED VIEW mv;',
       'CREATE SEQUENCE s;',
@@ -168,7 +170,7 @@ describe('require-rerunnable-ddl fixes', () => {
     expect(await fixed(sql)).toBe(
       [
         'CREATE TABLE IF NOT EXISTS a (id int);',
-        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON a2 (id);',
+        'CREATE UNIQUE INDEX IF NOT EXISTS a_idx ON a2 (id);',
         'DROP INDEX CONCURRENTLY IF EXISTS old_idx;',
         'DROP MATERIALIZED VIEW IF EXISTS mv;',
         'CREATE SEQUENCE IF NOT EXISTS s;',

@@ -7,8 +7,10 @@ import type { PgDriver } from '../drivers/pg.js';
 import { sha256 } from '../migrations.js';
 import { toolVersion } from '../../meta.js';
 import { fileNameStamp, fileSha256, writeAtomically, writeMeta, type BackupMeta } from './meta.js';
-import { findPgTool, runPgDump } from './pg-tools.js';
+import { findPgTool, runPgDump, runPgDumpAtSnapshot } from './pg-tools.js';
 import { writeLogicalBackup } from './logical.js';
+import { readContents, type BackupContents } from './contents.js';
+import { inflatedSize } from './inflate.js';
 
 export interface BackupOptions {
   dir: string;
@@ -51,11 +53,14 @@ export async function createBackup(driver: Driver, options: BackupOptions): Prom
   const target = (ext: string, label: string) => options.output ?? path.join(options.dir, `${fileNameStamp()}-${label}${ext}`);
 
   if (driver.kind === 'pglite' && !options.tablesOnly) {
+    // One connection, ours: nothing writes between the counts and the dump.
+    const contents = await readContents(driver);
     const data = await (driver as PgliteDriver).dumpDataDir();
     const file = target('.tgz', 'pglite');
     writeAtomically(file, data);
     options.onProgress?.(data.length);
-    const meta: BackupMeta = { ...base, file, kind: 'pglite', bytes: data.length, sha256: sha256(data) };
+    const inflatedBytes = await inflatedSize(data, file);
+    const meta: BackupMeta = { ...base, file, kind: 'pglite', bytes: data.length, sha256: sha256(data), contents, inflatedBytes };
     writeMeta(meta);
     return meta;
   }
@@ -67,8 +72,17 @@ export async function createBackup(driver: Driver, options: BackupOptions): Prom
     const tool = findPgTool('pg_dump', major);
     if (tool) {
       const file = target('.dump', fileNameSafe(db));
-      await runPgDump(tool.path, (driver as PgDriver).target, file, options.onProgress);
-      const meta: BackupMeta = { ...base, file, kind: 'pg_dump', database: db, bytes: fs.statSync(file).size, sha256: fileSha256(file) };
+      const { contents, note: countNote } = await dumpWithContents(driver as PgDriver, tool.path, file, options.onProgress);
+      const meta: BackupMeta = {
+        ...base,
+        file,
+        kind: 'pg_dump',
+        database: db,
+        bytes: fs.statSync(file).size,
+        sha256: fileSha256(file),
+        ...(contents ? { contents } : {}),
+        ...(countNote ? { note: countNote } : {}),
+      };
       writeMeta(meta);
       return meta;
     }
@@ -76,19 +90,58 @@ export async function createBackup(driver: Driver, options: BackupOptions): Prom
   }
 
   const file = target('.copy', `${fileNameSafe(db)}-tables`);
-  const tables = await writeLogicalBackup(driver, file, options.tables, options.onProgress);
+  const { tables, contents } = await writeLogicalBackup(driver, file, options.tables, options.onProgress);
   const meta: BackupMeta = {
     ...base,
     file,
     kind: 'logical',
     database: db,
     tables,
+    contents,
     bytes: fs.statSync(file).size,
     sha256: fileSha256(file),
     ...(note ? { note } : {}),
   };
   writeMeta(meta);
   return meta;
+}
+
+/**
+ * pg_dump at a snapshot this session exported, with the tables' row counts and schema read
+ * in the same REPEATABLE READ transaction while it runs: the counts are exactly the
+ * archive's, whatever others write meanwhile. Where no snapshot can be exported, or the
+ * counts cannot be read, the archive is still made, without them (and a note says why).
+ */
+async function dumpWithContents(driver: PgDriver, bin: string, file: string, onProgress?: (n: number) => void): Promise<{ contents?: BackupContents; note?: string }> {
+  let snapshot: string;
+  try {
+    await driver.execute('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    [{ snapshot }] = await driver.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+  } catch (e) {
+    await driver.execute('ROLLBACK').catch(() => {});
+    await runPgDump(bin, driver.target, file, onProgress);
+    return { note: `row counts not recorded: no snapshot could be exported for them (${(e as Error).message})` };
+  }
+  try {
+    const dump = runPgDumpAtSnapshot(bin, driver.target, file, snapshot, onProgress);
+    // A failed count must not end the transaction: pg_dump may not have taken its snapshot yet.
+    const counted = (async () => {
+      await driver.execute('SAVEPOINT migratelint_contents');
+      try {
+        return { contents: await readContents(driver) };
+      } catch (e) {
+        await driver.execute('ROLLBACK TO SAVEPOINT migratelint_contents');
+        return { note: `row counts not recorded: ${(e as Error).message}` };
+      }
+    })();
+    // Both settle before the transaction ends, whichever fails.
+    const [dumped, result] = await Promise.allSettled([dump, counted]);
+    if (dumped.status === 'rejected') throw dumped.reason;
+    if (result.status === 'rejected') return { note: `row counts not recorded: ${(result.reason as Error).message}` };
+    return result.value;
+  } finally {
+    await driver.execute('COMMIT').catch(() => {});
+  }
 }
 
 /** A database name as part of a file name: any name is allowed in PostgreSQL, not in every file system. */

@@ -13,6 +13,7 @@ import type { Driver } from '../drivers/types.js';
 import { ExecError } from '../errors.js';
 import { quoteIdent } from '../sql.js';
 import { LOGICAL_MAGIC, writeAtomically } from './meta.js';
+import { readContents, type BackupContents } from './contents.js';
 
 interface ColumnDef {
   name: string;
@@ -23,7 +24,7 @@ interface ColumnDef {
   generated: string;
 }
 
-interface TableDef {
+export interface TableDef {
   /** Quoted `schema.table`. */
   table: string;
   schema: string;
@@ -98,12 +99,21 @@ async function describeTable(driver: Driver, name: string): Promise<TableDef | u
   };
 }
 
-/** Writes the backup; returns the tables in it (a named table that does not exist yet is left out). */
-export async function writeLogicalBackup(driver: Driver, file: string, tables: string[] | undefined, onProgress?: (n: number) => void): Promise<string[]> {
+/**
+ * Writes the backup; returns the tables in it (a named table that does not exist yet is left
+ * out) and their contents as the sidecar records them, read in the same snapshot.
+ */
+export async function writeLogicalBackup(
+  driver: Driver,
+  file: string,
+  tables: string[] | undefined,
+  onProgress?: (n: number) => void,
+): Promise<{ tables: string[]; contents: BackupContents }> {
   const names = tables ?? (await userTables(driver));
   const defs: TableDef[] = [];
   const parts: Buffer[] = [];
   let bytes = 0;
+  let contents: BackupContents;
   // One snapshot for every table: a consistent backup even while others write.
   await driver.execute('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -116,6 +126,8 @@ export async function writeLogicalBackup(driver: Driver, file: string, tables: s
       bytes += data.length;
       parts.push(header, data, Buffer.from('\\.\n'));
     }
+    const inBackup = new Set(defs.map((d) => `${d.schema}\0${d.name}`));
+    contents = await readContents(driver, (t) => inBackup.has(`${t.schema}\0${t.name}`));
     await driver.execute('COMMIT');
   } catch (e) {
     await driver.execute('ROLLBACK').catch(() => {});
@@ -124,7 +136,7 @@ export async function writeLogicalBackup(driver: Driver, file: string, tables: s
   const manifest = Buffer.from(`${LOGICAL_MAGIC}\n-- ${JSON.stringify({ tables: defs })}\n`);
   writeAtomically(file, Buffer.concat([manifest, ...parts]));
   onProgress?.(fs.statSync(file).size);
-  return defs.map((d) => d.table);
+  return { tables: defs.map((d) => d.table), contents };
 }
 
 export function parseLogical(data: Buffer): { tables: TableDef[]; copies: Map<string, Buffer> } {

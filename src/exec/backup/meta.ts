@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExecError } from '../errors.js';
 import { sha256 } from '../migrations.js';
+import type { BackupContents } from './contents.js';
 
 export const DEFAULT_BACKUP_DIR = '.migratelint/backups';
 
@@ -30,6 +31,13 @@ export interface BackupMeta {
   toolVersion: string;
   /** Anything the user should know (why a logical backup was taken instead of pg_dump). */
   note?: string;
+  /**
+   * The tables with their row counts and schema, read in the same snapshot the backup was
+   * taken from, for `backups --verify` to compare a restored copy with. Older backups lack it.
+   */
+  contents?: BackupContents;
+  /** PGlite backups: the tarball's size once inflated (restore refuses one that inflates beyond it). */
+  inflatedBytes?: number;
 }
 
 /** The first line of a logical backup; here rather than in logical.ts because recognising a file's kind needs it. */

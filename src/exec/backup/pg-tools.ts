@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { ExecError } from '../errors.js';
-import { redact, withoutPassword, type PostgresTarget } from '../url.js';
+import { redact, type PostgresTarget } from '../url.js';
+import { toolConnectionString, toolEnvironment } from '../connection.js';
 
 interface PgTool {
   path: string;
@@ -70,9 +71,13 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number):
   return installedPgTools(name).find((t) => t.major >= serverMajor);
 }
 
-/** The password goes in the environment, never on the command line, where `ps` would show it. */
+/**
+ * The password goes in the environment, never on the command line, where `ps` would show it.
+ * The PG* variables reach the tools as libpq reads them (see toolEnvironment), so pg_dump and
+ * pg_restore connect with the sslmode, certificates and timeout the driver used.
+ */
 export function pgEnv(target: PostgresTarget): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGAPPNAME: 'migratelint' };
+  const env: NodeJS.ProcessEnv = { ...toolEnvironment(target, process.env), PGAPPNAME: 'migratelint' };
   if (target.password) env.PGPASSWORD = target.password;
   return env;
 }
@@ -114,7 +119,22 @@ export async function runPgDump(bin: string, target: PostgresTarget, file: strin
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.partial`;
   const args = ['--format=custom', '--no-password', `--file=${tmp}`];
-  if (target.connectionString) args.push(`--dbname=${withoutPassword(target.connectionString)}`);
+  if (target.connectionString) args.push(`--dbname=${toolConnectionString(target.connectionString)}`);
+  await runTool(bin, args, pgEnv(target), [target.password], { file: tmp, onProgress });
+  fs.renameSync(tmp, file);
+  onProgress?.(fs.statSync(file).size);
+}
+
+/**
+ * runPgDump, reading the snapshot another session exported (`pg_dump --snapshot`): the
+ * archive then holds exactly what that session sees, so row counts it takes in the same
+ * transaction are the archive's. (Same arguments as runPgDump otherwise.)
+ */
+export async function runPgDumpAtSnapshot(bin: string, target: PostgresTarget, file: string, snapshot: string, onProgress?: (n: number) => void): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.partial`;
+  const args = ['--format=custom', '--no-password', `--snapshot=${snapshot}`, `--file=${tmp}`];
+  if (target.connectionString) args.push(`--dbname=${toolConnectionString(target.connectionString)}`);
   await runTool(bin, args, pgEnv(target), [target.password], { file: tmp, onProgress });
   fs.renameSync(tmp, file);
   onProgress?.(fs.statSync(file).size);

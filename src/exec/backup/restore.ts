@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import zlib from 'node:zlib';
 import type { Driver } from '../drivers/types.js';
 import type { PgliteDriver } from '../drivers/pglite.js';
 import type { PgDriver } from '../drivers/pg.js';
@@ -9,10 +8,12 @@ import { isDataDir, openPglite } from '../drivers/pglite.js';
 import { FileLock } from '../lock.js';
 import { ExecError } from '../errors.js';
 import { quoteIdent, quoteLiteral } from '../sql.js';
-import { redact, withDatabase, withoutPassword, type DbTarget, type PostgresTarget } from '../url.js';
+import { redact, withDatabase, type DbTarget, type PostgresTarget } from '../url.js';
+import { toolConnectionString } from '../connection.js';
 import { fileNameStamp, fileSha256, verifyBackup, type BackupKind, type BackupMeta } from './meta.js';
 import { findPgTool, pgEnv, runTool } from './pg-tools.js';
 import { parseLogical, restoreLogical } from './logical.js';
+import { checkPgliteArchive } from './inflate.js';
 import { createBackup } from './create.js';
 import { formatBytes } from './retention.js';
 import {
@@ -135,12 +136,11 @@ async function swapInDataDir(
   what: { file: string; sha256: string; safety?: string; hadDir: boolean },
   log: (m: string) => void,
 ): Promise<void> {
-  // A truncated tarball makes PGlite fail from inside a stream, where the error cannot be caught.
-  try {
-    zlib.gunzipSync(data);
-  } catch (e) {
-    throw new ExecError(`restore failed, the database is unchanged: ${path.basename(what.file)} is not a complete gzip archive (${(e as Error).message})`);
-  }
+  // A truncated tarball makes PGlite fail from inside a stream, where the error cannot be caught;
+  // a gzip bomb would take all the memory there is: both are refused first, streaming.
+  await checkPgliteArchive(data, what.file).catch((e: Error) => {
+    throw new ExecError(`restore failed, the database is unchanged: ${e.message}`);
+  });
   const stamp = fileNameStamp();
   const names = pgliteNames(dir, stamp);
   const mfile = pgliteMarkerPath(dir);
@@ -251,7 +251,7 @@ async function serverMajor(d: Driver): Promise<number> {
 
 /** pg_restore's --dbname for another database of the same server. */
 function dbnameArg(target: PostgresTarget, db: string): string {
-  if (target.connectionString) return withoutPassword(withDatabase(target.connectionString, db));
+  if (target.connectionString) return toolConnectionString(withDatabase(target.connectionString, db));
   return `dbname='${db.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

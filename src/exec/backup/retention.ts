@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileSha256, readMeta, sidecarPath, type BackupMeta } from './meta.js';
+import { readMeta, sidecarPath, type BackupMeta } from './meta.js';
 
-export interface ListedBackup extends Partial<BackupMeta> {
+/** A backup as listed: its sidecar without the recorded contents (those are for --verify, and long). */
+export interface ListedBackup extends Partial<Omit<BackupMeta, 'contents'>> {
   file: string;
   bytes: number;
   createdAt: string;
-  /** False when the file no longer matches its recorded checksum. */
-  intact?: boolean;
 }
 
 /** The regular files of a directory whose names pass `wanted`; none when it cannot be read. */
@@ -34,14 +33,13 @@ function* filesIn(dir: string, wanted: (name: string) => boolean): Generator<{ f
  * The backups in a directory, newest first. A file without a sidecar still restores, so it
  * is listed (and pruned) too, dated by its mtime.
  */
-export function listBackups(dir: string, verify = false): ListedBackup[] {
+export function listBackups(dir: string): ListedBackup[] {
   const out: ListedBackup[] = [];
   // Sidecars, and backups still being written or left by a killed run (listPartials), are not backups.
   for (const { file, stat } of filesIn(dir, (name) => !name.endsWith('.json') && !name.endsWith('.partial'))) {
-    const meta = readMeta(file);
-    const entry: ListedBackup = { ...(meta ?? {}), file, bytes: stat.size, createdAt: meta?.createdAt ?? stat.mtime.toISOString() };
-    if (verify && meta) entry.intact = fileSha256(file) === meta.sha256;
-    out.push(entry);
+    const meta: Partial<BackupMeta> = { ...readMeta(file) };
+    delete meta.contents;
+    out.push({ ...meta, file, bytes: stat.size, createdAt: meta.createdAt ?? stat.mtime.toISOString() });
   }
   out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   return out;

@@ -1,6 +1,7 @@
 import type { Client as PgClient } from 'pg';
 import type { PostgresTarget } from '../url.js';
-import { redact, withDatabase } from '../url.js';
+import { redact } from '../url.js';
+import { connectAttempts, describeFailures, libpqSettings, triesNext, type ConnectAttempt, type LibpqSettings } from '../connection.js';
 import { ADVISORY_LOCK_KEYS } from '../lock.js';
 import { ExecError } from '../errors.js';
 import { quoteIdent } from '../sql.js';
@@ -25,29 +26,41 @@ export class PgDriver implements Driver {
     });
   }
 
-  /** `database` connects to another database of the same server (for DROP/CREATE DATABASE). */
+  /**
+   * `database` connects to another database of the same server (for DROP/CREATE DATABASE).
+   * Connects as libpq would (sslmode, certificates, connect_timeout, PG* variables; see
+   * connection.ts), trying plaintext after SSL for `prefer` and SSL after plaintext for `allow`.
+   */
   static async open(target: PostgresTarget, command: string, database?: string): Promise<PgDriver> {
     const { default: pg } = await import('pg');
-    const client = new pg.Client({
-      ...(target.connectionString
-        ? { connectionString: database ? withDatabase(target.connectionString, database) : target.connectionString }
-        : database
-          ? { database }
-          : {}),
-      application_name: `migratelint ${command}`,
-      connectionTimeoutMillis: 15_000,
-      keepAlive: true,
-    });
+    const fail = (why: string) => new ExecError(`cannot connect to ${target.display}: ${redact(why, [target.password])}`);
+    let settings: LibpqSettings;
+    let attempts: ConnectAttempt[];
     try {
-      await client.connect();
+      settings = libpqSettings(target);
+      attempts = connectAttempts(target, settings, {
+        database,
+        extra: { application_name: `migratelint ${command}`, keepAlive: true },
+      });
     } catch (e) {
-      await client.end().catch(() => {});
-      const msg = redact((e as Error).message || String((e as { code?: string }).code ?? e), [target.password]);
-      throw new ExecError(`cannot connect to ${target.display}: ${msg}`);
+      throw fail((e as Error).message);
     }
-    const driver = new PgDriver(target, client);
-    await driver.sessionSettings();
-    return driver;
+    const failures: { attempt: ConnectAttempt; error: unknown }[] = [];
+    for (const attempt of attempts) {
+      const client = new pg.Client(attempt.config);
+      try {
+        await client.connect();
+      } catch (e) {
+        await client.end().catch(() => {});
+        failures.push({ attempt, error: e });
+        if (attempt !== attempts[attempts.length - 1] && triesNext(attempt, e)) continue;
+        throw fail(describeFailures(settings, failures));
+      }
+      const driver = new PgDriver(target, client);
+      await driver.sessionSettings();
+      return driver;
+    }
+    throw fail('no connection attempt was made');
   }
 
   private checkInterval = true;

@@ -143,7 +143,12 @@ export function frameworkEnv(
   const db = decode(url.pathname.replace(/^\//, ''));
   if (db) env.PGDATABASE = db;
   const sslmode = url.searchParams.get('sslmode');
-  if (sslmode) env.PGSSLMODE = sslmode;
+  // node-postgres' own `no-verify` is libpq's `require` (encrypt, do not verify): the frameworks' drivers speak libpq.
+  if (sslmode) env.PGSSLMODE = sslmode === 'no-verify' ? 'require' : sslmode;
+  for (const [param, variable] of [['sslrootcert', 'PGSSLROOTCERT'], ['sslcert', 'PGSSLCERT'], ['sslkey', 'PGSSLKEY'], ['connect_timeout', 'PGCONNECT_TIMEOUT']]) {
+    const value = url.searchParams.get(param);
+    if (value) env[variable] = value;
+  }
   const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
   const ours = `-c lock_timeout=${ms(timeouts.lockTimeoutMs)} -c statement_timeout=${ms(timeouts.statementTimeoutMs)}`;
   env.PGOPTIONS = base.PGOPTIONS?.trim() ? `${base.PGOPTIONS.trim()} ${ours}` : ours;

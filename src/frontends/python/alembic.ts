@@ -161,7 +161,8 @@ class AlembicLowerer extends BodyWalker {
       return true;
     }
     if (method === 'execute' && receiver && this.isConnection(call, scope)) {
-      this.execute(call, scope, ctx, false);
+      // Session.execute() passes a plain string through text() (SQLAlchemy 1.x); Connection.execute() sends it as is.
+      this.execute(call, scope, ctx, this.isSession(call, scope));
       return true;
     }
     return false;
@@ -179,6 +180,15 @@ class AlembicLowerer extends BodyWalker {
     const value = resolve(scope, target);
     const text = value ? dotted(this.file, value) ?? this.file.src(value) : '';
     return /get_bind\(\)|\bbind\b|connection|Session\(|session/i.test(text) || /^(conn|connection|bind|session|db)$/.test(this.file.src(target));
+  }
+
+  /** `db.session`, `session`, `Session(bind=...)`, `orm.Session(...)`: an ORM session rather than a connection. */
+  private isSession(call: Call, scope: Scope): boolean {
+    const target = call.calleeNode.firstChild;
+    if (!target) return false;
+    const value = resolve(scope, target);
+    const text = value ? dotted(this.file, value) ?? this.file.src(value) : '';
+    return /(^|\.)session$|\bSession\(|sessionmaker\(/i.test(text) || /^(db\.)?session$/i.test(this.file.src(target));
   }
 
   private execute(call: Call, scope: Scope, ctx: WalkCtx, textByDefault: boolean): void {

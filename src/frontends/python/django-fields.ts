@@ -195,7 +195,9 @@ export function djangoField(scope: Scope, node: SyntaxNode, name: string, app: s
   if (call.kwargs.has('db_default')) field.dbDefault = dbDefaultSql(scope, kw('db_default')!);
   const defaultNode = kw('default');
   if (defaultNode && scope.file.src(defaultNode) !== 'NOT_PROVIDED' && !/\.NOT_PROVIDED$/.test(scope.file.src(defaultNode))) {
-    field.effectiveDefault = defaultSql(scope, defaultNode);
+    const value = defaultSql(scope, defaultNode);
+    // Django prints no DEFAULT for default=None (its effective default is None), not DEFAULT NULL.
+    field.effectiveDefault = value === 'NULL' ? undefined : value;
   } else if (DATE_FIELDS.has(kind) && (bool('auto_now', false) || bool('auto_now_add', false))) {
     field.effectiveDefault = lit(kind === 'DateField' ? '2000-01-01' : kind === 'TimeField' ? '00:00' : '2000-01-01T00:00:00+00:00');
   } else if (!field.null && bool('blank', false) && EMPTY_STRINGS.has(kind)) {

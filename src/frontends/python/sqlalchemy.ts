@@ -295,7 +295,9 @@ export function serverDefault(scope: Scope, node: SyntaxNode | undefined): strin
   if (typeof v === 'string') return lit(v);
   if (typeof v === 'number') return lit(String(v));
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return sqlExpression(scope, n) ?? 'NULL';
+  // A value computed in Python (`json.dumps({})`) reaches the server as a constant string: a
+  // literal standing for it keeps "this column has a default" true, where NULL would not be.
+  return sqlExpression(scope, n) ?? lit(`{${scope.file.src(n).replace(/\s+/g, ' ').trim().slice(0, 40)}}`);
 }
 
 /** SQL for simple SQLAlchemy expressions: `sa.text(...)`, `sa.func.now()`, `sa.true()`, `sa.literal_column(...)`. */
@@ -415,6 +417,28 @@ export function foreignKeySql(fk: SaForeignKey): string {
   return sql;
 }
 
+/**
+ * `sa.text('lower(name)')`, `sa.literal_column('ingested_at DESC')`: SQLAlchemy prints
+ * these index elements as written (a TextClause does not group itself, a literal
+ * column is a column), so `ingested_at DESC` stays a column with its ordering.
+ */
+function verbatimElement(scope: Scope, node: SyntaxNode): string | undefined {
+  const call = asCall(scope.file, resolve(scope, node));
+  if (!call || !/^(text|literal_column)$/.test(lastName(call.callee))) return undefined;
+  const s = strOf(scope, call.args[0]);
+  return s ? s.text : undefined;
+}
+
+/** `table.c.created_at.desc()`, `sa.text('x').asc()`: an element with its ordering as a method. */
+function methodOrdering(scope: Scope, node: SyntaxNode): string | undefined {
+  const call = asCall(scope.file, resolve(scope, node));
+  const method = call ? lastName(call.callee) : '';
+  if (!call || call.args.length || !/^(desc|asc)$/.test(method) || call.calleeNode.name !== 'MemberExpression') return undefined;
+  const receiver = call.calleeNode.firstChild;
+  const inner = receiver ? columnList(scope, receiver) : undefined;
+  return inner?.length === 1 ? `${inner[0]} ${method.toUpperCase()}` : undefined;
+}
+
 /** Column names from a list argument (`['a', 'b']`, `'a'`, or `sa.text(...)` expressions). */
 export function columnList(scope: Scope, node: SyntaxNode | undefined): string[] | undefined {
   if (!node) return undefined;
@@ -424,6 +448,16 @@ export function columnList(scope: Scope, node: SyntaxNode | undefined): string[]
     const name = strConst(scope, item);
     if (name !== undefined) {
       out.push(q(name));
+      continue;
+    }
+    const verbatim = verbatimElement(scope, item);
+    if (verbatim !== undefined) {
+      out.push(verbatim);
+      continue;
+    }
+    const ordered = methodOrdering(scope, item);
+    if (ordered !== undefined) {
+      out.push(ordered);
       continue;
     }
     const expr = sqlExpression(scope, item);

@@ -5,6 +5,7 @@
  * SQL found inside a string is reported inside the string.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { namedParams, positionalNumbers } from '../sql-bind-params.js';
 
 export interface PyStr {
   text: string;
@@ -265,16 +266,36 @@ export function braceFormat(s: PyStr, arg?: (key: string) => { value?: string; l
 
 /**
  * What SQLAlchemy's `text()` does to a string: `:name` bind parameters become
- * `$n` parameters and `\:` an ordinary colon.
+ * `$n` parameters and `\:` an ordinary colon. The parameters are found with
+ * PostgreSQL's scanner, so a colon inside a literal, a comment or a `::` cast stays.
  */
 export function textClause(s: PyStr): PyStr {
-  const numbers = new Map<string, number>();
-  const bound = rewriteStr(s, /(?<![:\w\\]):(\w+)(?!:)/g, (m) => {
-    let n = numbers.get(m[1]);
-    if (n === undefined) numbers.set(m[1], (n = numbers.size + 1));
-    return `$${n}`;
-  });
-  return rewriteStr(bound, /\\:/g, () => ':');
+  const found = namedParams(s.text);
+  if (!found) return s;
+  const numbers = positionalNumbers(found.params);
+  const edits = [
+    ...found.params.map((p) => ({ start: p.start, end: p.end, text: `$${numbers.get(p.name)}` })),
+    ...found.escapes.map((at) => ({ start: at, end: at + 1, text: '' })),
+  ];
+  return replaceSpans(s, edits);
+}
+
+/** Replaces spans of a string (not overlapping); inserted text maps to where its span began. */
+export function replaceSpans(s: PyStr, edits: { start: number; end: number; text: string }[]): PyStr {
+  if (!edits.length) return s;
+  let text = '';
+  const offsets: number[] = [];
+  let last = 0;
+  for (const e of [...edits].sort((a, b) => a.start - b.start)) {
+    text += s.text.slice(last, e.start);
+    for (let k = last; k < e.start; k++) offsets.push(s.offsets[k]);
+    text += e.text;
+    for (let k = 0; k < e.text.length; k++) offsets.push(s.offsets[e.start]);
+    last = e.end;
+  }
+  text += s.text.slice(last);
+  for (let k = last; k <= s.text.length; k++) offsets.push(s.offsets[k]);
+  return { text, offsets, dynamic: s.dynamic };
 }
 
 /** `textwrap.dedent`. */

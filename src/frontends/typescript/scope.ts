@@ -162,6 +162,9 @@ export function memberRole(base: Role, name: string): Role | undefined {
       // A QueryRunner has no such members: the object is a migration context under another name.
       if (name === 'queryRunner') return base;
       return CONTEXT_HELPERS.has(name) ? { kind: 'migrationContext', member: name } : undefined;
+    case 'typeormManager':
+      // queryRunner.manager.connection, queryRunner.connection.manager: the same door to the database.
+      return name === 'connection' || name === 'manager' ? base : undefined;
     case 'pgm':
       return name === 'db' ? { kind: 'pgmDb' } : undefined;
     case 'kysely':

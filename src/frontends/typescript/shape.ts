@@ -9,6 +9,7 @@
 import type * as t from '@babel/types';
 import type { MigrationFormat } from '../../ir/types.js';
 import { CONTEXT_KEYS, isFunctionNode, keyName, propertyName, unwrapTs, type FunctionNode } from './scope.js';
+import { connectionLibraryByUsage } from './param-usage.js';
 
 export type Part =
   | { kind: 'fn'; fn: FunctionNode; at: t.Node }
@@ -295,6 +296,8 @@ export function detectFormat(shape: MigrationShape, text: string): MigrationForm
   if (/import\(['"]sequelize-cli['"]\)/.test(text)) return 'sequelize';
   const name = paramName(p0);
   const p1 = paramName(fn?.params[1]);
+  // A parameter typed with a project's own alias (`db: DbConnection`) or not typed: its calls tell knex from Kysely.
+  const usedAs = connectionLibraryByUsage([shape.up, shape.down].flatMap((part) => (part?.kind === 'fn' ? [part.fn] : [])));
   switch (name) {
     case 'knex':
     case 'trx':
@@ -309,8 +312,9 @@ export function detectFormat(shape: MigrationShape, text: string): MigrationForm
       return 'sequelize';
     case 'db':
       if ((p1 && /^(callback|cb|done|next)$/.test(p1)) || shape.exports.has('_meta') || shape.exports.has('setup') || /\bdb\.runSql\s*\(/.test(text)) return 'db-migrate';
-      return 'kysely';
+      return usedAs ?? 'kysely';
   }
+  if (usedAs) return usedAs;
   if (shape.cls) return 'typeorm';
   if (/\bpgm\.\w+\(/.test(text)) return 'node-pg-migrate';
   if (/\bqueryInterface\.\w+\(/.test(text)) return 'sequelize';

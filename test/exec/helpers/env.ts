@@ -50,7 +50,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in this process (what `migratelint <args>` does), capturing its output. */
-export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, terminal?: { answer: string }): Promise<CliResult> {
+export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, terminal?: { answer: string; prompt?: string }): Promise<CliResult> {
   const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
   const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
   let out = '';
@@ -62,7 +62,7 @@ export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = 
     // A terminal: the question is answered once it has been asked.
     stdout.isTTY = stdin.isTTY = true;
     stdout.on('data', (d) => {
-      if (String(d).includes('[y/N]')) stdin.write(`${terminal.answer}\n`);
+      if (String(d).includes(terminal.prompt ?? '[y/N]')) stdin.write(`${terminal.answer}\n`);
     });
   } else stdin.end();
   const code = await main(args, { stdout, stderr, stdin, env: { ...process.env, CI: '1', ...env }, cwd });

@@ -79,7 +79,8 @@ describe('Django fixtures', () => {
       '13:9 DropStmt DROP INDEX CONCURRENTLY IF EXISTS "shop_order_status_idx"',
       `17:9 IndexStmt CREATE INDEX CONCURRENTLY "shop_order_status_only_idx" ON "shop_order" ("status") WHERE "status" = 'new'`,
     ]);
-    expect(findingsIn(result, file).filter((f) => /concurrent|downgrade/.test(f))).toEqual([]);
+    // Outside a transaction is right; only the advice to make the build re-runnable (a failed build leaves an INVALID index) remains.
+    expect(findingsIn(result, file).filter((f) => /concurrent|downgrade/.test(f))).toEqual(['require-rerunnable-concurrent-index@17:9']);
   });
 
   it('a data migration: RunPython code is searched for SQL sinks and ORM bulk updates; no reverse_code is irreversible', () => {
@@ -109,12 +110,13 @@ describe('Django fixtures', () => {
       '11:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "note" DROP DEFAULT',
     ]);
     expect(up[4]).toBe('16:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "status" TYPE varchar(40) USING "status"::varchar(40)');
-    // RemoveField of a ForeignKey: the constraint, then the `_id` column, with Django's CASCADE.
+    // RemoveField of a ForeignKey: the constraint, then the `_id` column. Django's CASCADE is
+    // left out: nothing in the replayed state references the column, and the author cannot remove it.
     expect(up.slice(5, 7)).toEqual([
       '21:9 AlterTableStmt ALTER TABLE "shop_customer" DROP CONSTRAINT "shop_customer_last_order_id_eb6c6702_fk_shop_order_id"',
-      '21:9 AlterTableStmt ALTER TABLE "shop_customer" DROP COLUMN "last_order_id" CASCADE',
+      '21:9 AlterTableStmt ALTER TABLE "shop_customer" DROP COLUMN "last_order_id"',
     ]);
-    expect(at(result, file, 'no-drop-cascade')).toEqual(['21:9']);
+    expect(at(result, file, 'no-drop-cascade')).toEqual([]);
     expect(at(result, file, 'require-concurrent-index')).toEqual(['27:18']);
     expect(up).toContain('28:19 UpdateStmt UPDATE shop_customer SET tier = "{%s}"');
     // SeparateDatabaseAndState: only database_operations reach the database.

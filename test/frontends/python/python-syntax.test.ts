@@ -4,9 +4,11 @@ import { lexicalError, loadPythonParser, PyFile } from '../../../src/frontends/p
 import { braceFormat, decodeLiteral, dedentStr, percentFormat, textClause, type PyStr } from '../../../src/frontends/python/strings.js';
 import { Scope, strOf } from '../../../src/frontends/python/values.js';
 import { alembic, lintPython, pos } from './helpers.js';
+import { loadSqlParser } from '../../../src/pg/parse.js';
 
 beforeAll(async () => {
-  await loadPythonParser();
+  // textClause() finds bind parameters with PostgreSQL's scanner.
+  await Promise.all([loadPythonParser(), loadSqlParser()]);
 });
 
 /** The first string-ish expression of `x = <expr>`. */

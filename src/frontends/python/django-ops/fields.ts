@@ -19,6 +19,7 @@ import { mutableModel } from '../django-state.js';
 import { strConst } from '../values.js';
 import type { OpContext, Operation, OperationHandler } from './context.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
+import { cascadeFor, dependentsOfColumn } from './cascade.js';
 
 export const fieldOperations: Record<string, OperationHandler> = {
   AddField: addField,
@@ -56,12 +57,16 @@ function removeField(ctx: OpContext, { call, arg }: Operation): void {
   const name = strConst(ctx.scope, arg(1, 'name')) ?? '?';
   const model = mutableModel(ctx.state, key, ctx.owned);
   const field = model?.fields.get(name);
+  const column = field?.column ?? name;
+  // Asked before the field leaves the state: a primary key's dependents are found through it.
+  const dependents = field?.m2m ? [] : dependentsOfColumn(ctx.state, ctx.lookup, key, column, name);
   model?.fields.delete(name);
   if (!ctx.isManaged(key)) return;
   const table = ctx.tableOf(key);
   const t = q(table);
   if (field?.m2m) {
-    if (!field.m2m.through) ctx.emitSql(call.node, [`DROP TABLE ${q(throughTableName(table, field))} CASCADE`]);
+    // Nothing references an auto-created m2m table: Django's CASCADE on it drops nothing more.
+    if (!field.m2m.through) ctx.emitSql(call.node, [`DROP TABLE ${q(throughTableName(table, field))}`]);
     return;
   }
   const sql: string[] = [];
@@ -69,7 +74,7 @@ function removeField(ctx: OpContext, { call, arg }: Operation): void {
     const target = fkTarget(field, ctx.lookup);
     sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, field.column, target.table, target.column))}`);
   }
-  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)} CASCADE`);
+  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(column)}${cascadeFor(dependents)}`);
   ctx.emitSql(call.node, sql);
 }
 

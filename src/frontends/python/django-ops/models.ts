@@ -10,6 +10,7 @@ import { boolConst, constOf, dictOf, itemsOf, strConst, type Scope } from '../va
 import { columnOf, type OpContext, type Operation, type OperationHandler } from './context.js';
 import { constraintDefinition, indexDefinition } from './indexes-constraints.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
+import { cascadeFor, dependentsOfModel } from './cascade.js';
 
 export const modelOperations: Record<string, OperationHandler> = {
   CreateModel: createModel,
@@ -108,10 +109,11 @@ function deleteModel(ctx: OpContext, { call, arg }: Operation): void {
   const key = ctx.modelKey(arg(0, 'name'));
   const model = ctx.state.get(key);
   const sql: string[] = [];
+  // Django's CASCADE is printed only where the state shows a foreign key it would drop (see cascade.ts).
   for (const f of model?.fields.values() ?? []) {
-    if (f.m2m && !f.m2m.through) sql.push(`DROP TABLE ${q(throughTableName(model!.table, f))} CASCADE`);
+    if (f.m2m && !f.m2m.through) sql.push(`DROP TABLE ${q(throughTableName(model!.table, f))}`);
   }
-  sql.push(`DROP TABLE ${q(ctx.tableOf(key))} CASCADE`);
+  sql.push(`DROP TABLE ${q(ctx.tableOf(key))}${cascadeFor(dependentsOfModel(ctx.state, key))}`);
   if (ctx.isManaged(key)) ctx.emitSql(call.node, sql);
   ctx.state.delete(key);
 }
@@ -163,7 +165,8 @@ function alterOrderWithRespectTo(ctx: OpContext, { call, arg }: Operation): void
   const t = q(ctx.tableOf(key));
   const to = constOf(ctx.scope, arg(1, 'order_with_respect_to'));
   if (to === null || to === undefined) {
-    if (model?.fields.has('_order')) ctx.emitSql(call.node, [`ALTER TABLE ${t} DROP COLUMN "_order" CASCADE`]);
+    // Django's CASCADE left out: nothing can reference the `_order` column it manages.
+    if (model?.fields.has('_order')) ctx.emitSql(call.node, [`ALTER TABLE ${t} DROP COLUMN "_order"`]);
     model?.fields.delete('_order');
   } else {
     ctx.emitSql(call.node, [`ALTER TABLE ${t} ADD COLUMN "_order" integer DEFAULT 0 NOT NULL`, `ALTER TABLE ${t} ALTER COLUMN "_order" DROP DEFAULT`]);

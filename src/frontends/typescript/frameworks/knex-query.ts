@@ -11,6 +11,8 @@ import { SqlOut, columnList, quoteIdent, spanOf, tableName, nameOf } from '../pr
 import type { Val } from '../values.js';
 import { prop, tableRef, valueSql } from './common.js';
 import { handlerFor } from './step.js';
+import { anyNode } from '../ast-search.js';
+import { propertyName, unwrapTs } from '../scope.js';
 
 type Verb = 'delete' | 'update' | 'insert' | 'truncate' | 'select';
 
@@ -157,6 +159,19 @@ function whereSql(w: Walker, link: Link, frame: Frame): string {
   return cond ?? quoteIdent('${' + `${link.name}(...)` + '}');
 }
 
+/**
+ * Whether `.modify(fn)` may add a condition: its callback calls a where-method, or it is
+ * a function this file does not show (an imported modifier), which may.
+ */
+function mayFilter(modifier: Val | undefined): boolean {
+  if (modifier?.t !== 'fn') return true;
+  return anyNode(modifier.node.body, (n) => {
+    if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return false;
+    const callee = unwrapTs(n.callee);
+    return (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && /^(and|or)?where/i.test(propertyName(callee) ?? '');
+  });
+}
+
 /** The statement a query chain runs, or undefined for a read (nothing to lint). */
 function querySql(q: QueryParts, ref: string): string | undefined {
   const where = q.wheres.length ? ` WHERE ${q.wheres.map((x, k) => (k === 0 ? x.sql : `${x.or ? 'OR' : 'AND'} ${x.sql}`)).join(' ')}` : '';
@@ -193,6 +208,7 @@ export function knexQuery(w: Walker, chain: Chain, start: number, frame: Frame, 
     const read = handlerFor(QUERY_LINKS, name);
     if (read) read(q, { w, frame, link: l, a0 });
     else if (WHERE.test(name)) q.wheres.push({ sql: whereSql(w, l, frame), or: name.startsWith('or') });
+    else if (name === 'modify' && mayFilter(a0)) q.wheres.push({ sql: quoteIdent('${modify(...)}'), or: false });
   }
   const sql = querySql(q, tableRef(w, q.table, q.schema));
   if (sql === undefined) {

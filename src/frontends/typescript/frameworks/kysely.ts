@@ -17,6 +17,8 @@ import { isSchemaBuilder, linkArgs, schemaBuilder, whereOf } from './kysely-sche
 
 const EXECUTE = /^(execute|executeTakeFirst|executeTakeFirstOrThrow|stream)$/;
 
+const CONDITION = /^(or|and)?where/i;
+
 /** A call on `db` or `db.schema`, with where its chain is executed. */
 interface KyselyCall extends StepCall {
   /** The index of the `.execute()` link after this call, or -1 when the chain never runs. */
@@ -101,7 +103,8 @@ function dml(w: Walker, chain: Chain, i: number, end: number, frame: Frame): voi
   let set: string[] = [];
   let values = ' DEFAULT VALUES';
   for (const l of links.slice(i + 1, end)) {
-    if (/^(where|whereRef)$/.test(l.name ?? '')) wheres.push(whereOf(w, l, frame));
+    // where, whereRef, and older Kysely's orWhere/whereExists/...: any of them filters the rows.
+    if (CONDITION.test(l.name ?? '')) wheres.push(whereOf(w, l, frame));
     else if (l.name === 'set') {
       const a = linkArgs(w, l, frame)[0];
       set = a?.t === 'obj' ? [...a.props.keys()].map((k) => `${quoteIdent(k)} = ${valueSql(w, prop(w, a, k))}`) : [`"\${set}" = NULL`];

@@ -16,6 +16,7 @@ import type { StaticString } from '../text.js';
 import { placeholder, sqlStateAt } from '../text.js';
 import { bareTable, bindingSql, isTrue, prop, rewriteText, strOpt, tableRef } from './common.js';
 import { dropRole, handlerFor, keepRole, type Handler, type StepCall, type StepResult } from './step.js';
+import { typeormQueryBuilder } from './typeorm-query-builder.js';
 
 /** The options object of `new TableColumn({...})`, `new Table({...})`, or a plain object. */
 const options = (v: Val | undefined): Val | undefined => (v?.t === 'new' ? v.args[0] : v);
@@ -156,13 +157,18 @@ export function typeormStep(w: Walker, role: Role, chain: Chain, i: number, fram
 }
 
 /** Reads through the EntityManager run no statement worth linting. */
-const MANAGER_READS = /^(count|countBy|exists|existsBy|find|findBy|findOne|findOneBy|findOneOrFail|findAndCount|getRepository|createQueryBuilder)$/;
+const MANAGER_READS = /^(count|countBy|exists|existsBy|find|findBy|findOne|findOneBy|findOneOrFail|findAndCount|getRepository)$/;
 
 function managerCall(c: QueryRunnerCall): StepResult | undefined {
-  const { w, link } = c;
+  const { w, link, chain, i } = c;
   if (link.name === 'query' && link.args[0]) {
     w.raw(link.args[0], link.node, c.frame);
     return dropRole(c);
+  }
+  if (link.name === 'createQueryBuilder') return { next: typeormQueryBuilder(w, chain, i, c.frame, undefined) };
+  // getRepository(User).createQueryBuilder('u'): the builder's table is the repository's entity.
+  if (link.name === 'getRepository' && chain.links[i + 1]?.name === 'createQueryBuilder') {
+    return { next: typeormQueryBuilder(w, chain, i + 1, c.frame, c.args[0]) };
   }
   if (link.name && MANAGER_READS.test(link.name)) {
     w.analysedOnly();

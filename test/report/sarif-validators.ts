@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+
+const require = createRequire(import.meta.url);
+// CommonJS: module.exports is the Ajv class for JSON Schema draft-04.
+const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04');
+const SCHEMA_FILE = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+
+// RFC 3986 characters: anything else (spaces, non-ASCII) must be percent-encoded.
+const URI_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
+
+/** The official SARIF 2.1.0 schema (draft-04), with the formats it uses checked for real. */
+export function sarifValidator() {
+  // unicodeRegExp off: the schema's language pattern has a stray `]` that only the u flag rejects.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) && URI_CHARS.test(s));
+  ajv.addFormat('uri-reference', (s: string) => URI_CHARS.test(s));
+  ajv.addFormat('date-time', (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(s));
+  return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')));
+}
+
+/**
+ * Validator policy: SARIF2006 (a note-level rule) fetches every URI in the log over
+ * HTTP to see that it answers; that makes a run slow and depends on the network,
+ * and says nothing about the file's correctness.
+ */
+const OFFLINE_POLICY = `<?xml version="1.0" encoding="utf-8"?>
+<Properties>
+  <Properties Key="SARIF2006.UrisShouldBeReachable.Options">
+    <Property Key="RuleEnabled" Value="Disabled" Type="Driver.RuleEnabledState" />
+  </Properties>
+</Properties>
+`;
+
+interface MultitoolResult {
+  ruleId: string;
+  level: string;
+  text: string;
+}
+
+/**
+ * Runs Microsoft's SARIF validator with its SARIF and GitHub Advanced Security rules
+ * and returns what it reported. The native binary is called directly: the npm shim
+ * in node_modules/.bin goes through a shell, which would cut "Sarif;Ghas" at the `;`
+ * and silently drop the GitHub rules. It exits 0 even when it finds errors, so its
+ * output log is read instead.
+ */
+export function multitoolValidate(sarif: string): MultitoolResult[] {
+  const binary: string = require('@microsoft/sarif-multitool');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-sarif-'));
+  try {
+    const input = path.join(dir, 'report.sarif');
+    const output = path.join(dir, 'validation.sarif');
+    const policy = path.join(dir, 'policy.xml');
+    fs.writeFileSync(input, sarif);
+    fs.writeFileSync(policy, OFFLINE_POLICY);
+    execFileSync(binary, ['validate', input, '--rule-kind', 'Sarif;Ghas', '--config', policy, '--output', output, '--log', 'ForceOverwrite'], {
+      stdio: 'pipe',
+      timeout: 60_000,
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+    });
+    const log = JSON.parse(fs.readFileSync(output, 'utf8'));
+    const run = log.runs[0];
+    expect(run.invocations[0].executionSuccessful).toBe(true);
+    const rules: { id: string; defaultConfiguration?: { level?: string }; messageStrings?: Record<string, { text: string }> }[] = run.tool.driver.rules ?? [];
+    return (run.results ?? []).map((r: { ruleId: string; ruleIndex: number; level?: string; message: { id?: string; text?: string; arguments?: string[] } }) => {
+      const rule = rules[r.ruleIndex] ?? rules.find((x) => x.id === r.ruleId);
+      const template = r.message.text ?? rule?.messageStrings?.[r.message.id ?? '']?.text ?? r.message.id ?? '';
+      return {
+        ruleId: r.ruleId,
+        level: r.level ?? rule?.defaultConfiguration?.level ?? 'warning',
+        text: template.replace(/\{(\d+)\}/g, (_, n) => r.message.arguments?.[Number(n)] ?? ''),
+      };
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Warnings the validator gives today that we accept (see the report for each). */
+export const ACCEPTED_WARNINGS = new Set([
+  // "artifacts contains only locations": kept so a run records every file it analysed.
+  'SARIF2004',
+]);
+
