@@ -1,14 +1,16 @@
-import { defineRule, isNullConstant, nameParts, nodeBody, quoted, tableAlterCommands, volatileCall, type VolatileCall } from './kit/index.js';
+import { defineRule, isNullConstant, nameParts, nodeBody, quoted, tableAlterCommands, volatileCall, type Origin, type VolatileCall } from './kit/index.js';
 
 const SERIAL = new Set(['smallserial', 'serial', 'bigserial', 'serial2', 'serial4', 'serial8']);
 
 /** Why the function counts as volatile, in words: known facts and assumptions read differently. */
-function volatileWhy(call: VolatileCall): string {
+function volatileWhy(call: VolatileCall, declared: Origin | undefined): string {
   switch (call.source) {
-    case 'declared':
-      return 'a function this migration created VOLATILE (declared so, or by saying neither IMMUTABLE nor STABLE)';
+    case 'declared': {
+      const by = declared && !declared.statement ? declared.migration : 'this migration';
+      return `a function ${by} created VOLATILE (declared so, or by saying neither IMMUTABLE nor STABLE)`;
+    }
     case 'assumed':
-      return `a function neither built into PostgreSQL nor created in this migration, so taken as VOLATILE (what CREATE FUNCTION gives unless it says IMMUTABLE or STABLE)`;
+      return `a function neither built into PostgreSQL nor created by this or an earlier migration, so taken as VOLATILE (what CREATE FUNCTION gives unless it says IMMUTABLE or STABLE)`;
     case 'extension':
       return `a volatile function (from the ${call.extension} extension)`;
     default:
@@ -28,8 +30,9 @@ export default defineRule({
       'for a VOLATILE default (random(), gen_random_uuid(), clock_timestamp(), nextval()), for serial and identity ' +
       'columns (filled from a sequence), for GENERATED ... STORED columns (computed for each row), and before ' +
       'PostgreSQL 11 for any non-NULL default. Which built-in functions are volatile is read from PostgreSQL\'s own ' +
-      'catalog; a function that is not built in, not from a common contrib extension and not created in the same ' +
-      'migration is taken as VOLATILE, because that is what CREATE FUNCTION makes it unless it says IMMUTABLE or STABLE.',
+      'catalog; a function that is not built in, not from a common contrib extension and not created (or altered) ' +
+      'IMMUTABLE or STABLE by this or an earlier migration linted with it is taken as VOLATILE, because that is ' +
+      'what CREATE FUNCTION makes it unless it says IMMUTABLE or STABLE.',
     safe:
       'Add the column without the default (or with a constant one), backfill existing rows in batches, then ' +
       'ALTER COLUMN ... SET DEFAULT so new rows get it. For a generated value, backfill a plain column and keep it ' +
@@ -41,7 +44,7 @@ export default defineRule({
       'ALTER TABLE orders ALTER COLUMN public_id SET DEFAULT gen_random_uuid();\n' +
       '-- backfill in batches: UPDATE orders SET public_id = gen_random_uuid() WHERE id BETWEEN ... AND public_id IS NULL;',
   },
-  check({ statements, report, createdBefore, pgVersion }) {
+  check({ statements, report, createdBefore, schema, pgVersion }) {
     for (const s of statements.of('AlterTableStmt')) {
       const table = s.node.relation;
       const created = createdBefore(s);
@@ -73,8 +76,9 @@ export default defineRule({
           } else if (con.contype === 'CONSTR_DEFAULT' && !isNullConstant(con.raw_expr)) {
             const call = volatileCall(con.raw_expr, created);
             if (call) {
-              const unsure = call.source === 'assumed' ? `; if an earlier migration created ${call.name}() IMMUTABLE or STABLE, disable this finding here` : '';
-              report(s, `${added} with DEFAULT ${call.name}(), ${volatileWhy(call)}: every row gets its own value, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches${unsure}`, {
+              const unsure = call.source === 'assumed' ? `; if ${call.name}() is IMMUTABLE or STABLE (created outside the migrations linted), disable this finding here` : '';
+              const declared = call.source === 'declared' ? schema.before(s).function(call.name.split('.').pop()!, call.arity) : undefined;
+              report(s, `${added} with DEFAULT ${call.name}(), ${volatileWhy(call, declared?.declared)}: every row gets its own value, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches${unsure}`, {
                 location: call.location ?? con.location,
               });
             } else if (pgVersion < 11) {

@@ -1,4 +1,4 @@
-import { defineRule, hasOption, nodeBody, tableAlterCommands, whyInTransaction, type Statement } from './kit/index.js';
+import { defineRule, hasOption, howToRunOutsideTransaction, nodeBody, tableAlterCommands, whyInTransaction, type RuleContext, type Statement } from './kit/index.js';
 
 /** The CONCURRENTLY form a statement uses, if any. */
 function concurrentForm(s: Statement): string | undefined {
@@ -18,6 +18,13 @@ function concurrentForm(s: Statement): string | undefined {
   }
 }
 
+/** What to do about it: leave the file's own block or DO block, or run it the tool's way without a transaction. */
+function remedy(ctx: RuleContext, s: Statement): string {
+  const tx = ctx.transactionOf(s);
+  if (ctx.embeddedIn(s) || tx?.explicit) return 'run it in a migration without a transaction';
+  return `run it in ${howToRunOutsideTransaction(ctx.migration)}`;
+}
+
 export default defineRule({
   id: 'no-concurrently-in-transaction',
   severity: 'error',
@@ -28,13 +35,16 @@ export default defineRule({
       'validate), so PostgreSQL refuses to run them inside a transaction block: "cannot run inside a transaction ' +
       'block", or "cannot be executed from a function" in a DO block. A migration tool that wraps each migration in ' +
       'a transaction (Flyway, goose, dbmate, diesel, ... by default), an explicit BEGIN, or a DO block makes the ' +
-      'migration fail at that statement. This is reported even on a table created earlier in the migration, because ' +
-      'the statement fails there too.',
+      'migration fail at that statement. So does a tool that sends a whole file as one query (golang-migrate, Prisma, ' +
+      'dbmate with transaction:false, diesel with run_in_transaction = false): PostgreSQL runs a query of several ' +
+      'statements as one implicit transaction. This is reported even on a table created earlier in the migration, ' +
+      'because the statement fails there too.',
     safe:
-      'Put the statement in a migration of its own that runs without a transaction (goose: -- +goose NO TRANSACTION; ' +
-      'dbmate: -- migrate:up transaction:false; Flyway: executeInTransaction=false; or the tool\'s equivalent), ' +
-      'outside any BEGIN and outside DO blocks. On a table created in the same transaction, CONCURRENTLY is not ' +
-      'needed at all: drop the keyword.',
+      'Put the statement in a migration of its own that runs without a transaction (golang-migrate: alone in its ' +
+      'file, or x-multi-statement=true; goose: -- +goose NO TRANSACTION; dbmate: -- migrate:up transaction:false and ' +
+      'alone in its section; Flyway: alone in its migration; or the tool\'s equivalent), outside any BEGIN and outside ' +
+      'DO blocks. `migratelint lint --fix` writes that migration for SQL formats. On a table created in the same ' +
+      'transaction, CONCURRENTLY is not needed at all: drop the keyword.',
     bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nCOMMIT;',
     good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
   },
@@ -42,7 +52,7 @@ export default defineRule({
     for (const s of ctx.statements) {
       const form = concurrentForm(s);
       if (!form || ctx.inTransactionAt(s) !== true) continue;
-      ctx.report(s, `${form} cannot run ${whyInTransaction(ctx, s)}: the migration fails here; run it in a migration without a transaction`);
+      ctx.report(s, `${form} cannot run ${whyInTransaction(ctx, s)}: the migration fails here; ${remedy(ctx, s)}`);
     }
   },
 });

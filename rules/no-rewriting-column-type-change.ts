@@ -1,4 +1,4 @@
-import { columnHistory, defineRule, formatType, isUnboundedText, nameParts, noRewriteSources, nodeBody, qualifiedName, sqlType, tableAlterCommands, typeChangeRewrites, unwrap, type SqlType } from './kit/index.js';
+import { defineRule, formatType, isUnboundedText, nameParts, noRewriteSources, nodeBody, qualifiedName, sqlType, tableAlterCommands, typeChangeRewrites, unwrap, type SqlType } from './kit/index.js';
 
 /** Whether a USING expression only hands the column's own value on: `col` or `col::newtype`. */
 function keepsValues(using: unknown, column: string, target: SqlType): boolean {
@@ -37,14 +37,16 @@ export default defineRule({
       'utcTimeZone says every migration session runs in UTC (config: "no-rewriting-column-type-change": ' +
       '["error", { "utcTimeZone": true }]); with that option, a change to full-precision timestamptz or ' +
       'timestamp whose current type is unknown is taken to be that swap. ' +
-      'What can be decided statically: the rule needs the column\'s current type. When this migration created ' +
-      'the column (CREATE TABLE, ADD COLUMN) it knows it and decides exactly; a table created earlier in the ' +
-      'migration is empty and is not reported at all (a column ADDed to an existing table is: the ALTER ' +
-      'still rewrites that table). Otherwise the current type lives in an earlier migration: a change to ' +
-      'text or unbounded varchar is then assumed to widen a varchar/text column and is not reported (it ' +
-      'does rewrite when the column was, say, integer or char(n)); any other target is reported, and the ' +
-      'message says which current types would make it safe. A COLLATE that may differ from the column\'s ' +
-      'collation makes the server rebuild the column\'s indexes, also under ACCESS EXCLUSIVE, and is reported.',
+      'What can be decided statically: the rule needs the column\'s current type, and takes it from the schema ' +
+      'model, the migrations linted replayed in their plan order (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE, ' +
+      'renames). When the model knows it the rule decides exactly, and names the migration that gave the column ' +
+      'its type; a table created earlier in the migration is empty and is not reported at all (a column ADDed ' +
+      'to an existing table is: the ALTER still rewrites that table). When no migration linted says (the column ' +
+      'comes from elsewhere): a change to text or unbounded varchar is assumed to widen a varchar/text column ' +
+      'and is not reported (it does rewrite when the column was, say, integer or char(n)); any other target is ' +
+      'reported, and the message says which current types would make it safe. A COLLATE that may differ from ' +
+      'the column\'s collation makes the server rebuild the column\'s indexes, also under ACCESS EXCLUSIVE, and ' +
+      'is reported.',
     safe:
       'Make the change in steps that never rewrite a live table: add a new column of the new type, write ' +
       'to both columns from the application (or a trigger), backfill the new column in batches, switch ' +
@@ -66,8 +68,7 @@ export default defineRule({
     },
     additionalProperties: false,
   },
-  check({ statements, report, createdBefore, pgVersion, options }) {
-    const history = columnHistory(statements.all);
+  check({ statements, report, createdBefore, schema, pgVersion, options }) {
     const opts = { pgVersion, utcTimeZone: options.utcTimeZone === true };
     for (const s of statements.of('AlterTableStmt')) {
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
@@ -86,16 +87,18 @@ export default defineRule({
           report(s, `ALTER COLUMN ${where} TYPE ${formatType(to)} USING an expression that changes the values ${lock}`, at);
           continue;
         }
-        const known = history.columnBefore(c);
+        // The column's type as the schema model knew it: from this migration or an earlier one.
+        const known = schema.before(s).column(s.node.relation?.relname, column);
         const collation = nameParts(def.collClause?.collname);
-        if (known) {
+        if (known?.type) {
           if (typeChangeRewrites(known.type, to, opts)) {
             const tz =
               ['timestamp', 'timestamptz'].includes(known.type.name) && ['timestamp', 'timestamptz'].includes(to.name) && known.type.name !== to.name
                 ? ' (catalog-only only when the session time zone is UTC; set the rule option utcTimeZone if it always is)'
                 : '';
-            const added = known.withTable ? '' : ', a column this migration added to an existing table,';
-            report(s, `changing ${where}${added} from ${formatType(known.type)} to ${formatType(to)} ${lock}${tz}`, at);
+            const added = known.added?.statement && !known.withTable ? ', a column this migration added to an existing table,' : '';
+            const since = known.typeSince && !known.typeSince.statement ? ` (the column was ${formatType(known.type)} since ${known.typeSince.migration})` : '';
+            report(s, `changing ${where}${added} from ${formatType(known.type)} to ${formatType(to)} ${lock}${tz}${since}`, at);
           } else if (collation.length && !sameCollation(known.collation, collation)) {
             report(s, `ALTER COLUMN ${where} TYPE ... COLLATE ${collation.join('.')} changes the collation: every index on the column is rebuilt under an ACCESS EXCLUSIVE lock`, at);
           }
@@ -111,7 +114,7 @@ export default defineRule({
         }
         const sources = noRewriteSources(to, opts);
         const unless = sources ? ` unless its current type is ${sources}` : '';
-        report(s, `changing ${where} to ${formatType(to)} ${lock}${unless} (the current type is not in this migration)`, at);
+        report(s, `changing ${where} to ${formatType(to)} ${lock}${unless} (the current type is not in the migrations linted)`, at);
       }
     }
   },

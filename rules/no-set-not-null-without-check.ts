@@ -1,18 +1,31 @@
-import { defineRule, nameParts, nodeBody, quoted, tableAlterCommands, type Statement } from './kit/index.js';
+import { defineRule, nameParts, nodeBody, quoted, tableAlterCommands, type ConstraintFacts, type Origin, type Statement } from './kit/index.js';
 
-interface Proof {
-  name?: string;
-  add: Statement;
-  /** Where it was validated: the add itself (added without NOT VALID), a VALIDATE, or not yet. */
-  validatedBy?: Statement;
+/** Where a proof was added or validated, for messages: a line of this migration, or an earlier migration. */
+const where = (o: Origin) => (o.statement ? `on line ${o.line}` : `in ${o.migration}`);
+
+/**
+ * Whether a constraint proving the column has no NULL spares SET NOT NULL its scan
+ * without having scanned under a long ACCESS EXCLUSIVE itself in this migration: valid,
+ * and, when it was validated here, added NOT VALID and validated in another transaction.
+ * A proof validated by an earlier migration spares the scan however that one did it
+ * (that migration's own hazard).
+ */
+function sparesScan(p: ConstraintFacts, sameTransaction: (a: Statement, b: Statement) => boolean | undefined): boolean {
+  if (!p.validated) return false;
+  const validatedBy = p.validated.statement;
+  if (!validatedBy) return true;
+  if (p.validatedOnAdd) return false;
+  const addedBy = p.added.statement;
+  return !addedBy || sameTransaction(addedBy, validatedBy) !== true;
 }
 
-/** Whether a CHECK expression is exactly `col IS NOT NULL`. */
-function provesNotNull(expr: any, column: string): boolean {
-  const test = expr?.NullTest;
-  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return false;
-  const fields = nameParts(test.arg?.ColumnRef?.fields);
-  return fields.length > 0 && fields[fields.length - 1] === column;
+/** Why the last proof the model knows does not spare the scan, in words. */
+function whyNot(p: ConstraintFacts | undefined, column: string): string {
+  if (!p) return `first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction`;
+  const what = `${p.kind === 'not-null' ? 'NOT NULL constraint' : 'CHECK'} ${p.name}`;
+  if (!p.validated) return `the ${what} ${where(p.added)} is NOT VALID and never validated, so it cannot spare the scan; VALIDATE it in a separate transaction first`;
+  if (p.validatedOnAdd) return `the ${what} ${where(p.added)} was validated as it was added, under ACCESS EXCLUSIVE; add it NOT VALID and VALIDATE it in a separate transaction`;
+  return `the ${what} was validated (line ${p.validated.line}) in the same transaction as its add (line ${p.added.line}), so its scan ran under ACCESS EXCLUSIVE; commit between the two`;
 }
 
 export default defineRule({
@@ -30,66 +43,38 @@ export default defineRule({
       'On PostgreSQL 12 and later: ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID; in a separate ' +
       'transaction VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: traffic goes on); then SET NOT NULL, and drop the ' +
       'now redundant CHECK. On PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID and validated. ' +
-      'Before 12 there is no way around the scan: run it when the table is small or traffic is low. Columns of a ' +
-      'table created earlier in the same migration are not reported.',
+      'Before 12 there is no way around the scan: run it when the table is small or traffic is low. The CHECK may ' +
+      'come from an earlier migration: the migrations linted are replayed in their plan order, so the two-step ' +
+      '(ADD ... NOT VALID in one migration, VALIDATE and SET NOT NULL in the next) passes. Columns of a table ' +
+      'created earlier in the same migration (or, with --changed-since, by an earlier migration of the change set) ' +
+      'are not reported.',
     bad: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
     good:
       'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n' +
       '-- in the next migration:\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n' +
       'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;',
   },
-  check({ statements, report, createdBefore, sameTransaction, pgVersion }) {
-    // CHECK constraints proving `col IS NOT NULL`, by table, in statement order.
-    const proofs = new Map<string, { column: string; proof: Proof }[]>();
-    const proofsOf = (table: string) => proofs.get(table) ?? proofs.set(table, []).get(table)!;
-
+  check({ statements, report, createdBefore, schema, sameTransaction, pgVersion }) {
     for (const s of statements.of('AlterTableStmt')) {
       const table = s.node.relation?.relname ?? '';
-      const live = !createdBefore(s).table(table);
+      if (createdBefore(s).table(table)) continue;
       for (const cmd of tableAlterCommands(s)) {
         const con = nodeBody(cmd.def, 'Constraint');
-        if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_CHECK') {
-          const column = nameParts(nodeBody(nodeBody(con.raw_expr, 'NullTest')?.arg, 'ColumnRef')?.fields).pop();
-          if (column && provesNotNull(con.raw_expr, column)) {
-            proofsOf(table).push({ column, proof: { name: con.conname, add: s, validatedBy: con.skip_validation ? undefined : s } });
-          }
-          continue;
-        }
-        // PostgreSQL 18: ADD CONSTRAINT name NOT NULL col NOT VALID, validated later, also proves it.
-        if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_NOTNULL' && con.skip_validation) {
-          const column = nameParts(con.keys).pop();
-          if (column) proofsOf(table).push({ column, proof: { name: con.conname, add: s } });
-          continue;
-        }
-        if (cmd.subtype === 'AT_ValidateConstraint') {
-          for (const p of proofsOf(table)) if (p.proof.name === cmd.name && !p.proof.validatedBy) p.proof.validatedBy = s;
-          continue;
-        }
-        if (cmd.subtype === 'AT_DropConstraint') {
-          proofs.set(table, proofsOf(table).filter((p) => p.proof.name !== cmd.name));
-          continue;
-        }
         let column: string | undefined;
         if (cmd.subtype === 'AT_SetNotNull') column = cmd.name;
-        else if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_NOTNULL') column = nameParts(con.keys).pop();
-        if (!column || !live) continue;
+        // PostgreSQL 18: ADD CONSTRAINT name NOT NULL col, unless NOT VALID (a proof in the making), scans like SET NOT NULL.
+        else if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_NOTNULL' && !con.skip_validation) column = nameParts(con.keys).pop();
+        if (!column) continue;
 
         const what = `SET NOT NULL on ${quoted(s.node.relation)}.${column} takes ACCESS EXCLUSIVE on ${quoted(s.node.relation)}: blocks reads and writes while every row is scanned`;
         if (pgVersion < 12) {
           report(s, `${what} (before PostgreSQL 12 no CHECK constraint can spare the scan)`);
           continue;
         }
-        const candidates = proofsOf(table).filter((p) => p.column === column).map((p) => p.proof);
-        const good = candidates.find((p) => p.validatedBy && p.validatedBy !== p.add && sameTransaction(p.add, p.validatedBy) !== true);
-        if (good) continue;
-        const p = candidates[candidates.length - 1];
-        const name = p?.name ? ` ${p.name}` : '';
-        let why: string;
-        if (!p) why = `first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction`;
-        else if (!p.validatedBy) why = `the CHECK${name} on line ${p.add.range.start.line} is NOT VALID and never validated, so it cannot spare the scan; VALIDATE it in a separate transaction first`;
-        else if (p.validatedBy === p.add) why = `the CHECK${name} on line ${p.add.range.start.line} was validated as it was added, under ACCESS EXCLUSIVE; add it NOT VALID and VALIDATE it in a separate transaction`;
-        else why = `the CHECK${name} was validated (line ${p.validatedBy.range.start.line}) in the same transaction as its add (line ${p.add.range.start.line}), so its scan ran under ACCESS EXCLUSIVE; commit between the two`;
-        report(s, `${what}; ${why}`);
+        // Proofs from earlier migrations and from this one, as the schema model knows them just before.
+        const proofs = schema.before(s).constraints(table).filter((c) => c.notNullColumn === column && (c.kind === 'check' || c.kind === 'not-null'));
+        if (proofs.some((p) => sparesScan(p, sameTransaction))) continue;
+        report(s, `${what}; ${whyNot(proofs[proofs.length - 1], column)}`);
       }
     }
   },

@@ -1,13 +1,12 @@
-import { codeTokens, defineRule, insertAfterToken, nodeBody, quoted, tableAlterCommands, tokenIndexAt, type Fix, type Statement } from './kit/index.js';
+import { codeTokens, concurrentFix, defineRule, insertAfterToken, nodeBody, quoted, tableAlterCommands, tokenIndexAt, type Statement, type TextEdit } from './kit/index.js';
 
 /** Inserts CONCURRENTLY after the partition's (possibly qualified) name. */
-function concurrentlyFix(s: Statement, partition: any, source: string | undefined): Fix | undefined {
+function concurrentlyEdit(s: Statement, partition: any, source: string | undefined): TextEdit | undefined {
   const tokens = codeTokens(s);
   let i = tokenIndexAt(s, partition?.location);
   if (!tokens || i === undefined) return undefined;
   while (tokens[i + 1]?.text === '.' && tokens[i + 2]) i += 2;
-  const edit = insertAfterToken(s, tokens[i], ' CONCURRENTLY', source);
-  return edit ? { description: 'add CONCURRENTLY (outside a transaction; not possible when the table has a DEFAULT partition)', edits: [edit] } : undefined;
+  return insertAfterToken(s, tokens[i], ' CONCURRENTLY', source);
 }
 
 export default defineRule({
@@ -29,7 +28,8 @@ export default defineRule({
     bad: 'ALTER TABLE measurements DETACH PARTITION measurements_2023;',
     good: 'ALTER TABLE measurements DETACH PARTITION measurements_2023 CONCURRENTLY;',
   },
-  check({ statements, report, createdBefore, pgVersion, inTransactionAt, migration }) {
+  check(ctx) {
+    const { statements, report, createdBefore, pgVersion, migration } = ctx;
     if (pgVersion < 14) return;
     for (const s of statements.of('AlterTableStmt')) {
       if (createdBefore(s).table(s.node.relation?.relname)) continue;
@@ -37,7 +37,8 @@ export default defineRule({
       for (const cmd of cmds) {
         const part = nodeBody(cmd.def, 'PartitionCmd');
         if (cmd.subtype !== 'AT_DetachPartition' || part?.concurrent) continue;
-        const fix = inTransactionAt(s) !== true && cmds.length === 1 ? concurrentlyFix(s, part?.name, migration.sources.get(s.chunk.file)) : undefined;
+        const edit = cmds.length === 1 ? concurrentlyEdit(s, part?.name, migration.sources.get(s.chunk.file)) : undefined;
+        const fix = edit && concurrentFix(s, ctx, edit, '; not possible when the table has a DEFAULT partition');
         report(
           s,
           `DETACH PARTITION ${quoted(part?.name)} takes ACCESS EXCLUSIVE on ${quoted(s.node.relation)} and the partition: blocks reads and writes ` +

@@ -1,4 +1,4 @@
-import { codeTokens, defineRule, hasOption, insertAfterToken, qualifiedName, type Fix, type Statement } from './kit/index.js';
+import { codeTokens, concurrentFix, defineRule, hasOption, insertAfterToken, qualifiedName, type Statement, type TextEdit } from './kit/index.js';
 
 const TARGET_WORDS = new Set(['INDEX', 'TABLE', 'SCHEMA', 'DATABASE']);
 
@@ -7,17 +7,14 @@ function concurrently(s: Statement): boolean {
 }
 
 /** Inserts CONCURRENTLY after the INDEX / TABLE / SCHEMA / DATABASE keyword (options in parentheses skipped). */
-function concurrentlyFix(s: Statement, source: string | undefined): Fix | undefined {
+function concurrentlyEdit(s: Statement, source: string | undefined): TextEdit | undefined {
   const tokens = codeTokens(s);
   if (!tokens) return undefined;
   let depth = 0;
   for (const t of tokens) {
     if (t.text === '(') depth++;
     else if (t.text === ')') depth--;
-    else if (depth === 0 && t.keyword && TARGET_WORDS.has(t.text.toUpperCase())) {
-      const edit = insertAfterToken(s, t, ' CONCURRENTLY', source);
-      return edit ? { description: 'add CONCURRENTLY (outside a transaction)', edits: [edit] } : undefined;
-    }
+    else if (depth === 0 && t.keyword && TARGET_WORDS.has(t.text.toUpperCase())) return insertAfterToken(s, t, ' CONCURRENTLY', source);
   }
   return undefined;
 }
@@ -41,7 +38,8 @@ export default defineRule({
     bad: 'REINDEX INDEX orders_customer_id_idx;',
     good: 'REINDEX INDEX CONCURRENTLY orders_customer_id_idx;',
   },
-  check({ statements, report, createdBefore, pgVersion, inTransactionAt, migration }) {
+  check(ctx) {
+    const { statements, report, createdBefore, pgVersion, migration } = ctx;
     for (const s of statements.of('ReindexStmt')) {
       if (concurrently(s)) continue;
       const kind: string = s.node.kind ?? '';
@@ -67,7 +65,8 @@ export default defineRule({
         continue;
       }
       const spelled = (s.node.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently');
-      const fix = inTransactionAt(s) === true || spelled ? undefined : concurrentlyFix(s, migration.sources.get(s.chunk.file));
+      const edit = spelled ? undefined : concurrentlyEdit(s, migration.sources.get(s.chunk.file));
+      const fix = edit && concurrentFix(s, ctx, edit);
       report(s, `${what}; use REINDEX ... CONCURRENTLY`, { fix });
     }
   },

@@ -1,4 +1,4 @@
-import { addedConstraints, defineRule, notValidFix, quoted } from './kit/index.js';
+import { addedConstraints, defineRule, notValidFix, quoted, validateTableConstraint } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
@@ -34,7 +34,13 @@ export default defineRule({
             'blocks reads and writes while every row is checked; add it NOT VALID and VALIDATE it in a separate transaction',
           {
             location: con.location,
-            fix: notValidFix(s, con.location, migration.sources.get(s.chunk.file), 'add NOT VALID (then VALIDATE CONSTRAINT in a separate transaction)'),
+            fix: notValidFix(
+              s,
+              con.location,
+              migration.sources.get(s.chunk.file),
+              'add NOT VALID (then VALIDATE CONSTRAINT in a separate transaction)',
+              validateTableConstraint(table, con.conname),
+            ),
           },
         );
       }

@@ -1,4 +1,4 @@
-import { defineRule, nameParts, nodeBody, notValidFix } from './kit/index.js';
+import { defineRule, nameParts, nodeBody, notValidFix, validateDomainConstraint } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-domain-constraint',
@@ -33,7 +33,13 @@ export default defineRule({
           `ALTER DOMAIN ${domain} ADD CONSTRAINT checks every column of type ${domain} in every table, holding SHARE on each: blocks writes to them; add it NOT VALID and VALIDATE it in a separate transaction`,
           {
             location: con.location,
-            fix: notValidFix(s, con.location, migration.sources.get(s.chunk.file), 'add NOT VALID (then ALTER DOMAIN ... VALIDATE CONSTRAINT in a separate transaction)'),
+            fix: notValidFix(
+              s,
+              con.location,
+              migration.sources.get(s.chunk.file),
+              'add NOT VALID (then ALTER DOMAIN ... VALIDATE CONSTRAINT in a separate transaction)',
+              validateDomainConstraint(parts, con.conname),
+            ),
           },
         );
       } else if (s.node.subtype === 'O') {

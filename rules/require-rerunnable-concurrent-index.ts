@@ -42,17 +42,25 @@ export default defineRule({
       'Drop a left-over index before building it: DROP INDEX CONCURRENTLY IF EXISTS name; then CREATE INDEX ' +
       'CONCURRENTLY name ... in the same migration. On a first run the DROP does nothing. Indexes on tables created ' +
       'earlier in the same migration are not reported, nor plain SQL folders, which migratelint apply runs itself and ' +
-      'where it drops an INVALID index before resuming.',
+      'where it drops an INVALID index before resuming. Nor are tools that send a file to the server as one query ' +
+      '(golang-migrate without x-multi-statement, dbmate, diesel, Prisma): there the CREATE must be alone in its file, ' +
+      'a guard in an earlier migration does not run again, and after a failed run the INVALID index has to be ' +
+      'dropped by hand before the migration is retried.',
     file: '00012_orders_customer_idx.sql',
     bad: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);',
     good:
       '-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_idx;\n' +
       'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
   },
-  check({ statements, report, inTransactionAt, embeddedIn, createdBefore, migration }) {
+  check({ statements, report, inTransactionAt, embeddedIn, createdBefore, migration, sentAsOneQuery }) {
     // Plain SQL folders have no tool of their own: migratelint's executor runs them and
     // clears INVALID indexes on resume. Other tools simply run the file again.
     if (migration.format === 'sql') return;
+    // A tool that sends the file as one query (golang-migrate, dbmate, diesel, Prisma) cannot
+    // run the guard next to the CREATE: the two would share a transaction, where neither runs.
+    // A guard in an earlier migration does not run again either, so nothing in the files can
+    // help; the operator drops the INVALID index by hand after a failure.
+    if (sentAsOneQuery) return;
     const dropped = new Set<string>();
     for (const s of statements) {
       for (const name of guardedNames(s)) dropped.add(name);

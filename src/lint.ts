@@ -8,8 +8,8 @@ import { classifyPath } from './discover/classify.js';
 import { frontendNameFor } from './formats/frontends.js';
 import type { ResolvedConfig } from './config/load.js';
 import type { BaselineOutcome } from './baseline.js';
-import { UnitLinter } from './pipeline/unit-linter.js';
-import { lintUnitResult } from './pipeline/unit-result.js';
+import { UnitLinter, type LinterSettings } from './pipeline/unit-linter.js';
+import { replayRun, unitFiles } from './pipeline/replay-run.js';
 import { RunCollector, sortFindings, type Keep, type OnMigration } from './pipeline/collect.js';
 import { HeapBound } from './pipeline/heap.js';
 import { LintCache, DEFAULT_CACHE_DIR } from './pipeline/cache.js';
@@ -18,6 +18,8 @@ import type { DownSetting } from './engine/down-setting.js';
 import type { CoverageSummary, DownSummary } from './report/context.js';
 import { workerCount } from './pipeline/worker-count.js';
 import { toolVersion } from './meta.js';
+import { setAsideOtherDatabases, type OtherDatabaseProject } from './discover/project-database/index.js';
+import type { DialectSetting } from './config/schema.js';
 
 export { DEFAULT_PG_VERSION, activeRules } from './pipeline/unit-linter.js';
 
@@ -35,6 +37,14 @@ export interface LintOptions {
   transaction?: boolean;
   /** How findings in down migrations count, over the config's `down` (default `lint`). */
   down?: DownSetting;
+  /** Over the config's `dialect` (default `auto`): `postgresql` lints projects whose config names another database too. */
+  dialect?: DialectSetting;
+  /**
+   * Who sends the SQL to the server: the format's own tool (the default), or migratelint's
+   * executor (`apply`, `rollback`), which sends statements one by one, so a file is never
+   * one implicit transaction as golang-migrate, Prisma, diesel and dbmate make it.
+   */
+  sentBy?: 'tool' | 'migratelint';
   /** Extra rules in the same shape as the built-in ones (plugins loaded by the config come on top). */
   extraRules?: readonly Rule[];
   /** Only these files (relative to cwd) are linted, e.g. the ones changed since a git ref. */
@@ -84,6 +94,8 @@ export interface LintResult {
   coverage: CoverageSummary;
   /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
   baseline?: BaselineOutcome;
+  /** Projects not linted because their config names only other databases (a knexfile's `client: 'mysql2'`). */
+  otherDatabases?: OtherDatabaseProject[];
   /** Cache use, when a cache was used. */
   cache?: { hits: number; misses: number };
 }
@@ -91,8 +103,13 @@ export interface LintResult {
 /** Lints migration files, directories or globs. */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const units = await discoverUnits(paths, { cwd, config: options.config, only: options.only });
-  return lintUnits(units, (file) => fs.readFileSync(path.resolve(cwd, file), 'utf8'), options);
+  // Every migration under the paths feeds the schema model; `only` says which are reported.
+  const found = await discoverUnits(paths, { cwd, config: options.config });
+  // A project whose config names only other databases is set aside (one line), unless PostgreSQL is forced.
+  const forced = (options.dialect ?? options.config?.dialect) === 'postgresql';
+  const { units, otherDatabases } = forced ? { units: found, otherDatabases: [] } : await setAsideOtherDatabases(found, cwd);
+  const result = await lintUnits(units, (file) => fs.readFileSync(path.resolve(cwd, file), 'utf8'), options);
+  return otherDatabases.length ? { ...result, otherDatabases } : result;
 }
 
 /**
@@ -114,17 +131,24 @@ export async function lintText(text: string, filename = 'stdin.sql', options: Li
   return lintUnits([unit], () => text, { ...options, cacheDir: undefined, workers: 0 });
 }
 
+/** The settings a linter (in this thread or a worker) needs beyond the config. */
+function linterSettings(options: LintOptions): Omit<LinterSettings, 'config' | 'extraRules'> {
+  const { rules, ruleOptions, pgVersion, transaction, sentBy } = options;
+  return { rules, ruleOptions, pgVersion, transaction, sentBy };
+}
+
 /** What makes cached results valid: the tool, and every setting that changes findings. */
 function cacheKey(options: LintOptions, rules: readonly Rule[]): string {
   const { config } = options;
   return JSON.stringify({
     tool: toolVersion(),
-    // Bumped when what a cached result holds changes (2: findings carry their direction, coverage its call texts).
-    results: 2,
+    // Bumped when what a cached result holds changes (2: findings carry their direction, coverage its call texts;
+    // 3: results depend on the migrations before them, through the schema model).
+    results: 3,
     config: config && { ...config, file: undefined, dir: undefined, pluginRules: undefined },
     plugins: config?.pluginRules.map((r) => [r.id, String(r.check ?? ''), String(r.checkMigration ?? '')]),
     rules: rules.map((r) => r.id),
-    options: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
+    options: linterSettings(options),
   });
 }
 
@@ -164,37 +188,6 @@ class RunFiles {
   };
 }
 
-const unitFiles = (unit: MigrationUnit) => [unit.path, unit.up, unit.down];
-
-interface PendingUnit {
-  unit: MigrationUnit;
-  /** Its place among the run's units. */
-  index: number;
-  /** Content hash for the cache ('' without one). */
-  hash: string;
-}
-
-/**
- * Hands the units whose cached result is still valid to the collector; returns the
- * others with their content hashes, to be linted and cached.
- */
-function useCache(cache: LintCache, units: readonly MigrationUnit[], files: RunFiles, collector: RunCollector): PendingUnit[] {
-  const misses: PendingUnit[] = [];
-  units.forEach((unit, index) => {
-    const paths = unitFiles(unit);
-    const contents = paths.map((f) => (f ? files.tryRead(f) : undefined));
-    const hash = LintCache.hashUnit(unit, contents);
-    const hit = cache.get(unit, hash, files.hash, (file) => contents[paths.indexOf(file)]);
-    if (hit) {
-      collector.add(index, hit.migration ?? undefined, hit.findings);
-      return;
-    }
-    paths.forEach((f, i) => f && contents[i] !== undefined && files.hold(f, contents[i]!));
-    misses.push({ unit, index, hash });
-  });
-  return misses;
-}
-
 /** Settings a worker thread needs to lint exactly as this thread does. */
 function workerInit(options: LintOptions): WorkerInit {
   const cwd = options.cwd ?? process.cwd();
@@ -204,7 +197,7 @@ function workerInit(options: LintOptions): WorkerInit {
     cwd,
     config: config ? (plainConfig as Omit<ResolvedConfig, 'pluginRules'>) : undefined,
     pluginConfigFile: config?.file && pluginRules.length ? path.resolve(cwd, config.file) : undefined,
-    settings: { rules: options.rules, ruleOptions: options.ruleOptions, pgVersion: options.pgVersion, transaction: options.transaction },
+    settings: linterSettings(options),
   };
 }
 
@@ -221,45 +214,31 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 async function lintUnits(found: MigrationUnit[], readFile: (file: string) => string, options: LintOptions): Promise<LintResult> {
   // In the order of the report, so that findings handed on as they come are in it too.
   const units = [...found].sort(byPath);
+  const only = options.only;
+  const reported = new Map<MigrationUnit, number>();
+  for (const unit of units) if (!only || unitFiles(unit).some((f) => f && only.has(f))) reported.set(unit, reported.size);
   const linter = new UnitLinter(options);
   const retain = options.retainIR !== false;
   const down = options.down ?? options.config?.down ?? 'lint';
   const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration, down);
   const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
-  const pending = cache ? useCache(cache, units, files, collector) : units.map((unit, index) => ({ unit, index, hash: '' }));
-
-  const prepare = () => linter.prepare(pending.map((p) => p.unit));
-  if (retain) {
-    await prepare();
-    for (const { unit, index } of pending) {
-      const out = linter.lint(unit, files.read);
-      collector.add(index, out.migration, out.findings);
-    }
-  } else {
-    const lintHere = (unit: MigrationUnit) => lintUnitResult(linter, unit, files.read, (f) => files.hash(f) ?? '');
-    const todo = pending.map((p) => p.unit);
-    const workers = workersFor(options, todo.length);
-    // A run whose findings are handed on holds next to nothing, so its heap is kept
-    // bounded; not with a cache, which holds every result until it is saved.
-    const heap = options.onMigration && !cache ? new HeapBound() : undefined;
+  // A run whose findings are handed on holds next to nothing, so its heap is kept
+  // bounded; not with a cache, which holds every result until it is saved.
+  const heap = !retain && options.onMigration && !cache ? new HeapBound() : undefined;
+  await replayRun(units, {
+    linter,
+    files,
+    reported,
+    changeSet: only !== undefined,
+    retainIR: retain,
+    cache,
     // Each result is taken as it comes: what `keep` leaves out is never held.
-    const done = (i: number, r: UnitResult) => {
-      const { unit, index, hash } = pending[i];
-      for (const f of unitFiles(unit)) if (f) files.release(f);
-      collector.add(index, r.migration, r.findings);
-      cache?.set(unit, hash, r.deps, r.migration, r.findings);
+    onResult: (index, migration, findings) => {
+      collector.add(index, migration, findings);
       heap?.tick();
-    };
-    if (workers > 0) {
-      // Threads are loaded only for runs that use them.
-      const { lintShared } = await import('./pipeline/parallel.js');
-      await lintShared(todo, workerInit(options), workers, { prepare, lint: lintHere }, done);
-    } else {
-      await prepare();
-      todo.forEach((unit, i) => done(i, lintHere(unit)));
-    }
-  }
+    },
+  });
   cache?.save();
 
   const { migrations, findings, counts, errorCount, warningCount, coverage } = collector;

@@ -9,9 +9,10 @@
  * edit is anchored on (a string literal with escapes or interpolation can defeat the
  * mapping).
  */
-import type { Fix, Migration, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
+import type { Fix, FollowUp, Migration, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
 import { LineIndex } from '../../src/ir/source-text.js';
-import { statementTokens, type SqlToken } from '../../src/pg/parse.js';
+import { loadedSqlParser, statementTokens, type SqlToken } from '../../src/pg/parse.js';
+import type { Transaction } from '../../src/pg/transactions.js';
 
 // Scanned once per statement and shared with `Statement.locate`, which needs token ends too.
 export { statementTokens, type SqlToken };
@@ -43,10 +44,17 @@ export function chunkRange(stmt: Statement, start: number, end: number): Range |
   return backwards ? undefined : range;
 }
 
+/**
+ * The line index of the file last checked: rules check fix after fix in one file, and
+ * indexing the whole file for each would make fixing a file quadratic in its size.
+ */
+let lastLines: LineIndex | undefined;
+const linesOf = (source: string): LineIndex => (lastLines?.text === source ? lastLines : (lastLines = new LineIndex(source)));
+
 /** Whether `source` holds `expected` at `range` (true when the source is not known). */
 function holds(source: string | undefined, range: Range, expected: string): boolean {
   if (source === undefined) return true;
-  const lines = new LineIndex(source);
+  const lines = linesOf(source);
   return source.slice(lines.offset(range.start), lines.offset(range.end)) === expected;
 }
 
@@ -98,28 +106,52 @@ export interface FixContext {
   readonly section: Section;
   /** The engine's answer per statement (framework default, BEGIN blocks, DO blocks). */
   inTransactionAt(stmt: Statement): boolean | undefined;
+  transactionOf(stmt: Statement): Transaction | undefined;
+  embeddedIn(stmt: Statement): Statement | undefined;
+}
+
+/**
+ * Where a statement that must run outside any transaction block (CONCURRENTLY) can be
+ * fixed: `here` when it already runs outside one (or nobody knows); `own-migration` when
+ * only the tool's transaction, or the one PostgreSQL runs a query of several statements
+ * in, holds it (moving it to a migration of its own frees it); undefined when the file's
+ * own BEGIN block or a DO block holds it: the author put it there, so no fix.
+ */
+export function outsideTransactionPlacement(stmt: Statement, ctx: FixContext): 'here' | 'own-migration' | undefined {
+  if (ctx.inTransactionAt(stmt) !== true) return 'here';
+  if (ctx.embeddedIn(stmt) || ctx.transactionOf(stmt)?.explicit) return undefined;
+  return 'own-migration';
+}
+
+/** A fix that makes a statement CONCURRENTLY, placed where it can run (see `outsideTransactionPlacement`). */
+export function concurrentFix(stmt: Statement, ctx: FixContext, edit: TextEdit, caveat = ''): Fix | undefined {
+  const placement = outsideTransactionPlacement(stmt, ctx);
+  if (!placement) return undefined;
+  if (placement === 'own-migration') {
+    return { description: `add CONCURRENTLY, in a migration of its own (it cannot run in a transaction)${caveat}`, edits: [edit], placement };
+  }
+  const unknownTx = ctx.inTransactionAt(stmt) === undefined ? ' (it must run outside a transaction)' : '';
+  return { description: `add CONCURRENTLY${unknownTx}${caveat}`, edits: [edit] };
 }
 
 /**
  * The fix for CREATE INDEX / DROP INDEX without CONCURRENTLY: insert the keyword after
- * INDEX. Not offered where CONCURRENTLY would make the statement fail: inside a
- * transaction (the framework's, an explicit BEGIN, a DO block), DROP INDEX of several
- * indexes or with CASCADE. Where nobody knows whether a transaction wraps the
- * statement, the description says it must run outside one.
+ * INDEX. Not offered where CONCURRENTLY would make the statement fail: inside the file's
+ * BEGIN block or a DO block, DROP INDEX of several indexes or with CASCADE. Where the
+ * tool's transaction holds the statement, the fix moves it to a migration of its own;
+ * where nobody knows whether a transaction wraps it, the description says it must run
+ * outside one.
  */
 export function concurrentlyFix(stmt: Statement, ctx: FixContext): Fix | undefined {
   const n = stmt.node;
-  const inTransaction = ctx.inTransactionAt(stmt);
-  if (!n || n.concurrent || inTransaction === true) return undefined;
+  if (!n || n.concurrent) return undefined;
   if (stmt.kind === 'DropStmt') {
     if (n.removeType !== 'OBJECT_INDEX' || (n.objects ?? []).length !== 1 || n.behavior === 'DROP_CASCADE') return undefined;
   } else if (stmt.kind !== 'IndexStmt') {
     return undefined;
   }
   const edit = insertAfterKeyword(stmt, 'INDEX', ' CONCURRENTLY', ctx.migration.sources.get(stmt.chunk.file));
-  if (!edit) return undefined;
-  const unknownTx = inTransaction === undefined ? ' (it must run outside a transaction)' : '';
-  return { description: `add CONCURRENTLY${unknownTx}`, edits: [edit] };
+  return edit && concurrentFix(stmt, ctx, edit);
 }
 
 /**
@@ -141,7 +173,13 @@ export function renameTypeEdit(stmt: Statement, typeName: any, from: string, to:
  * after the constraint's last token, before the `,` of the next subcommand or the end
  * of the statement.
  */
-export function notValidFix(stmt: Statement, location: number | undefined, source: string | undefined, description: string): Fix | undefined {
+export function notValidFix(
+  stmt: Statement,
+  location: number | undefined,
+  source: string | undefined,
+  description: string,
+  followUp: FollowUp,
+): Fix | undefined {
   const tokens = codeTokens(stmt);
   const first = tokenIndexAt(stmt, location);
   if (!tokens || first === undefined) return undefined;
@@ -155,7 +193,36 @@ export function notValidFix(stmt: Statement, location: number | undefined, sourc
     last = i;
   }
   const edit = insertAfterToken(stmt, tokens[last], ' NOT VALID', source);
-  return edit ? { description, edits: [edit] } : undefined;
+  return edit ? { description, edits: [edit], followUp } : undefined;
+}
+
+/**
+ * A name as PostgreSQL needs it written: bare when it is a lower-case identifier the
+ * scanner does not take for a keyword, else double-quoted.
+ */
+export function quoteIdentifier(name: string): string {
+  const tokens = /^[a-z_][a-z0-9_$]*$/.test(name) ? loadedSqlParser()?.scanSync(name).tokens : undefined;
+  const bare = tokens?.length === 1 && tokens[0].keywordKind === 0;
+  return bare ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+const qualified = (parts: readonly (string | undefined)[]) => parts.filter((p): p is string => !!p).map(quoteIdentifier).join('.');
+
+/** The VALIDATE that completes a table constraint added NOT VALID (ONLY kept: it validates what was added). */
+export function validateTableConstraint(table: { schemaname?: string; relname?: string; inh?: boolean } | undefined, conname: string | undefined): FollowUp {
+  if (!table?.relname || !conname) return { what: 'validate the constraint (name it first)' };
+  // The parser leaves `inh` out for ALTER TABLE ONLY.
+  const only = table.inh ? '' : 'ONLY ';
+  return {
+    what: `validate ${conname}`,
+    sql: `ALTER TABLE ${only}${qualified([table.schemaname, table.relname])} VALIDATE CONSTRAINT ${quoteIdentifier(conname)};`,
+  };
+}
+
+/** The VALIDATE that completes a domain constraint added NOT VALID. */
+export function validateDomainConstraint(domain: readonly string[], conname: string | undefined): FollowUp {
+  if (domain.length === 0 || !conname) return { what: 'validate the constraint (name it first)' };
+  return { what: `validate ${conname}`, sql: `ALTER DOMAIN ${qualified(domain)} VALIDATE CONSTRAINT ${quoteIdentifier(conname)};` };
 }
 
 /**

@@ -21,9 +21,10 @@ export {
   type RuleDocs,
   type RuleOptionsSchema,
   type RuleSeverity,
+  type SectionSchema,
 } from './rule.js';
 export { StatementList } from './statements.js';
-export type { Fix, Migration, NodeKind, NodeOf, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
+export type { Fix, FollowUp, Migration, NodeKind, NodeOf, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
 export type { Node } from '@pgsql/types';
 
 // The AST
@@ -33,10 +34,14 @@ export { addedConstraints, tableAlterCommands, type AddedConstraint, type AlterT
 // What the section (and, for a down, its up) created
 export { columnHistory, columnLabel, createdInUp, upColumnTypes, type ColumnTypeUse, type KnownColumn } from '../../src/schema/columns.js';
 
+// The schema model (earlier migrations replayed): what `ctx.schema.before(stmt)` answers
+export type { ColumnFacts, ConstraintFacts, FunctionFacts, IndexFacts, Origin, RelationFacts, SchemaState } from '../../src/schema/state.js';
+export { checkedNotNullColumn } from '../../src/schema/table-events.js';
+
 // PostgreSQL facts
 export { blocksReads, blocksWrites, describeLock, lockFor, lockRank, locksFor, type LockLevel, type TableLock } from '../../src/pg/locks.js';
 export { SERIAL_TYPES, formatType, isUnboundedText, noRewriteSources, sqlType, typeChangeRewrites, type SqlType } from '../../src/pg/types.js';
-export { transactionControl, whyInTransaction, type Transaction } from '../../src/pg/transactions.js';
+export { howToRunOutsideTransaction, sendsFileAsOneQuery, transactionControl, whyInTransaction, type Transaction } from '../../src/pg/transactions.js';
 export { plpgsqlBodyError, type BodyError } from '../../src/pg/plpgsql-check.js';
 export { functionVolatility, moreVolatile, volatileCall, type FunctionVolatility, type Volatility, type VolatileCall } from '../../src/pg/volatility.js';
 
@@ -44,15 +49,20 @@ export { functionVolatility, moreVolatile, volatileCall, type FunctionVolatility
 export {
   chunkRange,
   codeTokens,
+  concurrentFix,
   concurrentlyFix,
   guardFix,
   insertAfterKeyword,
   insertAfterToken,
   notValidFix,
+  outsideTransactionPlacement,
+  quoteIdentifier,
   renameTypeEdit,
   replaceToken,
   tokenIndexAt,
   typeNameTokens,
+  validateDomainConstraint,
+  validateTableConstraint,
   type FixContext,
   type SqlToken,
 } from './fix.js';

@@ -2,8 +2,9 @@ import type { Fix, Migration, Range, Section, Statement } from '../../src/ir/typ
 import type { StatementList } from './statements.js';
 import type { SectionTransactions, Transaction } from '../../src/pg/transactions.js';
 import type { CreatedObjects } from '../../src/schema/created-objects.js';
+import type { SectionSchema } from '../../src/schema/replay.js';
 
-export type { CreatedObjects };
+export type { CreatedObjects, SectionSchema };
 
 export type RuleSeverity = 'error' | 'warn';
 
@@ -44,9 +45,26 @@ export interface RuleContext {
   readonly pgVersion: number;
   /** Whether the framework runs the section inside a transaction; undefined when unknown. */
   readonly inTransaction: boolean | undefined;
+  /**
+   * Whether the tool, as the project runs it, hands the server this section as one query
+   * string (golang-migrate, dbmate, diesel, Prisma): its statements then share one implicit
+   * transaction, so a statement that must run alone needs a migration of its own.
+   */
+  readonly sentAsOneQuery: boolean;
   readonly options: Record<string, unknown>;
-  /** Objects created by statements before `stmt` in the same migration. */
+  /**
+   * Objects `stmt` may treat as new: created before it in the same migration, or (with
+   * `--changed-since`) by an earlier migration of the change set. Function volatility
+   * also comes from earlier migrations.
+   */
   createdBefore(stmt: Statement): CreatedObjects;
+  /**
+   * The schema model: earlier migrations (in the plan's order) and this section's
+   * statements, replayed. `schema.before(stmt)` is what was known just before `stmt`:
+   * column types, nullability, defaults, constraints and whether they are validated,
+   * indexes, views, function volatility. Unknown is undefined.
+   */
+  readonly schema: SectionSchema;
   /**
    * Whether `stmt` runs inside a transaction block: the framework's, one the file opens
    * with BEGIN, or (for a statement inside a DO block) the DO's. Undefined when unknown.
@@ -89,7 +107,7 @@ export interface Rule {
 /** What `checkMigration` gets: the context without the per-section parts. */
 export type MigrationContext = Omit<
   RuleContext,
-  'statements' | 'createdBefore' | 'report' | 'inTransactionAt' | 'transactionOf' | 'sameTransaction' | 'transactions' | 'embeddedIn'
+  'statements' | 'createdBefore' | 'schema' | 'report' | 'inTransactionAt' | 'transactionOf' | 'sameTransaction' | 'transactions' | 'embeddedIn'
 > & { sectionName: 'up' };
 
 export function defineRule<R extends Rule>(rule: R): R {

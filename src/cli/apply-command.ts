@@ -23,6 +23,12 @@ Options:
                             downs of what this run applied) or restore (the pre-run backup)
 ${PRODUCTION_HELP}
 ${EXECUTION_HELP}
+  -h, --help                show this help
+
+Examples:
+  migratelint apply db/migrations --dry-run
+  migratelint apply db/migrations --db "$DATABASE_URL" --yes --on-failure rollback-run
+
 ${DURATION_HELP}`;
 
 /** `migratelint apply [dir] --db <url>`: lint, back up, lock, apply pending migrations. */

@@ -34,6 +34,13 @@ Options:
                           refuses elsewhere (CI needs --yes). Deleting EVERY backup (--keep 0, or
                           a --max-age older than all of them) needs --yes even on a terminal.
       --backup-dir <dir>  default .migratelint/backups (or $MIGRATELINT_BACKUP_DIR)
+      --schema, --reports-dir, --lock-wait, --debug  as for apply (see: migratelint apply --help)
+  -h, --help              show this help
+
+Examples:
+  migratelint backups
+  migratelint backups --prune --keep 10 --max-age 30d --yes
+  migratelint backups --verify --db "$DATABASE_URL"
 
 --max-age always carries a unit (30d, 12h, 90m, 30s, 500ms): a bare number is refused, and
 so is 0 (--keep 0 --yes deletes every backup).

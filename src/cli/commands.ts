@@ -12,5 +12,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   baseline: async () => (await import('./baseline-command.js')).baselineCommand,
   init: async () => (await import('./init-command.js')).initCommand,
   'print-config': async () => (await import('./print-config-command.js')).printConfigCommand,
+  comment: async () => (await import('./comment-command.js')).commentCommand,
   ...execCommands,
 };

@@ -49,18 +49,21 @@ export const DURATION_FLAGS: Record<string, { zero?: string; max?: number }> = {
   'max-transaction-age': {},
 };
 
-/** The --help lines of the options apply and rollback share (defaults: DEFAULT_EXECUTION, makeContext). */
-export const EXECUTION_HELP = `      --db <url>            pglite:<dir> (default pglite:.migratelint/db), pglite:memory,
+/** The --help lines of COMMON_OPTIONS, which every command of the execution layer takes. */
+export const COMMON_HELP = `      --db <url>            pglite:<dir> (default pglite:.migratelint/db), pglite:memory,
                             postgres://..., postgres: (the PG* variables)
       --schema <name>       schema of the history table
       --backup-dir <dir>    default .migratelint/backups
       --reports-dir <dir>   default .migratelint/reports
       --lock-wait <time>    how long to wait for another run's migration lock (default 60s)
-      --lock-timeout <time> PostgreSQL lock_timeout of each statement (default 5s)
+      --debug               show stack traces of internal errors`;
+
+/** The --help lines of the options apply and rollback share (defaults: DEFAULT_EXECUTION, makeContext). */
+export const EXECUTION_HELP = `      --lock-timeout <time> PostgreSQL lock_timeout of each statement (default 5s)
       --statement-timeout <time>  PostgreSQL statement_timeout (default 0: no limit)
       --retries <n>         tries again after a lock timeout (default 3)
       --retry-backoff <time>  wait before the first retry, doubling (default 1s)
-      --debug               show stack traces of internal errors`;
+${COMMON_HELP}`;
 
 /** The lines --help prints about durations. */
 export const DURATION_HELP = `Durations always carry a unit: 500ms, 30s, 5m, 2h, 30d. A bare number is refused

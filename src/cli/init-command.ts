@@ -5,6 +5,7 @@ import { DEFAULT_PG_VERSION, lint } from '../lint.js';
 import { UsageError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
+import { unsupportedFormatsIn } from './unsupported-formats.js';
 
 /** Where frameworks keep migrations by default, most specific first. */
 const CANDIDATE_DIRS = [
@@ -13,6 +14,7 @@ const CANDIDATE_DIRS = [
   'drizzle',
   'db/migrate',
   'db/migrations',
+  'db/knex_migrations',
   'database/migrations',
   'src/migrations',
   'src/db/migrations',
@@ -87,9 +89,10 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   const detected = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0] ?? framework;
 
   const pgVersion = values['pg-version'] ? Number(values['pg-version']) : DEFAULT_PG_VERSION;
+  // No folder found: no include at all. A guessed one would lint nothing and pass.
   const config = {
     extends: 'migratelint:recommended',
-    include: folders.length ? folders : ['migrations'],
+    ...(folders.length ? { include: folders } : {}),
     pgVersion,
     failOn: 'error',
   };
@@ -97,10 +100,17 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   fs.writeFileSync(target, JSON.stringify(config, null, 2) + '\n');
   io.stdout.write(
     `migratelint: wrote .migratelintrc.json\n` +
-      `  migrations: ${folders.length ? folders.join(', ') : 'none found (edit "include")'}\n` +
+      `  migrations: ${folders.length ? folders.join(', ') : notFound(io.cwd)}\n` +
       `  format: ${detected ?? 'not detected'}${formats.size > 1 ? ` (also: ${[...formats.keys()].filter((f) => f !== detected).join(', ')})` : ''}\n` +
       `  pgVersion: ${pgVersion} (set it to your production server's major version)\n` +
-      `Next: npx migratelint lint\n`,
+      `Next: ${folders.length ? 'npx migratelint lint' : 'npx migratelint lint <folder>, or add "include": ["<folder>"] to .migratelintrc.json'}\n`,
   );
   return 0;
+}
+
+/** Says that nothing was found, where it looked, and which formats it saw that it cannot read. */
+function notFound(cwd: string): string {
+  const unsupported = unsupportedFormatsIn('.', cwd);
+  const seen = unsupported.length ? `\n  found instead (migratelint does not read these):\n${unsupported.map((u) => `    ${u}`).join('\n')}` : '';
+  return `none found, so no "include" was written (looked in ${CANDIDATE_DIRS.join(', ')} and Django apps' migrations/ for ${SUPPORTED_EXTENSIONS.join(' ')} files)${seen}`;
 }

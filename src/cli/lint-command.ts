@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lint, lintText, DEFAULT_CACHE_DIR, type LintOptions, type LintResult } from '../lint.js';
-import { loadReporter, REPORTER_NAMES } from '../report/registry.js';
+import { lintText, type LintOptions, type LintResult } from '../lint.js';
+import { defaultCacheDir } from '../pipeline/cache.js';
+import { RULE_OPTION, withRuleFlags } from './rule-flag.js';
+import { lintForCommand } from './lint-run.js';
 import { UsageError } from '../errors.js';
-import { toolVersion } from '../meta.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE } from '../baseline.js';
 import { loadFrontend } from '../frontends/registry.js';
-import { fixFile } from '../engine/apply-fixes.js';
+import { fixMigrationFiles } from './fix-files.js';
 import { intOption, parseCommandArgs } from './args.js';
 import type { Io } from './main.js';
-import { ReportWriter, wantsColor } from './output.js';
+import { parseOutputs, ReportOutputs, reportContext } from './report-outputs.js';
 import { keepYoungGenerationSmall } from '../pipeline/heap.js';
-import type { Finding, Migration } from '../ir/types.js';
+import { otherDatabaseLine } from '../discover/project-database/index.js';
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -29,6 +30,7 @@ export const LINT_OPTIONS = {
   'cache-location': { type: 'string' },
   workers: { type: 'string' },
   debug: { type: 'boolean' },
+  ...RULE_OPTION,
 } as const;
 
 /** Loads the config and runs the linter the way every linting command does. */
@@ -36,18 +38,18 @@ export async function runLint(
   values: Record<string, any>,
   positionals: string[],
   io: Io,
-  tune?: (config: ResolvedConfig) => Pick<LintOptions, 'keep' | 'onMigration'>,
-): Promise<{ result: LintResult; config: ResolvedConfig }> {
+  tune?: (config: ResolvedConfig) => Pick<LintOptions, 'keep' | 'onMigration' | 'retainIR'>,
+): Promise<{ result: LintResult; config: ResolvedConfig; changed?: ReadonlySet<string> }> {
   // Compile the SQL parser's WASM while the config is searched for: the two overlap.
   loadFrontend('sql').catch(() => undefined);
-  const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
+  const config = withRuleFlags(await loadConfig({ cwd: io.cwd, configFile: values.config }), values.rule);
   const useCache = values.cache || values['cache-location'] !== undefined || !!io.env.MIGRATELINT_CACHE;
   const options: LintOptions = {
     cwd: io.cwd,
     config,
     pgVersion: intOption(values['pg-version'], 'pg-version'),
     retainIR: false,
-    cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_DIR) : undefined,
+    cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? defaultCacheDir(io.cwd)) : undefined,
     workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
     ...tune?.(config),
   };
@@ -59,7 +61,7 @@ export async function runLint(
 
   if (positionals.includes('-')) {
     if (positionals.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
-    return { result: await lintText(await readStdin(io.stdin), values['stdin-filename'] ?? 'stdin.sql', options), config };
+    return { result: await lintText(await readStdin(io.stdin), values['stdin-filename'] ?? 'stdin.sql', options), config, changed: options.only };
   }
   let paths = positionals;
   if (paths.length === 0) {
@@ -68,7 +70,7 @@ export async function runLint(
     }
     paths = [path.relative(io.cwd, config.dir) || '.'];
   }
-  return { result: await lint(paths, options), config };
+  return { result: await lintForCommand(paths, positionals, options, config, io), config, changed: options.only };
 }
 
 export async function lintCommand(args: string[], io: Io): Promise<number> {
@@ -76,45 +78,43 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   keepYoungGenerationSmall();
   const { values, positionals } = parseCommandArgs(args, {
     ...LINT_OPTIONS,
-    format: { type: 'string', short: 'f', default: 'text' },
+    format: { type: 'string', short: 'f', multiple: true, default: ['text'] },
     output: { type: 'string', short: 'o' },
+    'sarif-category': { type: 'string' },
+    'sarif-srcroot': { type: 'boolean' },
     baseline: { type: 'string' },
     'fail-on': { type: 'string' },
     fix: { type: 'boolean' },
   });
-  const format = loadReporter(values.format);
-  if (!format) throw new UsageError(`unknown format "${values.format}" (expected one of: ${REPORTER_NAMES.join(', ')})`);
-  const { reporter, stream } = await format.loading;
+  const outputs = await ReportOutputs.open(parseOutputs(values.format, values.output), io, reportContext(values, args, io));
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {
     throw new UsageError(`--fail-on expects "error" or "warn", got "${values['fail-on']}"`);
   }
-  const toFile = values.output !== undefined;
-  const ctx = { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io) };
-  const out = new ReportWriter(io, values.output);
 
   const baselineFor = (config: ResolvedConfig) =>
     values.baseline ?? (config.baseline === false ? undefined : (config.baseline ?? DEFAULT_BASELINE));
   let streamed = false;
-  const tune = (config: ResolvedConfig): Pick<LintOptions, 'keep' | 'onMigration'> => {
+  // --fix plans from the statements themselves: the first run keeps them.
+  let fixing = !!values.fix;
+  const tune = (config: ResolvedConfig): Pick<LintOptions, 'keep' | 'onMigration' | 'retainIR'> => {
+    if (fixing) return { retainIR: true };
     const baseline = baselineFor(config);
     // A baseline's stale entries are found among every linted file: it needs them all.
     if (baseline && fs.existsSync(path.resolve(io.cwd, baseline))) return { keep: 'all' };
     // Written as it comes, so the run holds no findings; --fix needs them all first.
-    if (stream && !values.fix) {
+    if (outputs.streams && !values.fix) {
       streamed = true;
-      const onMigration = (m: Migration, found: Finding[]) => {
-        if (found.length) out.write(stream.findings(found, m.sources, ctx));
-      };
-      return { keep: 'findings', onMigration };
+      return { keep: 'findings', onMigration: outputs.onMigration };
     }
-    return { keep: format.keeps };
+    return { keep: outputs.keeps };
   };
-  let { result, config } = await runLint(values, positionals, io, tune);
+  let { result, config, changed } = await runLint(values, positionals, io, tune);
   if (values.fix) {
     if (positionals.includes('-')) throw new UsageError('--fix cannot rewrite stdin; name the files instead');
-    const fixed = applyFindingFixes(result, io.cwd);
+    const fixed = fixMigrationFiles(result, io.cwd, config);
+    fixing = false;
     if (fixed.files > 0) ({ result, config } = await runLint(values, positionals, io, tune));
-    io.stderr.write(`migratelint: applied ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'} in ${fixed.files} file${fixed.files === 1 ? '' : 's'}\n`);
+    io.stderr.write(fixed.summary);
     io.stderr.write(recipes(result));
   }
 
@@ -127,31 +127,15 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     } else if (values.baseline) throw new UsageError(`${values.baseline}: baseline file not found (create it with: migratelint baseline)`);
   }
 
-  out.write(streamed ? stream!.end(result, ctx) : reporter(result, ctx));
-  out.close();
+  // With --changed-since, a pull-request comment shows the changed files' findings first.
+  outputs.finish(result, streamed, changed ? { markdown: { changed } } : {});
+  for (const project of result.otherDatabases ?? []) io.stderr.write(`migratelint: ${otherDatabaseLine(project)}\n`);
 
   const unreadable = result.migrations.flatMap((m) => m.problems).filter((p) => p.message.startsWith('cannot read'));
   for (const p of unreadable) io.stderr.write(`migratelint: ${p.file}: ${p.message}\n`);
   if (unreadable.length) return 2;
   const failOn = values['fail-on'] ?? config.failOn;
   return result.errorCount > 0 || (failOn === 'warn' && result.warningCount > 0) ? 1 : 0;
-}
-
-/** Applies every mechanical fix, file by file; overlapping fixes wait for the next run. */
-function applyFindingFixes(result: LintResult, cwd: string): { files: number; fixes: number } {
-  const byFile = new Map<string, LintResult['findings']>();
-  for (const f of result.findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-  let files = 0;
-  let fixes = 0;
-  for (const [file, findings] of byFile) {
-    const abs = path.resolve(cwd, file);
-    const { output, applied } = fixFile(fs.readFileSync(abs, 'utf8'), file, findings);
-    if (applied.length === 0) continue;
-    fs.writeFileSync(abs, output);
-    files++;
-    fixes += applied.length;
-  }
-  return { files, fixes };
 }
 
 /** For what no mechanical fix covers: the safe way, once per rule. */

@@ -1,6 +1,10 @@
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../meta.js';
 import { commands } from './commands.js';
+import { asksForHelp, commandHelp } from './command-help.js';
+import { UnknownOptionError } from './args.js';
+import { didYouMean } from './did-you-mean.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 const HELP = `migratelint: lint database migrations before they reach production
 
@@ -12,6 +16,7 @@ Usage:
   migratelint print-config <file>         show the effective config for one file
   migratelint rules                       list the rules with their severity in each preset
   migratelint explain <rule>              print a rule's documentation
+  migratelint help <command>              a command's flags and examples (also: <command> --help)
 
 Applying migrations (--db defaults to pglite:.migratelint/db; also pglite:<dir>, pglite:memory,
 postgres://..., or postgres: for the PG* environment variables):
@@ -31,14 +36,17 @@ Lint options:
       --changed-since <ref>  lint only migrations added or changed since a git ref
       --baseline <file>      hide findings recorded in this baseline (default: .migratelint-baseline.json if present)
       --fail-on <level>      exit 1 on "error" (default) or also on "warn" findings
+      --rule <id:severity>   set a rule's severity over the config: off, warn or error (repeatable)
       --stdin-filename <p>   the name (and so the format) of SQL read from stdin
       --pg-version <n>       major version of the production PostgreSQL server
       --fix                  apply the safe mechanical fixes in place, print the recipe for the rest
-      --cache                reuse results for unchanged files (node_modules/.cache/migratelint)
+      --cache                reuse results for unchanged files (node_modules/.cache/migratelint in a
+                             Node project, else .migratelint/cache)
       --workers <n>          worker threads (default: by folder size; 0 = none)
       --debug                show stack traces of internal errors
 
 Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or input error.
+Each command has its own help with every flag and an example: migratelint <command> --help
 `;
 
 export interface Io {
@@ -52,27 +60,36 @@ export interface Io {
 /** Runs the CLI and returns its exit code; never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
+  endQuietlyOnClosedPipe(io.stdout, io.stderr);
+  const [command, ...rest] = argv;
   try {
-    const [command, ...rest] = argv;
     switch (command) {
       case undefined:
       case '-h':
       case '--help':
-      case 'help':
         io.stdout.write(HELP);
-        return command === undefined ? 2 : 0;
+        return 0;
+      case 'help':
+        io.stdout.write(rest[0] === undefined ? HELP : await helpOf(rest[0]));
+        return 0;
       case '-v':
       case '--version':
         io.stdout.write(`${toolVersion()}\n`);
         return 0;
       default: {
         const load = Object.hasOwn(commands, command) ? commands[command] : undefined;
-        if (!load) throw new UsageError(`unknown command "${command}" (try: migratelint --help)`);
+        if (!load) throw unknownCommand(command);
+        if (asksForHelp(rest) && Object.hasOwn(commandHelp, command)) {
+          io.stdout.write(await commandHelp[command]());
+          return 0;
+        }
         return await (await load())(rest, io);
       }
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UnknownOptionError && !e.suggestion) {
+      io.stderr.write(`migratelint: ${e.message} (see: migratelint ${command} --help)\n`);
+    } else if (e instanceof UsageError) {
       io.stderr.write(`migratelint: ${e.message}\n`);
     } else {
       const err = e as Error;
@@ -81,4 +98,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return 2;
   }
+}
+
+async function helpOf(command: string): Promise<string> {
+  if (Object.hasOwn(commandHelp, command)) return commandHelp[command]();
+  throw unknownCommand(command);
+}
+
+function unknownCommand(command: string): UsageError {
+  const hint = didYouMean(command, Object.keys(commands));
+  return new UsageError(`unknown command "${command}"${hint || ' (see: migratelint --help)'}`);
 }

@@ -18,6 +18,12 @@ Options:
       --force               run a down whose migration changed since it was applied
 ${PRODUCTION_HELP}
 ${EXECUTION_HELP}
+  -h, --help                show this help
+
+Examples:
+  migratelint rollback db/migrations --dry-run
+  migratelint rollback db/migrations --db "$DATABASE_URL" --steps 2 --yes
+
 ${DURATION_HELP}`;
 
 /** `migratelint rollback [dir] --db <url> [--to <version> | --steps N]`: run down migrations, newest first. */

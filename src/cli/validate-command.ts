@@ -15,6 +15,8 @@ import type { Driver } from '../exec/drivers/types.js';
 import { validate } from '../validate/index.js';
 import { validateReporters } from '../validate/report.js';
 import { CHECK_IDS, type CheckId } from '../validate/types.js';
+import { RULE_OPTION, withRuleFlags } from './rule-flag.js';
+import { requireIncludedFiles, requireMigrationFiles, requireSomeMigrations } from './no-silent-green.js';
 
 export const VALIDATE_HELP = `Usage: migratelint validate [paths...] [options]
 
@@ -39,12 +41,19 @@ Options:
       --schema <name>     schema of the target's history table (default public)
       --pg-version <n>    major version of the production PostgreSQL server
       --baseline <file>   hide lint findings recorded in this baseline
+      --rule <id:severity>  set a rule's severity over the config: off, warn or error (repeatable)
       --trial             run the trial (the default whenever there are SQL migrations)
       --trial-db <url>    run the trial on this EMPTY scratch PostgreSQL database instead of
                           PGlite (left empty afterwards); refused when it has any table
       --no-lint, --no-sequence, --no-reversibility, --no-trial, --no-drift
                           switch a check off (the report says it was skipped)
       --debug             show stack traces of internal errors
+  -h, --help              show this help
+
+Examples:
+  migratelint validate db/migrations
+  migratelint validate --db "$DATABASE_URL" --format markdown --output validate.md
+  migratelint validate --no-trial --rule require-concurrent-index:warn
 
 Paths default to the config's "include", else ./migrations or ./db/migrations.
 Exit codes: 0 every check passed (or was skipped), 1 a check failed, 2 usage or input error.
@@ -67,6 +76,7 @@ const OPTIONS = {
   'no-drift': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
+  ...RULE_OPTION,
 } as const;
 
 
@@ -111,9 +121,12 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   if (choice.from === 'DATABASE_URL') io.stderr.write(`note: no --db or MIGRATELINT_DB: checking drift against DATABASE_URL (${parseDbTarget(db, io.cwd, io.env).display})\n`);
 
   loadFrontend('sql').catch(() => undefined);
-  const config = await loadConfig({ cwd: io.cwd, configFile: values.config });
+  const config = withRuleFlags(await loadConfig({ cwd: io.cwd, configFile: values.config }), values.rule);
   let paths = positionals;
   if (paths.length === 0) paths = config.include?.length ? [path.relative(io.cwd, config.dir) || '.'] : [resolveMigrationsDir(undefined, io.cwd)];
+  // Zero migrations validated is no pass: a folder (or include) holding none is a usage error.
+  if (positionals.length === 0 && config.include?.length) requireIncludedFiles(config, io.cwd);
+  else requireMigrationFiles(paths, io.cwd);
 
   const off: Partial<Record<CheckId, string>> = {};
   // `validate: { trial: false }` in the config (flags win).
@@ -147,6 +160,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
     await trialDriver?.close().catch(() => {});
   }
 
+  if (result.ok) requireSomeMigrations(result.migrations.length, positionals.length || !config.include?.length ? paths : [], config, io.cwd);
   const toFile = values.output !== undefined;
   const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io) });
   writeReport(io, values.output, report);

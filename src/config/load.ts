@@ -7,9 +7,10 @@ import type { Rule, RuleSeverity } from '../../rules/kit/rule.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ConfigError } from './errors.js';
-import { validateShape, type SeveritySetting, type UserConfig } from './schema.js';
+import { validateShape, type DialectSetting, type SeveritySetting, type UserConfig } from './schema.js';
 import type { DownSetting } from '../engine/down-setting.js';
 import { checkRuleOptions } from './rule-options.js';
+import { configFileProblem } from './config-file.js';
 import { configCandidates, findGitTop, findProjectRoot, isInside, type ConfigSearch } from './search.js';
 
 export const PRESETS = ['migratelint:recommended', 'migratelint:strict'] as const;
@@ -33,9 +34,13 @@ export interface ResolvedConfig {
   formats: [string, MigrationFormat][];
   pgVersion?: number;
   transaction?: UserConfig['transaction'];
+  /** How golang-migrate is started (x-multi-statement). */
+  golangMigrate?: UserConfig['golangMigrate'];
   failOn: 'error' | 'warn';
   /** How findings in down migrations count (default `lint`: like any other). */
   down: DownSetting;
+  /** `auto`: a project whose config files name only other databases is not linted; `postgresql`: everything is linted as PostgreSQL. */
+  dialect: DialectSetting;
   baseline?: string | false;
   /** Checks `migratelint validate` runs (unset: all). */
   validate?: UserConfig['validate'];
@@ -106,6 +111,9 @@ interface LoadedFile {
  * package.json / package.yaml without a "migratelint" key.
  */
 async function readConfigFile(filepath: string): Promise<LoadedFile | null> {
+  // Before reading: a FIFO would block and /dev/zero never end.
+  const problem = configFileProblem(filepath);
+  if (problem) throw Object.assign(new Error(problem), { code: NOT_A_CONFIG_FILE, filepath });
   const contents = await fs.promises.readFile(filepath, 'utf8');
   if (contents.trim() === '') return { config: undefined, filepath, isEmpty: true };
   const { defaultLoaders } = await import('cosmiconfig');
@@ -167,10 +175,17 @@ function checkBoundary(boundary: Boundary | undefined, what: string, name: strin
   );
 }
 
+/** The code of a config file refused unread (not a regular file, too large). */
+const NOT_A_CONFIG_FILE = 'MIGRATELINT_NOT_A_CONFIG_FILE';
+
 function loadError(e: unknown, file: string | undefined, cwd: string): UsageError {
   const err = e as NodeJS.ErrnoException & { filepath?: string };
   const shown = (p: string) => path.relative(cwd, p) || p;
   if (err.code === 'ENOENT') return new UsageError(`${shown(file ?? err.path ?? 'config')}: config file not found`);
+  if (err.code === NOT_A_CONFIG_FILE) {
+    const where = err.filepath ?? file ?? 'config';
+    return new UsageError(`${isInside(cwd, where) ? shown(where) : where}: ${err.message}`);
+  }
   const where = err.filepath ?? file;
   // Loaders prefix their message with "JSON Error in <path>:" and put the detail on later lines.
   const lines = String(err.message ?? e)
@@ -213,8 +228,10 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
     formats: Object.entries(merged.formats ?? {}),
     pgVersion: merged.pgVersion,
     transaction: merged.transaction,
+    golangMigrate: merged.golangMigrate,
     failOn: merged.failOn ?? 'error',
     down: merged.down ?? 'lint',
+    dialect: merged.dialect ?? 'auto',
     baseline: merged.baseline,
     validate: merged.validate,
     nativeHistory: merged.nativeHistory ?? true,
@@ -308,6 +325,9 @@ async function loadShared(name: string, label: string, dir: string, keyPath: (st
     throw new ConfigError(label, keyPath, `cannot find shareable config "${name}" (is it installed?)`, absolutePath);
   }
   if (!isDataFile(file)) checkBoundary(boundary, 'shareable config', name, file, label, keyPath, absolutePath);
+  // Before reading: extends: "/dev/zero" would otherwise read without end.
+  const problem = configFileProblem(file);
+  if (problem) throw new ConfigError(label, keyPath, `shareable config "${name}" is ${problem}`, absolutePath);
   try {
     return { config: await importModule(file), file };
   } catch (e) {

@@ -15,10 +15,14 @@ export interface UserConfig {
   formats?: Record<string, MigrationFormat>;
   pgVersion?: number;
   transaction?: boolean | Partial<Record<MigrationFormat, boolean>>;
+  /** How golang-migrate is started: `multiStatement: true` when its database URL has x-multi-statement=true (each statement sent on its own). */
+  golangMigrate?: { multiStatement?: boolean };
   plugins?: string[];
   failOn?: 'error' | 'warn';
   /** How findings in down migrations count: `lint` (default), `warn` (at most warnings) or `off` (not reported). */
   down?: DownSetting;
+  /** The database the migrations are for: `auto` (default) reads the project's config files and skips a project that is not PostgreSQL; `postgresql` lints everything as PostgreSQL. */
+  dialect?: DialectSetting;
   baseline?: string | false;
   /** Checks of `migratelint validate` to run (all by default). */
   validate?: Partial<Record<ValidateCheck, boolean>>;
@@ -32,6 +36,9 @@ export interface UserConfig {
   protect?: string[];
 }
 
+export const DIALECT_SETTINGS = ['auto', 'postgresql'] as const;
+export type DialectSetting = (typeof DIALECT_SETTINGS)[number];
+
 export const ON_FAILURE_POLICIES = ['stop', 'rollback-run', 'restore'] as const;
 export type OnFailurePolicy = (typeof ON_FAILURE_POLICIES)[number];
 
@@ -41,7 +48,7 @@ export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
-export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'plugins', 'failOn', 'down', 'baseline', 'validate', 'nativeHistory', 'runner', 'onFailure', 'protect'];
+export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'golangMigrate', 'plugins', 'failOn', 'down', 'dialect', 'baseline', 'validate', 'nativeHistory', 'runner', 'onFailure', 'protect'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -95,11 +102,21 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
       if (typeof value !== 'boolean') fail(['transaction', format], `expected true or false, got ${describe(value)}`);
     }
   }
+  if (config.golangMigrate !== undefined) {
+    if (!isObject(config.golangMigrate)) fail(['golangMigrate'], `expected an object such as { multiStatement: true }, got ${describe(config.golangMigrate)}`);
+    for (const [key, value] of Object.entries(config.golangMigrate as object)) {
+      if (key !== 'multiStatement') fail(['golangMigrate', key], 'unknown key (expected: multiStatement)');
+      if (typeof value !== 'boolean') fail(['golangMigrate', key], `expected true or false, got ${describe(value)}`);
+    }
+  }
   if (config.failOn !== undefined && config.failOn !== 'error' && config.failOn !== 'warn') {
     fail(['failOn'], `expected "error" or "warn", got ${describe(config.failOn)}`);
   }
   if (config.down !== undefined && !(DOWN_SETTINGS as readonly unknown[]).includes(config.down)) {
     fail(['down'], `expected ${DOWN_SETTINGS.map((s) => `"${s}"`).join(', ')}, got ${describe(config.down)}`);
+  }
+  if (config.dialect !== undefined && !(DIALECT_SETTINGS as readonly unknown[]).includes(config.dialect)) {
+    fail(['dialect'], `expected ${DIALECT_SETTINGS.map((s) => `"${s}"`).join(' or ')}, got ${describe(config.dialect)}`);
   }
   if (config.baseline !== undefined && config.baseline !== false && (typeof config.baseline !== 'string' || !config.baseline)) {
     fail(['baseline'], `expected a file path or false, got ${describe(config.baseline)}`);

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { searchPlaceProblem } from './config-file.js';
 
 /**
  * Files and folders that mark a project's root. The config search stops at the nearest
@@ -66,12 +68,11 @@ export function isInside(dir: string, file: string): boolean {
   return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
 }
 
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+/** Whether a search place holds a file to read; something else under a config's name is an error naming what it is. */
+function isConfigFile(file: string, search: ConfigSearch): boolean {
+  const problem = searchPlaceProblem(file);
+  if (problem) throw new UsageError(`${path.relative(search.from, file) || file}: ${problem}`);
+  return fs.existsSync(file);
 }
 
 /**
@@ -84,7 +85,7 @@ export function* configCandidates(search: ConfigSearch): Generator<string> {
   for (let dir = search.from; ; dir = path.dirname(dir)) {
     for (const place of SEARCH_PLACES) {
       const file = path.join(dir, place);
-      if (!isFile(file)) continue;
+      if (!isConfigFile(file, search)) continue;
       if (place === 'package.json') {
         let data: unknown;
         try {

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { MigrationUnit } from '../ir/unit.js';
 import { SUPPORTED_EXTENSIONS, frontendNameFor } from '../formats/frontends.js';
 import { FORMATS } from '../formats/index.js';
+import { describeKind, inspectPath } from './file-kind.js';
 
 export interface DiscoverOptions {
   cwd?: string;
@@ -19,7 +20,7 @@ export interface DiscoverOptions {
  * Folders never walked into: dependencies, virtualenvs (which hold Django's own
  * migrations) and build output (compiled copies of TypeScript migrations).
  */
-const SKIPPED_DIRS = new Set([
+export const SKIPPED_DIRS = new Set([
   'node_modules',
   '.git',
   '.hg',
@@ -57,12 +58,8 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
 
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(abs, { throwIfNoEntry: false });
-    } catch {
-      stat = undefined;
-    }
+    const found = inspectPath(abs);
+    const stat = 'stat' in found ? found.stat : undefined;
     if (stat?.isDirectory()) {
       for (const file of walk(abs)) if (wanted(file)) add(file, true);
     } else if (stat?.isFile()) {
@@ -70,13 +67,16 @@ export async function collectFiles(inputs: string[], options: DiscoverOptions = 
         throw new UsageError(`${input}: not a migration file migratelint reads (expected ${extensions.join(', ')})`);
       }
       add(abs, true);
+    } else if (stat) {
+      // A FIFO or a device would block or never end when read: say what it is instead.
+      throw new UsageError(`${input}: ${describeKind(stat)}, not a migration file or folder`);
     } else if (/[*?[{]/.test(input)) {
       const { glob } = await import('tinyglobby');
       const matches = await glob(input, { cwd, ignore: ['**/node_modules/**'], absolute: true });
       if (matches.length === 0) throw new UsageError(`${input}: no files match this pattern`);
       for (const file of matches.sort()) if (wanted(file)) add(file);
     } else {
-      throw new UsageError(`${input}: no such file or directory`);
+      throw new UsageError(`${input}: ${'missing' in found ? found.missing : 'no such file or directory'}`);
     }
   }
   return out;

@@ -1,11 +1,15 @@
-import type { Direction, Finding, Migration, Range, Statement } from '../ir/types.js';
+import type { Direction, Finding, Migration, Range, Section, Statement } from '../ir/types.js';
 import { directionAt } from '../ir/direction.js';
 import type { ReportOptions, Rule, RuleContext, RuleSeverity } from '../../rules/kit/rule.js';
 import { StatementList } from '../../rules/kit/statements.js';
 import { CreatedObjectsTracker } from '../schema/created-objects.js';
+import { MigrationReplay } from '../schema/replay.js';
+import { newObjects } from '../schema/new-objects.js';
 import { applyDirectives } from './directives.js';
 import { DEFAULT_PG_VERSION } from '../pg/version.js';
-import { SectionTransactions } from '../pg/transactions.js';
+import { SectionTransactions, type Wrapping } from '../pg/transactions.js';
+import { sendsSectionAsOneQuery, type ToolSettings } from '../formats/index.js';
+import { sectionWrapping } from './section-wrapping.js';
 import { doBlockHasTransactionControl, embeddingStatement, withEmbeddedStatements } from '../pg/plpgsql.js';
 
 export interface ActiveRule {
@@ -19,6 +23,8 @@ export interface EngineSettings {
   pgVersion?: number;
   /** Overrides the format's transaction default when set. */
   transaction?: boolean;
+  /** How the project starts its tools (golang-migrate's x-multi-statement), from the config. */
+  tools?: ToolSettings;
   /** Every rule id that exists, for checking ignore comments. */
   knownRules: ReadonlySet<string>;
   severityOf(ruleId: string): 'error' | 'warn' | 'off';
@@ -28,9 +34,16 @@ export interface EngineSettings {
  * Runs the active rules over one migration and applies its ignore comments. The
  * contexts are built once per section and shared by every rule (only `options` and
  * the rule findings are attributed to change between rules): rules run one after
- * another, synchronously.
+ * another, synchronously. `replay` is the migration's turn in the run's schema model
+ * (earlier migrations replayed); without one, the model knows only this migration.
+ * The caller ends the turn (`replay.finish()`).
  */
-export function lintMigration(migration: Migration, rules: readonly ActiveRule[], settings: EngineSettings): Finding[] {
+export function lintMigration(
+  migration: Migration,
+  rules: readonly ActiveRule[],
+  settings: EngineSettings,
+  replay: MigrationReplay = MigrationReplay.alone(),
+): Finding[] {
   const findings: Finding[] = [];
   const pgVersion = settings.pgVersion ?? DEFAULT_PG_VERSION;
   let current: ActiveRule = rules[0];
@@ -48,7 +61,8 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
     reportAt,
     sectionName: 'up' as const,
     section: migration.up,
-    inTransaction: settings.transaction ?? migration.up.transaction,
+    inTransaction: inTransactionOf(migration, migration.up, settings),
+    sentAsOneQuery: sendsSectionAsOneQuery(migration.format, settings.tools ?? {}),
   };
   const sectionCtxs: RuleContext[] = (['up', 'down'] as const)
     .filter((name) => migration[name].statements.length > 0)
@@ -57,7 +71,9 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
       // Rules also see the statements inside DO blocks; the IR (what the executor runs) does not change.
       const all = withEmbeddedStatements(section.statements);
       const tracker = new CreatedObjectsTracker(all);
-      const transactions = new SectionTransactions(all, settings.transaction ?? section.transaction, embeddingStatement, doBlockHasTransactionControl);
+      const schema = replay.section(name, all);
+      const wrapping = sectionWrapping(migration, section, settings.transaction, settings.tools ?? {});
+      const transactions = new SectionTransactions(all, wrapping, embeddingStatement, doBlockHasTransactionControl);
       // Whatever a rule reports while checking this section is in this section's direction.
       const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix']) => report(name, file, range, message, fix);
       return {
@@ -68,8 +84,10 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
         sectionName: name,
         section,
         statements: new StatementList(all),
-        inTransaction: settings.transaction ?? section.transaction,
-        createdBefore: (stmt: Statement) => tracker.before(stmt),
+        inTransaction: wholeSectionInTransaction(wrapping),
+        sentAsOneQuery: sendsSectionAsOneQuery(migration.format, settings.tools ?? {}),
+        createdBefore: (stmt: Statement) => newObjects(tracker.before(stmt), schema.before(stmt)),
+        schema,
         inTransactionAt: (stmt: Statement) => transactions.inTransactionAt(stmt),
         transactionOf: (stmt: Statement) => transactions.transactionOf(stmt),
         sameTransaction: (a: Statement, b: Statement) => transactions.sameTransaction(a, b),
@@ -93,4 +111,11 @@ export function lintMigration(migration: Migration, rules: readonly ActiveRule[]
     }
   }
   return applyDirectives(migration, findings, settings.knownRules, settings.severityOf);
+}
+
+/** Whether the section runs in a transaction as a whole: the tool's, or the server's for a query of several statements. */
+const wholeSectionInTransaction = (wrapping: Wrapping): boolean | undefined => (wrapping === 'one-query' ? true : wrapping);
+
+function inTransactionOf(migration: Migration, section: Section, settings: EngineSettings): boolean | undefined {
+  return wholeSectionInTransaction(sectionWrapping(migration, section, settings.transaction, settings.tools ?? {}));
 }

@@ -191,9 +191,10 @@ export async function apply(ctx: ExecContext, options: ApplyOptions): Promise<nu
     report.data.dryRun = options.dryRun;
     // 1. Lint: the IR that is checked is the IR that runs.
     const task = ctx.progress.start('linting');
-    // With the project's config (severities, pgVersion, formats), as `migratelint lint` would.
+    // With the project's config (severities, pgVersion, formats), as `migratelint lint` would,
+    // but for the executor that runs them: it sends SQL files statement by statement.
     const linted = await loadConfig({ cwd: ctx.cwd })
-      .then(async (config) => ({ ...(await lint([options.dir], { cwd: ctx.cwd, config })), config }))
+      .then(async (config) => ({ ...(await lint([options.dir], { cwd: ctx.cwd, config, sentBy: 'migratelint' })), config }))
       .finally(() => task.end());
     const plan = execPlan(linted.migrations, linted.config);
 

@@ -157,6 +157,26 @@ export interface TextEdit {
 export interface Fix {
   description: string;
   edits: TextEdit[];
+  /**
+   * Absent: the edits are the whole fix, applied where they stand. `own-migration`: the
+   * edited statement cannot run where it stands (the tool's transaction, or the one
+   * PostgreSQL runs a multi-statement query in, holds it): `--fix` moves it, edited, to a
+   * new migration of its own when the format allows, and otherwise leaves it and says how.
+   */
+  placement?: 'own-migration';
+  /** A statement that has to run after this migration, in a transaction of its own, for the fix to be complete. */
+  followUp?: FollowUp;
+}
+
+/**
+ * The second step a fix needs (`ALTER TABLE t VALIDATE CONSTRAINT c` after `ADD ... NOT VALID`):
+ * `--fix` applies the fix only together with a following migration holding `sql`.
+ */
+export interface FollowUp {
+  /** Words for file names and messages: `validate orders_total_check`. */
+  what: string;
+  /** The statement, or undefined when it cannot be written (an unnamed constraint): the fix is then left to the user. */
+  sql?: string;
 }
 
 /** Context shown under a finding: both sides of a comparison, PostgreSQL's detail and hint. */

@@ -98,6 +98,8 @@ export interface VolatileCall extends FunctionVolatility {
   name: string;
   /** The call's parser location. */
   location?: number;
+  /** How many arguments it is called with. */
+  arity: number;
 }
 
 /**
@@ -110,7 +112,7 @@ export function volatileCall(expr: unknown, declared?: DeclaredFunctions): Volat
     const parts = nameParts(call.funcname);
     const arity = Array.isArray(call.args) ? call.args.length : 0;
     const found = functionVolatility(parts, arity, declared);
-    if (found.volatility === 'volatile') return { ...found, name: parts.join('.'), location: call.location };
+    if (found.volatility === 'volatile') return { ...found, name: parts.join('.'), location: call.location, arity };
   }
   return undefined;
 }

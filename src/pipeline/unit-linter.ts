@@ -8,6 +8,7 @@ import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PG_VERSION } from '../pg/version.js';
 import { presetSeverity, type ResolvedConfig } from '../config/load.js';
+import type { MigrationReplay } from '../schema/replay.js';
 
 export { DEFAULT_PG_VERSION };
 
@@ -18,6 +19,8 @@ export interface LinterSettings {
   ruleOptions?: Record<string, Record<string, unknown>>;
   pgVersion?: number;
   transaction?: boolean;
+  /** See `LintOptions.sentBy`. */
+  sentBy?: 'tool' | 'migratelint';
   extraRules?: readonly Rule[];
 }
 
@@ -55,6 +58,7 @@ export class UnitLinter {
       pgVersion: settings.pgVersion ?? settings.config?.pgVersion ?? DEFAULT_PG_VERSION,
       knownRules: new Set(rules.map((r) => r.id)),
       severityOf: (id) => severities.get(id) ?? 'off',
+      tools: { golangMigrateMultiStatement: settings.config?.golangMigrate?.multiStatement, oneByOne: settings.sentBy === 'migratelint' },
     };
   }
 
@@ -69,19 +73,25 @@ export class UnitLinter {
     }
   }
 
-  /**
-   * Reads and lints one migration. `migration` is undefined when the file turns out not
-   * to be a migration (a helper module, say).
-   */
-  lint(unit: MigrationUnit, readFile: ReadFile): { migration?: Migration; findings: Finding[] } {
+  /** Reads one migration; undefined when the file turns out not to be a migration (a helper module, say). */
+  read(unit: MigrationUnit, readFile: ReadFile): Migration | undefined {
     const frontend = this.frontends.get(unit.frontend);
     if (!frontend) throw new Error(`internal: frontend ${unit.frontend} not prepared`);
     // The same readFile for every unit of a run: frontends may keep a per-run cache keyed by it.
     const migration = frontend.read(unit, readFile);
-    if (!migration) return { findings: [] };
-    describeCalls(migration);
-    const findings = lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) });
-    return { migration, findings };
+    if (migration) describeCalls(migration);
+    return migration;
+  }
+
+  /** Lints a migration read by `read`, in its turn in the run's schema model (alone without `replay`). */
+  lintMigration(migration: Migration, replay?: MigrationReplay): Finding[] {
+    return lintMigration(migration, this.active, { ...this.engine, transaction: this.transactionFor(migration.format) }, replay);
+  }
+
+  /** Reads and lints one migration, alone. `migration` is undefined when the file is not a migration. */
+  lint(unit: MigrationUnit, readFile: ReadFile): { migration?: Migration; findings: Finding[] } {
+    const migration = this.read(unit, readFile);
+    return migration ? { migration, findings: this.lintMigration(migration) } : { findings: [] };
   }
 
   private transactionFor(format: MigrationFormat): boolean | undefined {

@@ -6,6 +6,31 @@ export interface ReportContext {
   cwd: string;
   toolVersion: string;
   color: boolean;
+  /**
+   * The repository root (git's top level, else cwd): SARIF URIs and absolute links name
+   * files from here, as GitHub and GitLab read them, wherever the run started. Default cwd.
+   */
+  root?: string;
+  sarif?: SarifOptions;
+  markdown?: MarkdownOptions;
+}
+
+export interface SarifOptions {
+  /** `automationDetails.id`: tells code scanning apart several uploads for one commit. */
+  category?: string;
+  /** Write the root's absolute `file:` URI as `%SRCROOT%` (off by default: it names the machine's paths). */
+  srcroot?: boolean;
+}
+
+export interface MarkdownOptions {
+  /** Files a pull request changes (relative to cwd): their findings come first. */
+  changed?: ReadonlySet<string>;
+  /** `https://github.com/o/r/blob/<sha>/`: links become absolute, for a comment where relative ones do not resolve. */
+  blobUrl?: string;
+  /** The command that shows every finding, for when the report leaves some out. */
+  rerun?: string;
+  /** Most characters the report may have (default: what a pull-request comment holds, less room for a marker). */
+  maxLength?: number;
 }
 
 /**
@@ -28,6 +53,8 @@ export interface ReportInput {
   down?: DownSummary;
   /** Over every migration read (even those `migrations` leaves out): code calls analysed and not, for the summaries. */
   coverage?: CoverageSummary;
+  /** Projects not linted because their config names only other databases: the file and setting that say so. */
+  otherDatabases?: readonly { file: string; setting: string; files: number }[];
   /** Set when a baseline was applied: how many findings it hid, and its stale entries. */
   baseline?: {
     file: string;

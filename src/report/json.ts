@@ -66,6 +66,8 @@ export const jsonReporter: Reporter = (result, ctx) => {
       warnings: result.warningCount,
       down: { setting: result.down?.setting ?? 'lint', hidden: result.down?.hidden ?? 0 },
       coverage: result.coverage ?? null,
+      // Only when a project was set aside: its config names no PostgreSQL (fields are only ever added).
+      ...(result.otherDatabases?.length ? { notPostgres: result.otherDatabases } : {}),
     },
     migrations: result.migrations.map((m) => ({ ...jsonMigration(m), coverage: jsonCoverage(m) })),
     findings: result.findings.map((f) => ({

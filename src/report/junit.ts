@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Finding } from '../ir/types.js';
 import type { Reporter } from './context.js';
 import { downMark } from './finding.js';
+import { fingerprints } from './fingerprint.js';
 
 /**
  * Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR,
@@ -28,12 +29,19 @@ function attrs(values: Record<string, string | number>): string {
 
 const posix = (file: string) => file.split(path.sep).join('/');
 
-function testcase(f: Finding): string {
+/**
+ * A finding's test name: its rule and the start of its fingerprint (rule, file and flagged
+ * statement, never the line), so a dashboard tracks the same test across runs when lines
+ * move above it; the line is in the `line` attribute and the failure text.
+ */
+const testName = (f: Finding, fingerprint: string) => `${f.ruleId}${downMark(f)} ${fingerprint.slice(0, 12)}`;
+
+function testcase(f: Finding, fingerprint: string): string {
   const file = posix(f.file);
   const { line, column } = f.range.start;
   const severity = f.severity === 'error' ? 'error' : 'warning';
   const rule = f.ruleId + downMark(f);
-  const head = `    <testcase${attrs({ name: `${rule} at ${line}:${column}`, classname: file, file, line, time: 0 })}>`;
+  const head = `    <testcase${attrs({ name: testName(f, fingerprint), classname: file, file, line, time: 0 })}>`;
   const failure = `      <failure${attrs({ message: f.message, type: severity })}>${escapeText(`${file}:${line}:${column}: ${severity}: ${f.message} [${rule}]`)}</failure>`;
   return `${head}\n${failure}\n    </testcase>`;
 }
@@ -45,12 +53,13 @@ function testcase(f: Finding): string {
  * so a clean run still shows what was checked.
  */
 export const junitReporter: Reporter = (result) => {
-  const byFile = new Map<string, Finding[]>();
+  const prints = fingerprints(result.findings, result.migrations);
+  const byFile = new Map<string, [Finding, string][]>();
   for (const file of result.files) byFile.set(file, []);
-  for (const f of result.findings) {
+  for (const [i, f] of result.findings.entries()) {
     const list = byFile.get(f.file);
-    if (list) list.push(f);
-    else byFile.set(f.file, [f]);
+    if (list) list.push([f, prints[i]]);
+    else byFile.set(f.file, [[f, prints[i]]]);
   }
 
   const suites: string[] = [];
@@ -59,7 +68,7 @@ export const junitReporter: Reporter = (result) => {
   for (const [file, findings] of byFile) {
     const name = posix(file);
     const cases = findings.length
-      ? findings.map(testcase)
+      ? findings.map(([f, print]) => testcase(f, print))
       : [`    <testcase${attrs({ name: 'no problems', classname: name, file: name, time: 0 })}/>`];
     tests += cases.length;
     failures += findings.length;

@@ -25,12 +25,12 @@ export const NOT_ANALYSED_DESCRIPTOR = {
  * A tool execution notification per call not analysed, at its place: SARIF viewers list
  * them apart from results, as what the run could not do rather than problems in the code.
  */
-export function coverageNotifications(calls: readonly UnanalysedCall[], location: (file: string, range: Range) => object) {
+export function coverageNotifications(calls: readonly UnanalysedCall[], location: (file: string, range: Range) => object, descriptorIndex = 0) {
   return calls.map((c) => ({
     level: 'note' as const,
     message: { text: `not analysed: ${c.reason}${c.call ? ` (${c.call})` : ''}` },
     locations: [location(c.file, c.range)],
-    descriptor: { id: NOT_ANALYSED_DESCRIPTOR.id, index: 0 },
+    descriptor: { id: NOT_ANALYSED_DESCRIPTOR.id, index: descriptorIndex },
   }));
 }
 

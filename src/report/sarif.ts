@@ -7,10 +7,14 @@ import type { Reporter, ReportContext } from './context.js';
 import { fingerprints } from './fingerprint.js';
 import { hasFile } from './finding.js';
 import { coverageArtifactProperties, coverageNotifications, NOT_ANALYSED_DESCRIPTOR } from './sarif-coverage.js';
+import { capResults, cappedNotification, RESULTS_CAPPED_DESCRIPTOR } from './sarif-cap.js';
+import { repoPath } from './repo-path.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and review bots, for `lint` and `validate` alike.
- * Paths are relative to `%SRCROOT%` (the working directory), columns count UTF-16 code units.
+ * Paths are relative to `%SRCROOT%` (the repository root, `ctx.root`), columns count
+ * UTF-16 code units. Within GitHub's limits: at most 25,000 results per run, one
+ * location per result, two tags per rule, one run.
  */
 
 const SRCROOT = '%SRCROOT%';
@@ -18,9 +22,14 @@ const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os
 
 const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
 
-/** A relative path as a URI reference, each segment percent-encoded. */
-function relativeUri(file: string): string {
-  return file.split(path.sep).map(encodeURIComponent).join('/');
+/**
+ * Where a file is: a URI reference under `%SRCROOT%`, each segment percent-encoded; a
+ * file outside the root (no repository path names it) keeps its absolute `file:` URI.
+ */
+function fileLocation(file: string, ctx: ReportContext): { uri: string; uriBaseId?: string } {
+  const rel = repoPath(file, ctx);
+  if (rel === undefined) return { uri: pathToFileURL(path.resolve(ctx.cwd, file)).href };
+  return { uri: rel.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
 }
 
 /** A region; a finding's region is at least one character wide so viewers can show it. */
@@ -126,23 +135,32 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const located = run.findings.filter(hasFile);
+  const { kept, leftOut } = capResults(located);
   const uncovered = run.coverage ? run.migrations.flatMap((m) => m.coverage?.unanalysed ?? []) : [];
-  const files = [...new Set([...run.files, ...located.map((f) => f.file), ...uncovered.map((c) => c.file)])];
+  const files = [...new Set([...run.files, ...kept.map((f) => f.file), ...uncovered.map((c) => c.file)])];
   const artifactIndex = new Map(files.map((f, i) => [f, i]));
-  const prints = fingerprints(located, run.migrations);
-  const artifactLocation = (file: string) => ({ uri: relativeUri(file), uriBaseId: SRCROOT, index: artifactIndex.get(file) });
+  // Over every finding, kept or not, and by repository path: a finding's print is the
+  // same whether the run was capped and whichever folder it ran from.
+  const allPrints = fingerprints(located, run.migrations, (file) => repoPath(file, ctx) ?? file.split(path.sep).join('/'));
+  const printOf = new Map(located.map((f, i) => [f, allPrints[i]]));
+  const artifactLocation = (file: string) => ({ ...fileLocation(file, ctx), index: artifactIndex.get(file) });
+
+  const notificationKinds = [...(uncovered.length ? [NOT_ANALYSED_DESCRIPTOR] : []), ...(leftOut ? [RESULTS_CAPPED_DESCRIPTOR] : [])];
   const notifications = [
+    ...(leftOut ? [cappedNotification(leftOut, located.length, notificationKinds.indexOf(RESULTS_CAPPED_DESCRIPTOR))] : []),
     ...run.findings
       .filter((f) => !hasFile(f))
       .map((f) => ({ level: level(f.severity), message: { text: messageText(f) }, associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId)! } })),
     ...coverageNotifications(uncovered, (file, range) => ({ physicalLocation: { artifactLocation: artifactLocation(file), region: region(range) } })),
   ];
   const artifactProperties = run.coverage ? coverageArtifactProperties(run.migrations) : new Map<string, Record<string, unknown>>();
-  // An invocation is written for validate (its command) and for a run that could not read some code.
+  // An invocation is written for validate (its command) and for a run with something to say about itself.
   const invocation =
     run.commandLine !== undefined || notifications.length
       ? [{ executionSuccessful: true, ...(run.commandLine !== undefined ? { commandLine: run.commandLine } : {}), toolExecutionNotifications: notifications }]
       : undefined;
+  const root = ctx.root ?? ctx.cwd;
+  const category = ctx.sarif?.category;
 
   const log = {
     $schema: SARIF_SCHEMA,
@@ -156,24 +174,26 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
             semanticVersion: ctx.toolVersion,
             informationUri: HOMEPAGE,
             rules,
-            ...(uncovered.length ? { notifications: [NOT_ANALYSED_DESCRIPTOR] } : {}),
+            ...(notificationKinds.length ? { notifications: notificationKinds } : {}),
           },
         },
         ...(invocation ? { invocations: invocation } : {}),
-        // `%SRCROOT%` is the working directory: artifact URIs are relative to it.
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href } },
+        // Code scanning reads the part before the last `/` as the category, as upload-sarif's `category` input does.
+        ...(category ? { automationDetails: { id: category.endsWith('/') ? category : `${category}/` } } : {}),
+        // Only when asked: the machine's absolute path says nothing to GitHub and leaks the runner's layout.
+        ...(ctx.sarif?.srcroot ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(root.endsWith(path.sep) ? root : root + path.sep).href } } } : {}),
         artifacts: files.map((f) => {
           const properties = artifactProperties.get(f);
-          return { location: { uri: relativeUri(f), uriBaseId: SRCROOT }, ...(properties ? { properties } : {}) };
+          return { location: fileLocation(f, ctx), roles: ['analysisTarget'], ...(properties ? { properties } : {}) };
         }),
         columnKind: 'utf16CodeUnits',
-        results: located.map((f, i) => ({
+        results: kept.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: ruleIndex.get(f.ruleId)!,
           level: level(f.severity),
           message: { text: messageText(f) },
           locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f.range) } }],
-          partialFingerprints: { 'migratelintFingerprint/v1': prints[i] },
+          partialFingerprints: { 'migratelintFingerprint/v1': printOf.get(f)! },
           ...(f.fix
             ? {
                 fixes: [

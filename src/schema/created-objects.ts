@@ -1,6 +1,7 @@
 import type { Statement } from '../ir/types.js';
 import { nameParts } from '../pg/ast.js';
-import { moreVolatile, type Volatility } from '../pg/volatility.js';
+import type { Volatility } from '../pg/volatility.js';
+import { declaredFunction, matchingDeclaration } from './function-declarations.js';
 
 /** What a rule can ask about objects the same migration created earlier. */
 export interface CreatedObjects {
@@ -48,7 +49,7 @@ export class CreatedObjectsTracker {
       first(this.tables, createdTable(s), i);
       if (s.kind === 'IndexStmt') first(this.indexes, s.node.idxname, i);
       first(this.types, createdType(s), i);
-      const fn = declaredFunction(s, i);
+      const fn = declaredAt(s, i);
       if (fn) {
         const list = this.functions.get(fn.name);
         if (list) list.push(fn.declaration);
@@ -87,11 +88,7 @@ class CreatedBefore implements CreatedObjects {
   functionVolatility(name: string, arity: number): Volatility | undefined {
     const earlier = (this.functions.get(name) ?? []).filter((d) => d.at < this.at);
     if (earlier.length === 0) return undefined;
-    // The latest declaration a call with this many arguments can mean (CREATE OR REPLACE
-    // and ALTER FUNCTION replace earlier ones); overloads cannot be told apart by their
-    // argument types here, so with no match the most volatile one counts.
-    for (let i = earlier.length - 1; i >= 0; i--) if (arity >= earlier[i].min && arity <= earlier[i].max) return earlier[i].volatility;
-    return earlier.map((d) => d.volatility).reduce(moreVolatile);
+    return earlier[matchingDeclaration(earlier, arity)].volatility;
   }
 
   private earlier(map: Map<string, number>, name: string | undefined): boolean {
@@ -132,44 +129,8 @@ function createdType(s: Statement): string | undefined {
   }
 }
 
-function volatilityOption(options: unknown): Volatility | undefined {
-  for (const o of Array.isArray(options) ? options : []) {
-    const d = o?.DefElem;
-    if (d?.defname === 'volatility') {
-      const v = String(d.arg?.String?.sval ?? '').toLowerCase();
-      if (v === 'immutable' || v === 'stable' || v === 'volatile') return v;
-    }
-  }
-  return undefined;
-}
-
-/** What a CREATE FUNCTION or ALTER FUNCTION says about a function's volatility. */
-function declaredFunction(s: Statement, at: number): { name: string; declaration: FunctionDeclaration } | undefined {
-  if (s.kind === 'CreateFunctionStmt' && !s.node.is_procedure) {
-    const name = lastName(s.node.funcname);
-    if (!name) return undefined;
-    let min = 0;
-    let max = 0;
-    for (const p of s.node.parameters ?? []) {
-      const param = (p as { FunctionParameter?: { mode?: string; defexpr?: unknown } }).FunctionParameter;
-      const mode = param?.mode;
-      if (mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_TABLE') continue;
-      if (mode === 'FUNC_PARAM_VARIADIC') {
-        max = Number.MAX_SAFE_INTEGER;
-        continue;
-      }
-      max++;
-      if (!param?.defexpr) min++;
-    }
-    // CREATE FUNCTION without IMMUTABLE or STABLE makes a VOLATILE function.
-    return { name, declaration: { at, min, max, volatility: volatilityOption(s.node.options) ?? 'volatile' } };
-  }
-  if (s.kind === 'AlterFunctionStmt' && s.node.objtype !== 'OBJECT_PROCEDURE') {
-    const volatility = volatilityOption(s.node.actions);
-    const name = lastName(s.node.func?.objname);
-    if (!volatility || !name) return undefined;
-    const args = s.node.func?.args_unspecified ? undefined : (s.node.func?.objargs ?? []).length;
-    return { name, declaration: { at, min: args ?? 0, max: args ?? Number.MAX_SAFE_INTEGER, volatility } };
-  }
-  return undefined;
+/** One CREATE FUNCTION or ALTER FUNCTION ... IMMUTABLE/STABLE/VOLATILE, at its place in the statement list. */
+function declaredAt(s: Statement, at: number): { name: string; declaration: FunctionDeclaration } | undefined {
+  const d = declaredFunction(s);
+  return d && { name: d.name, declaration: { at, min: d.min, max: d.max, volatility: d.volatility } };
 }

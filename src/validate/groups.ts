@@ -1,6 +1,6 @@
 import type { Migration } from '../ir/types.js';
 import { compareVersions } from '../plan/versions.js';
-import { buildPlan, folderOf } from '../plan/plan.js';
+import { folderOf } from '../plan/plan.js';
 
 /** Flyway repeatable migrations (`R__name.sql`): no version, re-run whenever they change. */
 export function isRepeatable(m: Migration): boolean {
@@ -29,13 +29,4 @@ export function groupByFolder(migrations: readonly Migration[]): Map<string, Mig
   }
   for (const list of groups.values()) list.sort(compareApplyOrder);
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Migrations grouped by folder, each group in the order its framework applies them (src/plan). */
-export function groupInPlanOrder(migrations: readonly Migration[]): Map<string, Migration[]> {
-  const position = new Map(buildPlan(migrations).items.map((p, i) => [p.migration, i]));
-  const at = (m: Migration) => position.get(m) ?? Number.MAX_SAFE_INTEGER;
-  const groups = groupByFolder(migrations);
-  for (const list of groups.values()) list.sort((a, b) => at(a) - at(b) || compareApplyOrder(a, b));
-  return groups;
 }

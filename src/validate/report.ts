@@ -8,6 +8,7 @@ import { describeRule, sarifLog } from '../report/sarif.js';
 import { githubReporter } from '../report/github.js';
 import { gitlabReporter } from '../report/gitlab.js';
 import { VALIDATE_RULES, describeValidateRule } from './rules.js';
+import { notTriedByReason, type GroupCoverage } from './trial-coverage.js';
 import { CHECK_TITLES, errorCount, plural, type CheckId, type CheckResult, type ValidateResult } from './types.js';
 
 /**
@@ -36,9 +37,22 @@ export function reportInput(result: ValidateResult): ReportInput {
 function counts(result: ValidateResult) {
   const failed = result.checks.filter((c) => c.status === 'failed');
   const skipped = result.checks.filter((c) => c.status === 'skipped');
+  const partial = result.checks.filter((c) => c.status === 'partial');
   const passed = result.checks.filter((c) => c.status === 'passed');
   const findings = result.checks.flatMap((c) => c.findings);
-  return { failed, skipped, passed, errors: errorCount(findings), warnings: findings.length - errorCount(findings) };
+  return { failed, skipped, partial, passed, errors: errorCount(findings), warnings: findings.length - errorCount(findings) };
+}
+
+/** The trial's not-tried list grouped by reason (`up: depends on …` → labels). */
+function notTriedOf(c: CheckResult): [string, string[]][] {
+  const groups = c.data?.groups;
+  if (c.id !== 'trial' || !Array.isArray(groups)) return [];
+  return [...notTriedByReason(groups as GroupCoverage[])];
+}
+
+/** At most `max` names, then how many more. */
+function someOf(names: readonly string[], max = 8): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 function notesOf(c: CheckResult): string[] {
@@ -58,10 +72,11 @@ export const validateTextReporter: ValidateReporter = (result, ctx) => {
   const width = Math.max(...result.checks.map((k) => CHECK_TITLES[k.id].length));
   for (const check of result.checks) {
     const title = CHECK_TITLES[check.id].padEnd(width);
-    const mark = check.status === 'passed' ? c.green('✔') : check.status === 'failed' ? c.red('✖') : c.dim('-');
+    const mark = check.status === 'passed' ? c.green('✔') : check.status === 'failed' ? c.red('✖') : check.status === 'partial' ? c.yellow('⚠') : c.dim('-');
     const line = `${mark} ${c.bold(title)}  ${oneLine(check.summary)}`;
     out.push(check.status === 'skipped' ? c.dim(`- ${title}  ${oneLine(check.summary)}`) : line);
     for (const f of check.findings) out.push(`    ${findingHeadline(f, c)}`, ...findingNotes(f, c, '    '));
+    for (const [reason, names] of notTriedOf(check)) out.push(c.yellow(`    not tried (${oneLine(reason)}): ${oneLine(someOf(names))}`));
     for (const n of notesOf(check)) out.push(c.dim(`    note: ${oneLine(n)}`));
     const pending = pendingOf(check);
     if (check.id === 'drift' && pending.length) {
@@ -73,7 +88,17 @@ export const validateTextReporter: ValidateReporter = (result, ctx) => {
   out.push('');
   const skippedText = k.skipped.length ? `, ${k.skipped.length} skipped (${k.skipped.map((s) => s.id).join(', ')})` : '';
   const time = `${(result.durationMs / 1000).toFixed(1)} s`;
-  if (result.ok) {
+  if (result.ok && k.partial.length) {
+    // Nothing failed, but something was not covered: no tick over a partial run.
+    out.push(
+      c.yellow(
+        c.bold(
+          `⚠ validate passed what it tried: ${plural(k.passed.length, 'check')} passed, ${k.partial.length} partial (${k.partial.map((p) => p.id).join(', ')})${skippedText}, ` +
+            `${plural(result.migrations.length, 'migration')}, ${time}`,
+        ),
+      ),
+    );
+  } else if (result.ok) {
     out.push(c.green(c.bold(`✔ validate passed: ${plural(k.passed.length, 'check')} passed${skippedText}, ${plural(result.migrations.length, 'migration')}, ${time}`)));
   } else {
     out.push(
@@ -90,7 +115,7 @@ export const validateTextReporter: ValidateReporter = (result, ctx) => {
 
 /**
  * The JSON output. Stable shape, fields only ever added:
- * `{ tool, command: "validate", ok, summary: { checks, passed, failed, skipped, errors, warnings, migrations },
+ * `{ tool, command: "validate", ok, summary: { checks, passed, partial, failed, skipped, errors, warnings, migrations },
  *    target, durationMs, checks: [{ id, status, summary, findings: [...], data }], migrations: [...] }`.
  * Lines and columns are 1-based; `endColumn` is exclusive; `file`/`line` are null for
  * findings about the target database.
@@ -104,6 +129,7 @@ export const validateJsonReporter: ValidateReporter = (result, ctx) => {
     summary: {
       checks: result.checks.length,
       passed: k.passed.length,
+      partial: k.partial.length,
       failed: k.failed.length,
       skipped: k.skipped.length,
       errors: k.errors,
@@ -144,22 +170,24 @@ function code(text: string): string {
 /** For the release ticket or the pull request: a table of checks, then each failing check's findings. */
 export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
   const k = counts(result);
-  const out: string[] = [VALIDATE_MARKDOWN_MARKER, `### migratelint validate: ${result.ok ? '✅ passed' : '❌ failed'}`, ''];
+  const verdict = !result.ok ? '❌ failed' : k.partial.length ? '⚠️ passed what it tried' : '✅ passed';
+  const out: string[] = [VALIDATE_MARKDOWN_MARKER, `### migratelint validate: ${verdict}`, ''];
   out.push(
     `${plural(result.migrations.length, 'migration')}${result.target ? ` against ${code(result.target)}` : ''}: ` +
-      `${k.passed.length} passed, ${k.failed.length} failed, ${k.skipped.length} skipped; ${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}.`,
+      `${k.passed.length} passed, ${k.partial.length ? `${k.partial.length} partial, ` : ''}${k.failed.length} failed, ${k.skipped.length} skipped; ${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}.`,
     '',
   );
   out.push('| Check | Result | Summary |', '| --- | --- | --- |');
   for (const c of result.checks) {
-    const status = c.status === 'passed' ? '✅ passed' : c.status === 'failed' ? '❌ failed' : '⏭️ skipped';
+    const status = c.status === 'passed' ? '✅ passed' : c.status === 'failed' ? '❌ failed' : c.status === 'partial' ? '⚠️ partial' : '⏭️ skipped';
     out.push(`| ${CHECK_TITLES[c.id]} | ${status} | ${escapeMarkdown(c.summary)} |`);
   }
   for (const c of result.checks) {
     const notes = notesOf(c);
     const pending = c.id === 'drift' ? pendingOf(c) : [];
-    if (!c.findings.length && !notes.length && !pending.length) continue;
-    out.push('', `#### ${c.status === 'failed' ? '❌' : c.status === 'passed' ? '✅' : '⏭️'} ${CHECK_TITLES[c.id]}`, '');
+    const untried = notTriedOf(c);
+    if (!c.findings.length && !notes.length && !pending.length && !untried.length) continue;
+    out.push('', `#### ${c.status === 'failed' ? '❌' : c.status === 'passed' ? '✅' : c.status === 'partial' ? '⚠️' : '⏭️'} ${CHECK_TITLES[c.id]}`, '');
     for (const f of c.findings) {
       const sev = f.severity === 'error' ? '🔴 **error**' : '🟡 warning';
       const where = markdownLocation(f);
@@ -171,6 +199,7 @@ export const validateMarkdownReporter: ValidateReporter = (result, ctx) => {
         out.push('', '  <details><summary>details</summary>', '', `  ${fence}text`, ...clean(body).split('\n').map((l) => `  ${l}`), `  ${fence}`, '', '  </details>', '');
       }
     }
+    for (const [reason, names] of untried) out.push(`- not tried (${escapeMarkdown(reason)}): ${names.map(code).join(', ')}`);
     for (const n of notes) out.push(`- note: ${escapeMarkdown(n)}`);
     if (pending.length) {
       out.push('', `Pending on the target (a deploy would apply, in order): ${pending.map((p) => code(p.id)).join(', ')}`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Finding, Migration } from '../ir/types.js';
 import { parseDirective } from '../engine/directives.js';
 import { classifyPath, partnerPath } from '../discover/classify.js';
+import { changesDataOnly } from './data-only.js';
 import { errorCount, migrationLabel, plural, FILE_START, type CheckResult } from './types.js';
 
 /**
@@ -76,8 +77,10 @@ export function reversibilityCheck(migrations: readonly Migration[]): CheckResul
       findings.push({
         ...base,
         ruleId: 'validate/reversibility-empty-down',
-        message: `down of ${label} is empty: rolling back does nothing, while the up changes the schema${because}`,
-        hint: accepted ? undefined : 'write the statements that undo the up',
+        message: changesDataOnly(m.up)
+          ? `down of ${label} is empty: rolling back does nothing, and the rows the up changes stay changed${because}`
+          : `down of ${label} is empty: rolling back does nothing, while the up changes the schema${because}`,
+        hint: accepted ? undefined : changesDataOnly(m.up) ? 'write the statements that undo the data change, or accept it: migratelint-disable require-downgrade -- <reason>' : 'write the statements that undo the up',
       });
     } else {
       findings.push({

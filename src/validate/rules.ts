@@ -99,13 +99,19 @@ export const VALIDATE_RULES: readonly ValidateRule[] = [
     id: 'validate/trial-down-failed',
     check: 'trial',
     summary: 'A down migration fails on PostgreSQL',
-    help: 'The down was run right after the ups of every later migration were undone, as a rollback would, and failed.',
+    help: 'The down was run right after its own up (each migration is tried on its own: up, down, up again), and failed. The trial goes on from what the up left.',
   },
   {
     id: 'validate/trial-down-leaves-schema',
     check: 'trial',
     summary: 'After a down, the schema differs from the schema before its up',
-    help: 'The down leaves something the up created (a column, an index, a type), does not restore something, or restores it differently. The details show the relevant part of both schemas.',
+    help: 'The down leaves something the up created (a column, an index, a type), does not restore something, or restores it differently (type, default, nullability, constraint, index, view definition, function body, trigger, grants). The details show the relevant part of both schemas.',
+  },
+  {
+    id: 'validate/trial-down-column-order',
+    check: 'trial',
+    summary: 'After a down, a table has its columns in another order than before its up',
+    help: 'The down re-adds a column the up dropped, and a re-added column goes last. SELECT *, views built on the table, INSERT without a column list and COPY then see another table than on a database that never ran the down. A warning: the schema is otherwise the same.',
   },
   {
     id: 'validate/trial-reapply-failed',
@@ -117,7 +123,7 @@ export const VALIDATE_RULES: readonly ValidateRule[] = [
     id: 'validate/trial-reapply-differs',
     check: 'trial',
     summary: 'Down and up again give a different schema than the first up',
-    help: 'The migrations are not a clean round trip.',
+    help: 'Reported for migrations the trial cannot roll back (statements outside a transaction, such as CREATE INDEX CONCURRENTLY): after up, down and up again the schema is not the one the first up left, and the following migrations build on it.',
   },
   {
     id: 'validate/trial-cannot-run',

@@ -13,7 +13,8 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   drift: 'drift',
 };
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+/** `partial`: passed as far as it went, but did not cover everything (a warning, never a pass). */
+export type CheckStatus = 'passed' | 'partial' | 'failed' | 'skipped';
 
 export interface CheckResult {
   id: CheckId;
@@ -31,7 +32,7 @@ export interface CheckResult {
 }
 
 export interface ValidateResult {
-  /** True when no check failed (skipped checks do not fail). */
+  /** True when no check failed (skipped and partial checks do not fail). */
   ok: boolean;
   checks: CheckResult[];
   /** The migrations validated (their IR: the reports list them and fingerprint findings from their sources). */

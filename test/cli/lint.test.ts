@@ -80,7 +80,7 @@ describe('migratelint lint', () => {
     [['lint'], /no paths given/],
     [['lint', 'nope/'], /^migratelint: nope\/: no such file or directory\n$/],
     [['lint', 'a.sql', '--format', 'xml'], /unknown format "xml"/],
-    [['lint', 'a.sql', '--bogus'], /^migratelint: Unknown option '--bogus'\n$/],
+    [['lint', 'a.sql', '--bogus'], /^migratelint: Unknown option '--bogus' \(see: migratelint lint --help\)\n$/],
     [['lint', 'a.sql', '--pg-version', 'fifteen'], /--pg-version expects a positive whole number/],
     [['lint', 'README.md'], /README\.md: not a migration file/],
     [['frobnicate'], /unknown command "frobnicate"/],

@@ -112,6 +112,7 @@ describe('validation errors name the file, line, key path and what was expected'
     ['{ "failOn": "info" }', /failOn: expected "error" or "warn"/],
     ['{ "down": "ignore" }', /down: expected "lint", "warn", "off", got "ignore"/],
     ['{ "down": false }', /down: expected "lint", "warn", "off", got boolean/],
+    ['{ "dialect": "mysql" }', /dialect: expected "auto" or "postgresql", got "mysql"/],
     ['{ "transaction": { "knex": "yes" } }', /transaction\.knex: expected true or false/],
     ['{ "extends": "migratelint:lenient" }', /extends: unknown preset "migratelint:lenient"/],
     ['{ "extends": "@nobody/nothing" }', /extends: cannot find shareable config "@nobody\/nothing"/],
@@ -196,6 +197,22 @@ describe('keys in effect', () => {
     expect(off.deletes).toEqual([]);
     expect(off.summary?.setting).toBe('off');
     expect(off.summary?.hidden).toBeGreaterThanOrEqual(1);
+  });
+
+  it('dialect: auto (default) sets aside a project whose knexfile names MySQL; postgresql lints it as PostgreSQL', async () => {
+    const files = {
+      'package.json': '{}',
+      'knexfile.js': "module.exports = { client: 'mysql', connection: {} };",
+      'db/1_a.js': "exports.up = (knex) => knex.raw('ALTER TABLE `t` MODIFY `c` INT');\nexports.down = async () => {};\n",
+    };
+    const run = async (setting?: string) => {
+      const cwd = project({ ...files, ...(setting ? { '.migratelintrc.json': JSON.stringify({ dialect: setting }) } : {}) });
+      const config = await loadConfig({ cwd });
+      const result = await lint(['db'], { cwd, config });
+      return { dialect: config.dialect, parseErrors: result.findings.filter((f) => f.ruleId === 'parse-error').length, notPostgres: result.otherDatabases?.map((p) => `${p.file} ${p.setting}`) };
+    };
+    expect(await run()).toEqual({ dialect: 'auto', parseErrors: 0, notPostgres: ['knexfile.js client mysql'] });
+    expect(await run('postgresql')).toEqual({ dialect: 'postgresql', parseErrors: 1, notPostgres: undefined });
   });
 
   it('formats forces a format on matching files', async () => {

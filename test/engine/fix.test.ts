@@ -74,7 +74,7 @@ describe('concurrentlyFix', () => {
       (f) => (f.ruleId === 'require-concurrent-index' || f.ruleId === 'require-concurrent-index-drop') && f.range.start.line === target.range.start.line,
     );
     const fix = finding?.fix;
-    return fix && { description: fix.description, output: applyFixes(sql, fix.edits) };
+    return fix && { description: fix.description, output: applyFixes(sql, fix.edits), placement: fix.placement };
   };
 
   it('adds CONCURRENTLY to CREATE INDEX and DROP INDEX', async () => {
@@ -92,8 +92,13 @@ describe('concurrentlyFix', () => {
     expect((await fixOf('CREATE INDEX idx ON t (a);'))?.description).toMatch(/outside a transaction/);
   });
 
+  it('moves the statement to a migration of its own where only the tool\'s transaction holds it', async () => {
+    const fix = await fixOf('CREATE INDEX idx ON t (a);', true);
+    expect(fix?.placement).toBe('own-migration');
+    expect(fix?.description).toMatch(/in a migration of its own/);
+  });
+
   it('is not offered where CONCURRENTLY would fail', async () => {
-    expect(await fixOf('CREATE INDEX idx ON t (a);', true)).toBeUndefined();
     expect(await fixOf('BEGIN;\nCREATE INDEX idx ON t (a);\nCOMMIT;', false, 1)).toBeUndefined();
     expect(await fixOf('DO $$ BEGIN CREATE INDEX idx ON t (a); END $$;', false)).toBeUndefined();
     expect(await fixOf('DROP INDEX a, b;', false)).toBeUndefined();

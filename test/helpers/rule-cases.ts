@@ -5,6 +5,12 @@ import { builtinRules } from '../../rules/index.js';
 import { fixFile } from '../../src/engine/apply-fixes.js';
 import { lintText, type LintOptions } from '../../src/lint.js';
 
+/**
+ * A plain SQL file: no tool's transaction rules. (A file named migration.sql is Prisma's,
+ * which sends it as one query: several statements there share one implicit transaction.)
+ */
+export const DEFAULT_FILE = 'plain.sql';
+
 export interface InvalidCase {
   sql: string;
   /** Start of the (first) finding of this rule, 1-based. */
@@ -74,12 +80,12 @@ function checkFixes(rule: Rule, c: InvalidCase, found: Finding[]): void {
     return;
   }
   if (c.output === undefined) throw new Error(`${rule.id} fixed this case: add output (the fixed SQL) to the case`);
-  const file = c.filename ?? 'migration.sql';
+  const file = c.filename ?? DEFAULT_FILE;
   expect(fixFile(c.sql, file, fixed).output).toBe(c.output ?? c.sql);
 }
 
 /** Lints with the rule under test switched on, even where the recommended preset leaves it off (style rules). */
-export async function findingsOf(rule: Rule, sql: string, filename = 'migration.sql', options: LintOptions = {}) {
+export async function findingsOf(rule: Rule, sql: string, filename = DEFAULT_FILE, options: LintOptions = {}) {
   if (!builtinRules.includes(rule)) throw new Error(`${rule.id} is not listed in rules/index.ts: it would never run`);
   const rules = { [rule.id]: rule.presets?.strict && rule.presets.strict !== 'off' ? rule.presets.strict : rule.severity, ...options.rules };
   const result = await lintText(sql, filename, { ...options, rules });

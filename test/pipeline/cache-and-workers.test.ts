@@ -147,12 +147,24 @@ describe('cache', () => {
     await lint(['.'], { cwd, retainIR: false, cacheDir });
     expect(fs.statSync(path.join(cacheDir, cacheFile)).mtimeMs).toBe(written);
 
-    fs.writeFileSync(path.join(cwd, '3_m.sql'), 'DELETE FROM t;\n');
+    // What 3 leaves in the schema model is the same (index i3): the later results hold.
+    fs.writeFileSync(path.join(cwd, '3_m.sql'), 'CREATE INDEX i3 ON t (a);\nDELETE FROM t;\n');
     const third = await lint(['.'], { cwd, retainIR: false, cacheDir });
     expect(third.cache).toEqual({ hits: 4, misses: 1 });
     const uncached = await lint(['.'], { cwd, retainIR: false });
     expect(shape(third)).toEqual(shape(uncached));
-    expect(third.findings.find((f) => f.file === '3_m.sql')?.ruleId).toBe('no-delete-without-where');
+    expect(third.findings.find((f) => f.file === '3_m.sql' && f.range.start.line === 2)?.ruleId).toBe('no-delete-without-where');
+  });
+
+  it('re-lints the migrations after one whose schema changes changed', async () => {
+    const cwd = project();
+    const cacheDir = path.join(cwd, '.cache');
+    await lint(['.'], { cwd, retainIR: false, cacheDir });
+    // 3 now creates table t: the rules of 4 and 5 may see it differently.
+    fs.writeFileSync(path.join(cwd, '3_m.sql'), 'CREATE TABLE t (a int);\n');
+    const changed = await lint(['.'], { cwd, retainIR: false, cacheDir });
+    expect(changed.cache).toEqual({ hits: 2, misses: 3 });
+    expect(shape(changed)).toEqual(shape(await lint(['.'], { cwd, retainIR: false })));
   });
 
   it('starts afresh when the config changes', async () => {

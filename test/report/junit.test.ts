@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LintResult } from '../../src/lint.js';
 import { junitReporter } from '../../src/report/junit.js';
+import { fingerprints } from '../../src/report/fingerprint.js';
 import { FILE_CAFE, FILE_CLEAN, FILE_INDEX, PROJECT, context, lintAwkward, lintProject, removeProject } from './fixtures.js';
 import { findAll, parseXml, type XmlElement } from './xml.js';
 
@@ -33,23 +34,24 @@ describe('junit reporter', () => {
 
   it('writes a suite per file, a failing testcase per finding and a passing one for a clean file', () => {
     const out = junitReporter(result, context(cwd));
+    const id = fingerprints(result.findings, result.migrations).map((p) => p.slice(0, 12));
     expect(out).toBe(
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<testsuites name="migratelint" tests="5" failures="4" errors="0" skipped="0" time="0">',
         `  <testsuite name="${FILE_INDEX}" tests="3" failures="3" errors="0" skipped="0" time="0">`,
-        `    <testcase name="unused-disable at 1:1" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="1" time="0">`,
+        `    <testcase name="unused-disable ${id[0]}" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="1" time="0">`,
         `      <failure message="migratelint-disable-next-line for &quot;no-truncate-cascade&quot; suppresses nothing here; remove it" type="warning">${FILE_INDEX}:1:1: warning: migratelint-disable-next-line for "no-truncate-cascade" suppresses nothing here; remove it [unused-disable]</failure>`,
         '    </testcase>',
-        `    <testcase name="require-concurrent-index at 2:1" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="2" time="0">`,
+        `    <testcase name="require-concurrent-index ${id[1]}" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="2" time="0">`,
         `      <failure message="CREATE INDEX on users without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built" type="error">${FILE_INDEX}:2:1: error: CREATE INDEX on users without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built [require-concurrent-index]</failure>`,
         '    </testcase>',
-        `    <testcase name="no-delete-without-where at 3:1" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="3" time="0">`,
+        `    <testcase name="no-delete-without-where ${id[2]}" classname="${FILE_INDEX}" file="${FILE_INDEX}" line="3" time="0">`,
         `      <failure message="DELETE FROM users has no WHERE clause: it removes every row" type="error">${FILE_INDEX}:3:1: error: DELETE FROM users has no WHERE clause: it removes every row [no-delete-without-where]</failure>`,
         '    </testcase>',
         '  </testsuite>',
         `  <testsuite name="${FILE_CAFE}" tests="1" failures="1" errors="0" skipped="0" time="0">`,
-        `    <testcase name="no-not-null-without-default at 1:31" classname="${FILE_CAFE}" file="${FILE_CAFE}" line="1" time="0">`,
+        `    <testcase name="no-not-null-without-default ${id[3]}" classname="${FILE_CAFE}" file="${FILE_CAFE}" line="1" time="0">`,
         `      <failure message="column naïve is added to café as NOT NULL without a DEFAULT: fails if the table has any rows" type="error">${FILE_CAFE}:1:31: error: column naïve is added to café as NOT NULL without a DEFAULT: fails if the table has any rows [no-not-null-without-default]</failure>`,
         '    </testcase>',
         '  </testsuite>',
@@ -61,6 +63,23 @@ describe('junit reporter', () => {
       ].join('\n'),
     );
     checkCounts(parseXml(out));
+  });
+
+  it('names each testcase by rule and statement, so the names stay when lines move', async () => {
+    const names = (r: LintResult, at: string) => findAll(parseXml(junitReporter(r, context(at))), 'testcase').map((c) => `${c.attrs.classname} ${c.attrs.name}`);
+    const shifted = await lintProject({
+      ...PROJECT,
+      [FILE_INDEX]: '\n\n' + PROJECT[FILE_INDEX].replace('DELETE FROM users;', '\n\nDELETE FROM users;'),
+      [FILE_CAFE]: '-- a comment first\n' + PROJECT[FILE_CAFE],
+    });
+    try {
+      expect(shifted.result.findings.map((f) => f.range.start.line)).not.toEqual(result.findings.map((f) => f.range.start.line));
+      expect(names(shifted.result, shifted.cwd)).toEqual(names(result, cwd));
+      for (const name of names(result, cwd).slice(0, 4)) expect(name).toMatch(/ [a-z-]+ [0-9a-f]{12}$/);
+      expect(new Set(names(result, cwd)).size).toBe(5);
+    } finally {
+      removeProject(shifted.cwd);
+    }
   });
 
   it('shows passing testcases for a clean run', async () => {

@@ -1,7 +1,10 @@
 import rule from '../../rules/no-concurrently-in-transaction.js';
 import { ruleCases } from '../helpers/rule-cases.js';
+import { resolve } from '../../src/config/load.js';
 
 const create = 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);';
+// golang-migrate started with x-multi-statement=true sends statement by statement.
+const multiStatement = { config: await resolve({ golangMigrate: { multiStatement: true } }, undefined, process.cwd()) };
 
 ruleCases(rule, {
   valid: [
@@ -15,6 +18,10 @@ ruleCases(rule, {
     { sql: `-- migrate:up transaction:false\n${create}\n-- migrate:down\nDROP INDEX orders_customer_idx;`, filename: '20240101_idx.sql' },
     { sql: 'CREATE INDEX orders_customer_idx ON orders (customer_id);', options: { transaction: true } },
     { sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily_sales;', options: { transaction: true } },
+    // golang-migrate and Prisma send a file as one query: alone in its file, the statement is its own transaction.
+    { sql: `-- the index\n${create}\n`, filename: 'db/000002_idx.up.sql' },
+    { sql: create, filename: 'prisma/migrations/20240101000000_idx/migration.sql' },
+    { sql: `CREATE TABLE t (a int);\n${create}`, filename: 'db/000002_idx.up.sql', options: multiStatement },
   ],
   invalid: [
     {
@@ -53,6 +60,29 @@ ruleCases(rule, {
       endLine: 2,
       endColumn: 51,
       message: /DETACH PARTITION CONCURRENTLY/,
+    },
+    // One query of several statements is one implicit transaction: golang-migrate, Prisma, dbmate transaction:false.
+    {
+      sql: `ALTER TABLE orders ADD COLUMN note text;\n${create}`,
+      filename: 'db/000002_idx.up.sql',
+      line: 2,
+      column: 1,
+      message:
+        'CREATE INDEX CONCURRENTLY cannot run inside the one transaction PostgreSQL runs a query of several statements in ' +
+        '(golang-migrate sends the 2 statements of this file as one query): the migration fails here; run it in a migration ' +
+        'of its own holding only that statement: golang-migrate sends a file as one query, which PostgreSQL runs in one ' +
+        'transaction when it holds several statements (or add x-multi-statement=true to the database URL, and ' +
+        'golangMigrate: { multiStatement: true } to the config)',
+    },
+    // A COMMIT in the file ends the implicit transaction, and the next statement opens another.
+    { sql: `BEGIN;\nSELECT 1;\nCOMMIT;\n${create}`, filename: 'db/000002_idx.up.sql', line: 4, column: 1, message: /one transaction PostgreSQL runs/ },
+    { sql: `SELECT 1;\n${create}`, filename: 'prisma/migrations/20240101000000_idx/migration.sql', line: 2, column: 1, message: /Prisma sends the 2 statements/ },
+    {
+      sql: `-- migrate:up transaction:false\nSELECT 1;\n${create}\n-- migrate:down\nSELECT 1;`,
+      filename: '20240101_idx.sql',
+      line: 3,
+      column: 1,
+      message: /dbmate sends the 2 statements of this section as one query.*-- migrate:up transaction:false, with only that statement/,
     },
     // A DO block is always one transaction, even when the migration has none.
     { sql: `DO $$\nBEGIN\n  ${create}\nEND $$;`, options: { transaction: false }, line: 3, column: 3, endLine: 3, endColumn: 72, message: /inside a DO block/ },

@@ -56,7 +56,7 @@ ruleCases(rule, {
       column: 33,
       endLine: 1,
       endColumn: 35,
-      message: 'changing orders.id to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in this migration)',
+      message: 'changing orders.id to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in the migrations linted)',
     },
     {
       sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);',
@@ -81,7 +81,7 @@ ruleCases(rule, {
       column: 28,
       endLine: 1,
       endColumn: 32,
-      message: 'changing t.tags to text[] rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (the current type is not in this migration)',
+      message: 'changing t.tags to text[] rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (the current type is not in the migrations linted)',
     },
     // Known current type, rewriting changes.
     {
@@ -203,7 +203,7 @@ ruleCases(rule, {
       endLine: 2,
       endColumn: 17,
       count: 2,
-      message: 'changing t.a to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in this migration)',
+      message: 'changing t.a to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in the migrations linted)',
     },
     // The type after an earlier change in the same migration is what counts.
     {
@@ -221,7 +221,7 @@ ruleCases(rule, {
       column: 28,
       endLine: 1,
       endColumn: 29,
-      message: 'changing t.c to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in this migration)',
+      message: 'changing t.c to bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless its current type is already bigint (the current type is not in the migrations linted)',
     },
   ],
 });

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/kit/index.js';
-import { findingsOf } from '../helpers/rule-cases.js';
+import { DEFAULT_FILE, findingsOf } from '../helpers/rule-cases.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ruleFiles = fs
@@ -55,7 +55,7 @@ describe('rule registry', () => {
 describe('rule docs examples', () => {
   for (const rule of builtinRules) {
     it(`${rule.id}: the bad example reports it, the good one does not`, async () => {
-      const file = rule.docs.file ?? 'migration.sql';
+      const file = rule.docs.file ?? DEFAULT_FILE;
       const bad = await findingsOf(rule, rule.docs.bad, file);
       expect(bad.length, `docs.bad of ${rule.id} does not report ${rule.id}:\n${rule.docs.bad}`).toBeGreaterThan(0);
       const good = await findingsOf(rule, rule.docs.good, file);

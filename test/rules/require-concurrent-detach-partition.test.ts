@@ -55,8 +55,10 @@ describe('require-concurrent-detach-partition fix', () => {
     expect(applyFixes(sql, f.fix!.edits)).toBe('ALTER TABLE app.m DETACH PARTITION app.m_2023 CONCURRENTLY;');
   });
 
-  it('offers no fix inside a transaction', async () => {
+  it('moves the statement to a migration of its own inside the tool\'s transaction, and offers nothing inside the file\'s BEGIN', async () => {
     const [f] = await findingsOf(rule, 'ALTER TABLE m DETACH PARTITION m_2023;', 'migration.sql', { transaction: true });
-    expect(f.fix).toBeUndefined();
+    expect(f.fix?.placement).toBe('own-migration');
+    const [g] = await findingsOf(rule, 'BEGIN;\nALTER TABLE m DETACH PARTITION m_2023;\nCOMMIT;', 'migration.sql');
+    expect(g.fix).toBeUndefined();
   });
 });

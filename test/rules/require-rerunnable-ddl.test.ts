@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../rules/require-rerunnable-ddl.js';
 import { applyFixes } from '../../src/engine/apply-fixes.js';
-import { findingsOf, ruleCases } from '../helpers/rule-cases.js';
+import { DEFAULT_FILE, findingsOf, ruleCases } from '../helpers/rule-cases.js';
 
 const noTx = { transaction: false };
 const goose = (body: string) => `-- +goose NO TRANSACTION\n-- +goose Up\n${body}`;
@@ -150,7 +150,7 @@ ruleCases(rule, {
 
 describe('require-rerunnable-ddl fixes', () => {
   const fixed = async (sql: string) => {
-    const found = await findingsOf(rule, sql, 'migration.sql', noTx);
+    const found = await findingsOf(rule, sql, DEFAULT_FILE, noTx);
     return applyFixes(sql, found.flatMap((f) => f.fix?.edits ?? []));
   };
 

@@ -43,7 +43,11 @@ describe('validate reports', () => {
     expect(text).toContain('    error  cannot read pglite:no-such-db: no database at pglite:no-such-db  validate/drift-unreachable\n');
     expect(text).toContain('        hint: alembic merge -m "merge heads" d4e5f6a7b8c9 e5f6a7b8c9d0\n');
     expect(text).toContain('        before the up:\n          table users (\n');
-    expect(lines[lines.length - 2]).toMatch(/^✖ validate failed: 4 of 5 checks failed \(lint, sequence, trial, drift\); 6 errors, 0 warnings, [\d.]+ s$/);
+    // The second 000004 is left out of the plan: the trial says so under its line.
+    expect(text).toContain(
+      '    not tried (up: two migrations have the id 000004: migrations/000004_add_orders_status.up.sql and migrations/000004_add_users_phone.up.sql): 000004_add_users_phone\n',
+    );
+    expect(lines[lines.length - 2]).toMatch(/^✖ validate failed: 4 of 5 checks failed \(lint, sequence, trial, drift\); 7 errors, 0 warnings, [\d.]+ s$/);
     expect(text).not.toContain('\x1b[');
     expect(validateTextReporter(result, { ...ctx, color: true })).toContain('\x1b[');
   });
@@ -52,7 +56,7 @@ describe('validate reports', () => {
     const out = JSON.parse(validateJsonReporter(result, ctx));
     expect(Object.keys(out)).toEqual(['tool', 'command', 'ok', 'summary', 'target', 'durationMs', 'checks', 'migrations']);
     expect(out.tool).toEqual({ name: 'migratelint', version: '9.9.9' });
-    expect(out.summary).toEqual({ checks: 5, passed: 1, failed: 4, skipped: 0, errors: 6, warnings: 0, migrations: 10 });
+    expect(out.summary).toEqual({ checks: 5, passed: 1, partial: 0, failed: 4, skipped: 0, errors: 7, warnings: 0, migrations: 10 });
     expect(out.target).toBe('pglite:no-such-db');
     const lint = out.checks[0];
     expect(lint).toMatchObject({ id: 'lint', status: 'failed' });
@@ -91,6 +95,7 @@ describe('validate reports', () => {
     );
     expect(md).toContain('  <details><summary>details</summary>\n\n  ```text\n  before the up:\n    table users (\n');
     expect(md).toContain('- 🔴 **error**: cannot read pglite:no-such-db: no database at pglite:no-such-db `validate/drift-unreachable`');
+    expect(md).toContain('- not tried (up: two migrations have the id 000004: migrations/000004\\_add\\_orders\\_status.up.sql and migrations/000004\\_add\\_users\\_phone.up.sql): `000004_add_users_phone`');
     expect(md.trimEnd().endsWith('</sub>')).toBe(true);
   });
 
@@ -114,6 +119,7 @@ describe('validate reports', () => {
         'validate/sequence-duplicate-version',
         'validate/sequence-multiple-heads',
         'validate/trial-down-leaves-schema',
+        'validate/trial-reapply-failed',
         'validate/trial-up-failed',
       ].sort(),
     );
@@ -146,6 +152,44 @@ describe('validate reports', () => {
       'trial:failed',
       'drift:failed',
     ]);
+  });
+
+  it('never shows a tick over a partial trial: ⚠ with what was not tried, in text and markdown', () => {
+    const partial: ValidateResult = {
+      ok: true,
+      migrations: [],
+      durationMs: 1200,
+      lintRules: [],
+      checks: [
+        { id: 'lint', status: 'passed', summary: '3 migrations: 0 errors, 0 warnings', findings: [] },
+        {
+          id: 'trial',
+          status: 'partial',
+          summary: 'PostgreSQL 18.1 (PGlite 0.5.0): 3 ups, 2 downs compared, 1 not tried: 000002_b down (no down migration)',
+          findings: [],
+          data: {
+            groups: [
+              { folder: 'migrations', migrations: 3, up: 3, down: 2, reup: 2, hasDowns: true, notes: [], notTried: [{ id: '000002', label: '000002_b', file: 'x', part: 'down', reason: 'no down migration' }] },
+            ],
+            notes: [],
+          },
+        },
+      ],
+    };
+    const text = validateTextReporter(partial, ctx).split('\n');
+    expect(text).toEqual([
+      '✔ lint       3 migrations: 0 errors, 0 warnings',
+      '⚠ trial run  PostgreSQL 18.1 (PGlite 0.5.0): 3 ups, 2 downs compared, 1 not tried: 000002_b down (no down migration)',
+      '    not tried (down: no down migration): 000002_b',
+      '',
+      '⚠ validate passed what it tried: 1 check passed, 1 partial (trial), 0 migrations, 1.2 s',
+      '',
+    ]);
+    const md = validateMarkdownReporter(partial, ctx);
+    expect(md).toContain('### migratelint validate: ⚠️ passed what it tried\n');
+    expect(md).toContain('| trial run | ⚠️ partial | ');
+    expect(md).toContain('- not tried (down: no down migration): `000002_b`');
+    expect(JSON.parse(validateJsonReporter(partial, ctx)).summary).toMatchObject({ passed: 1, partial: 1, failed: 0 });
   });
 
   it('github and gitlab: src/report’s formats over every check’s findings', () => {

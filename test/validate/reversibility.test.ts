@@ -33,6 +33,16 @@ describe('reversibility', () => {
     ]);
   });
 
+  it('does not say a data-only up changes the schema', async () => {
+    const { migrations } = await migrationsOf({
+      'migrations/000001_backfill.up.sql': "UPDATE users SET plan = 'free' WHERE plan IS NULL;\nDELETE FROM sessions WHERE expired;",
+      'migrations/000001_backfill.down.sql': '-- nothing to undo\n',
+    });
+    const [f] = reversibilityCheck(migrations).findings;
+    expect(f.message).toBe('down of 000001_backfill is empty: rolling back does nothing, and the rows the up changes stay changed');
+    expect(f.hint).toBe('write the statements that undo the data change, or accept it: migratelint-disable require-downgrade -- <reason>');
+  });
+
   it('reports a Django operation without a reverse as irreversible', async () => {
     const { migrations } = await migrationsOf({
       'shop/migrations/0001_initial.py':
@@ -51,7 +61,7 @@ describe('reversibility', () => {
     const r = reversibilityCheck(migrations);
     expect(r.status).toBe('passed');
     expect(r.findings.map((f) => [f.severity, f.message])).toEqual([
-      ['warn', 'down of 20240101000000_purge is empty: rolling back does nothing, while the up changes the schema; accepted as irreversible: the purged rows cannot come back; restore from backup'],
+      ['warn', 'down of 20240101000000_purge is empty: rolling back does nothing, and the rows the up changes stay changed; accepted as irreversible: the purged rows cannot come back; restore from backup'],
     ]);
   });
 });

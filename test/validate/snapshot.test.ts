@@ -88,6 +88,36 @@ describe('schema snapshot and diff', () => {
     ]);
   });
 
+  it('compares the order of a table\'s columns, naming the one that moved', async () => {
+    expect(
+      await differences(
+        'CREATE TABLE person (id int, name text, inbox_url text, bio text)',
+        'ALTER TABLE person DROP COLUMN inbox_url; ALTER TABLE person ADD COLUMN inbox_url text',
+      ),
+    ).toEqual(['moves column person.inbox_url to the end (before the up it came after name)']);
+    expect(
+      await differences(
+        'CREATE TABLE customers (id int, tax text, invoicing text, name text)',
+        'ALTER TABLE customers DROP COLUMN tax, DROP COLUMN invoicing; ALTER TABLE customers ADD COLUMN invoicing text, ADD COLUMN tax text',
+      ),
+    ).toEqual(['moves columns invoicing, tax of table customers to the end']);
+    // A column dropped and added again at the end where it was already last is no difference.
+    expect(await differences('CREATE TABLE t (a int, b int)', 'ALTER TABLE t DROP COLUMN b; ALTER TABLE t ADD COLUMN b int')).toEqual([]);
+    // Columns the down adds or leaves out are differences of their own, not of the order.
+    expect(await differences('CREATE TABLE u (a int, b int, c int)', 'ALTER TABLE u DROP COLUMN b; ALTER TABLE u ADD COLUMN d int')).toEqual([
+      'leaves column u.d behind',
+      'does not restore column u.b',
+    ]);
+  });
+
+  it('compares grants, and takes a grant revoked again as the default it was', async () => {
+    const db = await sharedTrialDb();
+    await db.execute("DO $$ BEGIN CREATE ROLE reporting NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    expect(await differences('CREATE TABLE g (id int)', 'GRANT SELECT ON g TO reporting; REVOKE SELECT ON g FROM reporting')).toEqual([]);
+    const [grant] = await differences('CREATE TABLE h (id int)', 'GRANT SELECT ON h TO reporting');
+    expect(grant).toMatch(/^changes table h grants from \{\w+=arwdDxtm\w*\/\w+\} to \{\w+=arwdDxtm\w*\/\w+,reporting=r\/\w+\}$/);
+  });
+
   it('leaves out objects of extensions and the ignored schemas', async () => {
     const db = await sharedTrialDb();
     await db.execute('CREATE EXTENSION "uuid-ossp"; CREATE SCHEMA hidden; CREATE TABLE hidden.t (id int)');

@@ -20,7 +20,8 @@ async function trial(files: Record<string, string>, options: { pgVersion?: numbe
 
 const brief = (r: Awaited<ReturnType<typeof trial>>) => r.findings.map((f) => [f.ruleId, f.message]);
 
-describe('trial run', () => {
+// Generous: the first test opens the embedded database, and CI machines are often shared.
+describe('trial run', { timeout: 120_000 }, () => {
   it('passes a clean history: up, every down compared, up again', async () => {
     const r = await trial({
       ...gm('000001', 'accounts', 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE accounts (id bigint PRIMARY KEY, email citext NOT NULL);', 'DROP TABLE accounts;\nDROP EXTENSION citext;'),
@@ -35,9 +36,11 @@ describe('trial run', () => {
     });
     expect(r.findings).toEqual([]);
     expect(r.status).toBe('passed');
-    expect(r.summary).toMatch(/^4 migrations applied on PostgreSQL \d+\.\d+ \(PGlite [\d.]+\), 4 downs rolled back and compared$/);
-    expect(r.data?.groups).toEqual([{ folder: 'migrations', migrations: 4, up: 4, down: 4, reup: 4, notes: [] }]);
-    expect((r.data?.timings as { snapshots: number }).snapshots).toBe(4 + 1 + 4 + 1);
+    expect(r.summary).toMatch(/^PostgreSQL \d+\.\d+ \(PGlite [\d.]+\): 4 ups, 4 downs compared$/);
+    expect(r.data?.groups).toEqual([{ folder: 'migrations', migrations: 4, up: 4, down: 4, reup: 4, hasDowns: true, notTried: [], notes: [] }]);
+    // One before the first migration, then per migration after its down (a hash) and after its up (the next one's
+    // "before"); the CONCURRENTLY one runs step by step and also compares its up again with its first up.
+    expect((r.data?.timings as { snapshots: number }).snapshots).toBe(1 + 4 * 2 + 1);
   });
 
   it('names a column a down leaves behind, at the down file, with both tables', async () => {
@@ -46,7 +49,10 @@ describe('trial run', () => {
       ...gm('000042', 'add_tenant', 'ALTER TABLE users ADD COLUMN tenant_id bigint;\nALTER TABLE users ADD COLUMN plan text;', '-- forgot tenant_id\nALTER TABLE users DROP COLUMN plan;'),
     });
     expect(r.status).toBe('failed');
-    expect(r.findings).toHaveLength(1);
+    expect(brief(r)).toEqual([
+      ['validate/trial-down-leaves-schema', 'down of 000042_add_tenant leaves column users.tenant_id behind'],
+      ['validate/trial-reapply-failed', 'up of 000042_add_tenant fails when applied again after its down: column "tenant_id" of relation "users" already exists (SQLSTATE 42701)'],
+    ]);
     expect(r.findings[0]).toMatchObject({
       ruleId: 'validate/trial-down-leaves-schema',
       message: 'down of 000042_add_tenant leaves column users.tenant_id behind',
@@ -67,10 +73,12 @@ describe('trial run', () => {
     expect(brief(r)).toEqual([
       ['validate/trial-down-leaves-schema', 'down of 000002_reshape does not restore index orders_idx'],
       ['validate/trial-down-leaves-schema', 'down of 000002_reshape changes column orders.email type from text to character varying(255)'],
+      ['validate/trial-down-column-order', 'down of 000002_reshape moves column orders.email to the end (before the up it came after id)'],
+      ['validate/trial-reapply-failed', 'up of 000002_reshape fails when applied again after its down: index "orders_idx" does not exist (SQLSTATE 42704)'],
     ]);
   });
 
-  it('reports a statement PostgreSQL rejects at its line and column, and still tries the earlier downs', async () => {
+  it('reports a statement PostgreSQL rejects at its line and column, and still tries the later migrations', async () => {
     const r = await trial({
       ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, tenant_id bigint);', 'DROP TABLE users;'),
       ...gm('000002', 'backfill', '-- typo below\nUPDATE users\n   SET tennant_id = 1\n WHERE tenant_id IS NULL;', 'SELECT 1;'),
@@ -85,8 +93,29 @@ describe('trial run', () => {
       range: { start: { line: 3, column: 8 } },
     });
     expect(f.details?.[0]).toEqual({ label: 'statement 1 of 1', lines: ['UPDATE users', '   SET tennant_id = 1', ' WHERE tenant_id IS NULL'] });
-    expect(r.summary).toMatch(/^1 of 3 migrations applied on .*, 1 down rolled back and compared, 1 problem$/);
-    expect(r.data?.notes).toEqual(['migrations: the up phase stopped at 000002_backfill; 1 later migration not applied']);
+    expect(r.summary).toMatch(/: 2 of 3 ups, 2 downs compared; 1 problem$/);
+    expect(r.data?.groups).toMatchObject([{ up: 2, down: 2, notTried: [] }]);
+  });
+
+  it('lists a later migration that fails for want of what a failed one creates as not tried, depending on it', async () => {
+    const r = await trial({
+      ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, at timestampz);', 'DROP TABLE users;'),
+      ...gm('000002', 'index', 'CREATE INDEX users_at ON users (at);', 'DROP INDEX users_at;'),
+      ...gm('000003', 'other', 'CREATE TABLE other (id int);', 'DROP TABLE other;'),
+      ...gm('000004', 'typo', 'CREAT TABLE x (id int);', 'SELECT 1;'),
+    });
+    expect(brief(r)).toEqual([
+      ['validate/trial-up-failed', 'up of 000001_users fails on PostgreSQL: type "timestampz" does not exist (SQLSTATE 42704)'],
+      ['validate/trial-up-failed', 'up of 000004_typo fails on PostgreSQL: syntax error at or near "CREAT" (SQLSTATE 42601)'],
+    ]);
+    expect(r.data?.groups).toMatchObject([
+      {
+        up: 1,
+        down: 1,
+        notTried: [{ id: '000002', label: '000002_index', part: 'up', reason: 'depends on 000001_users, whose up failed (relation "users" does not exist)' }],
+      },
+    ]);
+    expect(r.summary).toMatch(/: 1 of 4 ups, 1 down compared, 1 not tried: 000002_index \(depends on 000001_users, whose up failed \(relation "users" does not exist\)\); 2 problems$/);
   });
 
   it('reports a missing table and a bad type the parser accepts', async () => {
@@ -106,24 +135,111 @@ describe('trial run', () => {
     ]);
   });
 
-  it('reports a failing down and stops the down phase there', async () => {
+  it('reports a failing down on its migration and goes on from what its up left', async () => {
     const r = await trial({
       ...gm('000001', 'a', 'CREATE TABLE a (id int);', 'DROP TABLE a;'),
       ...gm('000002', 'b', 'CREATE TABLE b (id int);', 'DROP TABLE bb;'),
+      ...gm('000003', 'c', 'ALTER TABLE b ADD COLUMN c int;', 'ALTER TABLE b DROP COLUMN c;'),
     });
     expect(brief(r)).toEqual([['validate/trial-down-failed', 'down of 000002_b fails on PostgreSQL: table "bb" does not exist (SQLSTATE 42P01)']]);
-    expect(r.data?.notes).toEqual(['migrations: the down phase stopped at 000002_b; downs of the 1 migration before it not tried']);
+    expect(r.data?.groups).toMatchObject([{ up: 3, down: 2, reup: 2, notTried: [] }]);
   });
 
-  it('stops the down phase at a migration with no down (the reversibility check names it)', async () => {
+  it('lists a migration without a down as not tried, compares the others, and is partial rather than passed', async () => {
     const r = await trial({
       ...gm('000001', 'a', 'CREATE TABLE a (id int);', 'DROP TABLE a;'),
       ...gm('000002', 'b', 'CREATE TABLE b (id int);'),
       ...gm('000003', 'c', 'CREATE TABLE c (id int);', 'DROP TABLE c;'),
     });
+    expect(r.findings).toEqual([]);
+    expect(r.status).toBe('partial');
+    expect(r.data?.groups).toMatchObject([{ up: 3, down: 2, reup: 2, notTried: [{ id: '000002', label: '000002_b', part: 'down', reason: 'no down migration' }] }]);
+    expect(r.summary).toMatch(/: 3 ups, 2 downs compared, 1 not tried: 000002_b down \(no down migration\)$/);
+  });
+
+  it('goes past an empty down in the middle: compared after a data-only up, not tried after a schema change', async () => {
+    const r = await trial({
+      ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, plan text);', 'DROP TABLE users;'),
+      ...gm('000002', 'backfill', "UPDATE users SET plan = 'free' WHERE plan IS NULL;", '-- nothing to undo\n'),
+      ...gm('000003', 'index', 'CREATE INDEX users_plan ON users (plan);', ''),
+      ...gm('000004', 'orders', 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);', 'DROP TABLE orders;\nALTER TABLE users DROP COLUMN plan;'),
+    });
+    // The old trial stopped its down phase at 000003, so 000004's down was never compared.
+    expect(brief(r)).toEqual([
+      ['validate/trial-down-leaves-schema', 'down of 000004_orders does not restore column users.plan'],
+      ['validate/trial-down-leaves-schema', 'down of 000004_orders does not restore index users_plan'],
+    ]);
+    expect(r.data?.groups).toMatchObject([{ up: 4, down: 3, notTried: [{ id: '000003', part: 'down', reason: 'its down is empty, and the up changes the schema' }] }]);
+    expect(r.status).toBe('failed');
+  });
+
+  it('finds a down that re-adds a column at the end on its own migration, not later in a SELECT * view', async () => {
+    const r = await trial({
+      ...gm('000001', 'person', 'CREATE TABLE person (id int PRIMARY KEY, name text, inbox_url text, bio text);', 'DROP TABLE person;'),
+      ...gm('000002', 'drop_inbox', 'ALTER TABLE person DROP COLUMN inbox_url;', 'ALTER TABLE person ADD COLUMN inbox_url text;'),
+      ...gm('000003', 'alias', 'CREATE VIEW person_alias_1 AS SELECT * FROM person;', 'DROP VIEW person_alias_1;'),
+      ...gm('000004', 'more', 'ALTER TABLE person ADD COLUMN banned boolean;', 'ALTER TABLE person DROP COLUMN banned;'),
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.file, f.message])).toEqual([
+      [
+        'validate/trial-down-column-order',
+        'warn',
+        'migrations/000002_drop_inbox.down.sql',
+        'down of 000002_drop_inbox moves column person.inbox_url to the end (before the up it came after name)',
+      ],
+    ]);
+    expect(r.findings[0].details?.map((d) => d.lines.slice(1, 5))).toEqual([
+      ['  id integer NOT NULL', '  name text', '  inbox_url text', '  bio text'],
+      ['  id integer NOT NULL', '  name text', '  bio text', '  inbox_url text'],
+    ]);
     expect(r.status).toBe('passed');
-    expect(r.data?.groups).toMatchObject([{ up: 3, down: 1, reup: 1 }]);
-    expect(r.data?.notes).toEqual(['migrations: the down phase stopped at 000002_b (down missing); downs of the 1 migration before it not tried']);
+  });
+
+  it('runs migrations that read or write the tool\'s own history table', async () => {
+    const r = await trial({
+      'migrations/00000000000000_diesel_initial_setup/up.sql': 'CREATE FUNCTION diesel_manage_updated_at(_tbl regclass) RETURNS VOID AS $$ BEGIN END $$ LANGUAGE plpgsql;',
+      'migrations/00000000000000_diesel_initial_setup/down.sql': 'DROP FUNCTION IF EXISTS diesel_manage_updated_at(_tbl regclass);',
+      'migrations/2025-08-01-000017_forbid_diesel_cli/up.sql':
+        "CREATE FUNCTION forbid_diesel_cli() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'use the project runner'; END $$;\n" +
+        'CREATE TRIGGER forbid_diesel_cli BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON __diesel_schema_migrations EXECUTE FUNCTION forbid_diesel_cli();\n',
+      'migrations/2025-08-01-000017_forbid_diesel_cli/down.sql': 'DROP FUNCTION forbid_diesel_cli CASCADE;',
+      'migrations/2025-08-01-000018_count/up.sql': 'CREATE TABLE seen AS SELECT count(*) AS n FROM __diesel_schema_migrations;',
+      'migrations/2025-08-01-000018_count/down.sql': 'DROP TABLE seen;',
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.data?.groups).toMatchObject([{ up: 3, down: 3 }]);
+  });
+
+  it('pairs a PostgreSQL up with the generic down of the same version (ory popx), and leaves other databases out', async () => {
+    const r = await trial({
+      'migrations/20150101000001000000_networks.postgres.up.sql': 'CREATE TABLE networks (id uuid PRIMARY KEY);\nCREATE INDEX networks_a ON networks (id);',
+      'migrations/20150101000001000000_networks.mysql.up.sql': 'CREATE TABLE networks (id char(36) PRIMARY KEY) ENGINE=InnoDB;',
+      'migrations/20150101000001000000_networks.cockroach.up.sql': 'CREATE TABLE networks (id UUID PRIMARY KEY);',
+      'migrations/20150101000001000000_networks.down.sql': 'DROP TABLE networks;',
+      'migrations/20150101000002000000_flow.postgres.up.sql': 'DROP INDEX networks_a;\nCREATE INDEX networks_b ON networks (id);',
+      'migrations/20150101000002000000_flow.down.sql': 'CREATE INDEX networks_c ON networks (id);',
+    });
+    expect(brief(r)).toEqual([
+      ['validate/trial-down-leaves-schema', 'down of 20150101000002000000_flow.postgres leaves index networks_b behind'],
+      ['validate/trial-down-leaves-schema', 'down of 20150101000002000000_flow.postgres leaves index networks_c behind'],
+      ['validate/trial-down-leaves-schema', 'down of 20150101000002000000_flow.postgres does not restore index networks_a'],
+      ['validate/trial-reapply-failed', 'up of 20150101000002000000_flow.postgres fails when applied again after its down: index "networks_a" does not exist (SQLSTATE 42704)'],
+    ]);
+    expect(r.findings[0].file).toBe('migrations/20150101000002000000_flow.down.sql');
+    expect(r.data?.groups).toMatchObject([{ migrations: 2, up: 2, down: 2, notTried: [] }]);
+  });
+
+  it('runs a migration that cannot be in a transaction step by step, and compares the up again with the first', async () => {
+    const r = await trial({
+      ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, email text);', 'DROP TABLE users;'),
+      ...gm('000002', 'index', 'CREATE INDEX CONCURRENTLY users_email ON users (email);', 'DROP INDEX CONCURRENTLY users_email;\nALTER TABLE users ADD COLUMN note text;'),
+      ...gm('000003', 'later', 'ALTER TABLE users ADD COLUMN plan text;', 'ALTER TABLE users DROP COLUMN plan;'),
+    });
+    expect(brief(r)).toEqual([
+      ['validate/trial-down-leaves-schema', 'down of 000002_index leaves column users.note behind'],
+      ['validate/trial-reapply-differs', 'up of 000002_index applied again after its down gives another schema than the first time: has column users.note as well'],
+    ]);
+    expect(r.data?.groups).toMatchObject([{ up: 3, down: 3, reup: 3 }]);
   });
 
   it('reports an up that fails when applied again because its down left something behind', async () => {
@@ -164,17 +280,64 @@ describe('trial run', () => {
     }, { pgVersion: 14 });
     expect(r.findings).toEqual([]);
     expect(r.data?.groups).toMatchObject([
+      { folder: 'alembic/versions', up: 1, down: 1, reup: 1 },
       { folder: 'db/migrations', up: 2, down: 2, reup: 2 },
-      { folder: 'flyway', up: 1, down: 0 },
+      { folder: 'flyway', migrations: 2, up: 2, down: 0, hasDowns: false },
       { folder: 'migrations', up: 1, down: 1, reup: 1 },
     ]);
     expect(r.data?.notes).toEqual([
-      'flyway: flyway migrations have no down migrations; down phase not run',
-      "1 code migration (alembic) not trialled: their SQL is migratelint's rendering of builder calls",
-      expect.stringMatching(/^the trial ran on PostgreSQL 18\.\d+ \(PGlite [\d.]+\); production is PostgreSQL 14 \(see pgVersion\), so syntax or behaviour new in 18 passes here$/),
+      'flyway: flyway migrations have no down migrations; ups only',
+      expect.stringMatching(
+        /^the trial ran on PostgreSQL 18\.\d+ \(PGlite [\d.]+\); production is PostgreSQL 14 \(pgVersion\), so syntax or behaviour new since 14 passes here: run the trial on a PostgreSQL 14 server with --trial-db postgres:\/\/\.\.\.\/<an empty scratch database>$/,
+      ),
     ]);
+    expect(r.status).toBe('passed');
+    expect(r.summary).toMatch(/^PostgreSQL 18\.\d+ \(PGlite [\d.]+\) \(production: PostgreSQL 14\): 6 ups, 4 downs compared$/);
     const failing = await trial({ 'flyway/V1__base.sql': 'CREATE TABLE f (id int);', 'flyway/R__view.sql': 'CREATE VIEW fv AS SELECT nope FROM f;' });
     expect(brief(failing)).toEqual([['validate/trial-up-failed', 'up of R__view fails on PostgreSQL: column "nope" does not exist (SQLSTATE 42703)']]);
+  });
+
+  it('trials code migrations from their lowered SQL: an Alembic chain, a knex folder, a Django app', async () => {
+    const alembic = (rev: string, down: string, up: string, downgrade: string) =>
+      `from alembic import op\nimport sqlalchemy as sa\n\nrevision = '${rev}'\ndown_revision = ${down}\n\n\ndef upgrade():\n${up}\n\n\ndef downgrade():\n${downgrade}\n`;
+    const r = await trial({
+      'alembic/versions/a1_projects.py': alembic('a1', 'None', "    op.create_table('projects', sa.Column('id', sa.BigInteger(), primary_key=True), sa.Column('name', sa.Text()))", "    op.drop_table('projects')"),
+      'alembic/versions/b2_owner.py': alembic(
+        'b2',
+        "'a1'",
+        "    op.add_column('projects', sa.Column('owner', sa.Text()))\n    op.execute(build_sql())",
+        "    op.drop_column('projects', 'owner')\n    op.drop_column('projects', 'name')",
+      ),
+      'knex/migrations/20240101000000_users.js':
+        "exports.up = (knex) => knex.schema.createTable('users', (t) => { t.increments('id'); t.string('email').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('users');\n",
+      'knex/migrations/20240102000000_plan.js':
+        "exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.string('plan'); });\nexports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('plan'); t.dropColumn('email'); });\n",
+      'shop/migrations/0001_initial.py':
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = [\n        migrations.CreateModel(name='Product', fields=[('id', models.BigAutoField(primary_key=True)), ('name', models.CharField(max_length=100))]),\n    ]\n",
+      'shop/migrations/0002_price.py':
+        "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    operations = [migrations.AddField(model_name='product', name='price', field=models.IntegerField(default=0))]\n",
+    });
+    // Each down that drops more than its up added is found on its own migration, at the call.
+    expect(r.findings.map((f) => [f.ruleId, f.file, f.message])).toEqual([
+      ['validate/trial-down-leaves-schema', 'alembic/versions/b2_owner.py', 'down of b2_owner does not restore column projects.name'],
+      ['validate/trial-down-leaves-schema', 'knex/migrations/20240102000000_plan.js', 'down of 20240102000000_plan does not restore column users.email'],
+    ]);
+    const groups = r.data?.groups as { folder: string; up: number; down: number; notTried: { label: string; part: string; reason: string; line?: number }[] }[];
+    // In the plan's order: the Django apps (one history across apps) first.
+    expect(groups.map((g) => [g.folder, g.up, g.down])).toEqual([
+      ['django apps', 2, 0],
+      ['alembic/versions', 2, 2],
+      ['knex/migrations', 2, 2],
+    ]);
+    // What could not be lowered is listed, and the rest of the migration ran.
+    expect(groups[1].notTried).toEqual([
+      expect.objectContaining({ label: 'b2_owner', part: 'up', line: 10, reason: expect.stringMatching(/^not lowered to SQL: /) }),
+    ]);
+    expect(groups[0].notTried.map((n) => [n.label, n.part, n.reason])).toEqual([
+      ['0001_initial', 'down', 'Django reverses schema operations itself, and migratelint does not lower that reverse'],
+      ['0002_price', 'down', 'Django reverses schema operations itself, and migratelint does not lower that reverse'],
+    ]);
+    expect(r.status).toBe('failed');
   });
 
   it('skips when there is no SQL migration to run', async () => {

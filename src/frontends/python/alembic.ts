@@ -14,6 +14,7 @@ import { chainSql, sqlalchemyTable } from './core.js';
 import { textClause } from './strings.js';
 import { opSql, tableName, type TableArg } from './alembic-ops.js';
 import { BodyWalker, rootCtx, type WalkCtx } from './walker.js';
+import { otherDatabaseInName } from '../dialect-test.js';
 
 /** Whether a module is an Alembic revision: `revision = ...` and `def upgrade`. */
 export function isAlembic(scope: Scope): boolean {
@@ -90,10 +91,13 @@ function readFunction(file: PyFile, scope: Scope, name: 'upgrade' | 'downgrade',
   }
   const lowerer = new AlembicLowerer(file, builder);
   lowerer.body(statements, Scope.function(def, scope), rootCtx());
-  // Multi-database templates dispatch to upgrade_<engine>() through globals().
+  // Multi-database templates dispatch to upgrade_<engine>() through globals(); one named for another database runs only there.
   if (/\bglobals\(\)/.test(file.src(def))) {
     for (const [fname, other] of scope.functions) {
-      if (fname.startsWith(`${name}_`)) lowerer.callFunction(other, undefined, scope, rootCtx());
+      if (!fname.startsWith(`${name}_`)) continue;
+      const db = otherDatabaseInName(fname.slice(name.length + 1));
+      if (db) builder.unanalysedSpan(other.from, other.to, `runs only on ${db}: ${fname}() is named for it`);
+      else lowerer.callFunction(other, undefined, scope, rootCtx());
     }
   }
   return { state: 'present', statements: builder.statements, file: file.file, range, transaction: builder.transaction(true) };
@@ -130,6 +134,10 @@ class AlembicLowerer extends BodyWalker {
       return { ...ctx, names };
     }
     return undefined;
+  }
+
+  protected notOnPostgres(from: number, to: number, reason: string): void {
+    this.out.unanalysedSpan(from, to, reason);
   }
 
   protected call(call: Call, scope: Scope, ctx: WalkCtx): boolean {

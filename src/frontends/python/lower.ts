@@ -88,7 +88,12 @@ export class SectionBuilder {
   }
 
   unanalysed(node: SyntaxNode, reason: string): void {
-    this.coverage.unanalysed.push({ file: this.file.file, range: this.file.range(node.from, node.to), reason });
+    this.unanalysedSpan(node.from, node.to, reason);
+  }
+
+  /** Code between two offsets that is not analysed (a branch for another database). */
+  unanalysedSpan(from: number, to: number, reason: string): void {
+    this.coverage.unanalysed.push({ file: this.file.file, range: this.file.range(from, to), reason });
   }
 
   analysed(): void {

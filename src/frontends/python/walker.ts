@@ -1,12 +1,15 @@
 /**
  * Walks Python function bodies in order, looking for calls that touch the database.
- * Branches are all followed (both arms of an `if`), loops over literal lists are
+ * Branches are all followed (both arms of an `if`) unless the `if` asks which database
+ * this is (then only what PostgreSQL runs is read), loops over literal lists are
  * unrolled with the loop variable bound, and helper functions of the same file are
  * followed into.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { bodyStatements, children, unparen, type PyFile } from './syntax.js';
 import { asCall, itemsOf, resolve, type Call, Scope } from './values.js';
+import { pyDialectTest } from './dialect.js';
+import { otherDatabaseInName, skippedReason, type DialectTest } from '../dialect-test.js';
 
 export interface WalkCtx {
   /** Inside `autocommit_block()`: outside the migration's transaction. */
@@ -14,6 +17,8 @@ export interface WalkCtx {
   depth: number;
   /** Names bound by `with ... as name` to things the walker tracks (batch tables, cursors). */
   names: Map<string, unknown>;
+  /** Inside a branch whose test is not read: a helper named for another database (`_upgrade_mysql()`) runs only there. */
+  inBranch?: boolean;
 }
 
 export const rootCtx = (): WalkCtx => ({ outside: false, depth: 0, names: new Map() });
@@ -23,6 +28,9 @@ export abstract class BodyWalker {
 
   /** Handles one call; true when recognised (its arguments are not searched further). */
   protected abstract call(call: Call, scope: Scope, ctx: WalkCtx): boolean;
+
+  /** Lists code between two offsets that does not run on PostgreSQL in the coverage, with the reason. */
+  protected abstract notOnPostgres(from: number, to: number, reason: string): void;
 
   /** A `with <call> as alias:` item; returns the context for the body. */
   protected withItem(call: Call, alias: SyntaxNode | undefined, scope: Scope, ctx: WalkCtx): WalkCtx | undefined {
@@ -34,7 +42,14 @@ export abstract class BodyWalker {
   }
 
   body(statements: SyntaxNode[], scope: Scope, ctx: WalkCtx): void {
-    for (const s of statements) this.statement(s, scope, ctx);
+    for (let k = 0; k < statements.length; k++) {
+      const exit = this.statement(statements[k], scope, ctx);
+      if (exit === undefined) continue;
+      // `if dialect != 'postgresql': ... return` taken on PostgreSQL: what follows runs only elsewhere.
+      const rest = statements.slice(k + 1);
+      if (rest.some(containsCall)) this.notOnPostgres(rest[0].from, rest[rest.length - 1].to, exit);
+      return;
+    }
   }
 
   /** Lowers the body of a function of this file, binding its parameters to the arguments given. */
@@ -56,7 +71,11 @@ export abstract class BodyWalker {
     this.body(bodyStatements(def.getChild('Body')), inner, { ...ctx, depth: ctx.depth + 1 });
   }
 
-  protected statement(s: SyntaxNode, scope: Scope, ctx: WalkCtx): void {
+  /**
+   * Walks one statement. Returns, for a dialect test whose PostgreSQL branch always
+   * returns or raises, the coverage reason for the code after it.
+   */
+  protected statement(s: SyntaxNode, scope: Scope, ctx: WalkCtx): string | undefined {
     switch (s.name) {
       case 'ExpressionStatement':
       case 'ReturnStatement':
@@ -75,6 +94,7 @@ export abstract class BodyWalker {
         this.forStatement(s, scope, ctx);
         return;
       case 'IfStatement':
+        return this.ifStatement(s, scope, ctx);
       case 'WhileStatement':
       case 'TryStatement':
         for (const body of s.getChildren('Body')) this.body(bodyStatements(body), scope, ctx);
@@ -82,6 +102,52 @@ export abstract class BodyWalker {
       default:
         return;
     }
+  }
+
+  /**
+   * `if` / `elif` / `else`. A clause whose test is false on PostgreSQL is listed in the
+   * coverage instead of read; once a clause is true on PostgreSQL, the later ones never
+   * run there. Without any dialect test, every clause is read.
+   */
+  private ifStatement(s: SyntaxNode, scope: Scope, ctx: WalkCtx): string | undefined {
+    const clauses = ifClauses(s);
+    const tests = clauses.map((c) => (c.test ? pyDialectTest(scope, c.test) : undefined));
+    if (!tests.some(Boolean)) {
+      for (const c of clauses) this.body(bodyStatements(c.body), scope, { ...ctx, inBranch: true });
+      return undefined;
+    }
+    // Whether every clause before this one is known to be false on PostgreSQL: then this one decides.
+    let decided = true;
+    let taken: { test?: DialectTest } | undefined;
+    let exit: string | undefined;
+    clauses.forEach((clause, k) => {
+      const test = tests[k];
+      if (taken) {
+        this.skipClause(clause.body, taken.test ? skippedReason(taken.test, false) : 'runs only on databases other than PostgreSQL');
+        return;
+      }
+      if (test && !test.onPostgres) {
+        this.skipClause(clause.body, skippedReason(test, true));
+        return;
+      }
+      const statements = bodyStatements(clause.body);
+      if (!clause.test || test?.onPostgres) {
+        taken = { test };
+        this.body(statements, scope, ctx);
+        if (decided && alwaysExits(statements)) exit = test ? skippedReason(test, false) : 'runs only on databases other than PostgreSQL';
+        return;
+      }
+      // A test that does not ask about the database: its clause may run, and the later ones may too.
+      decided = false;
+      this.body(statements, scope, { ...ctx, inBranch: true });
+    });
+    return exit;
+  }
+
+  private skipClause(body: SyntaxNode, reason: string): void {
+    const statements = bodyStatements(body);
+    // A clause with no call (`pass`, `return`) runs nothing worth a note.
+    if (statements.some(containsCall)) this.notOnPostgres(statements[0].from, statements[statements.length - 1].to, reason);
   }
 
   private withStatement(s: SyntaxNode, scope: Scope, ctx: WalkCtx): void {
@@ -123,11 +189,48 @@ export abstract class BodyWalker {
       // A helper function defined in the same file: lowered in place.
       const def = !call.callee.includes('.') ? scope.root().functions.get(call.callee) : undefined;
       if (def) {
-        this.callFunction(def, call, scope, ctx);
+        const db = ctx.inBranch ? otherDatabaseInName(call.callee) : undefined;
+        if (db) this.notOnPostgres(n.from, n.to, `runs only on ${db}: ${call.callee}() is named for it and called in a branch`);
+        else this.callFunction(def, call, scope, ctx);
         return;
       }
     }
     if (n.name === 'LambdaExpression' || n.name === 'String' || n.name === 'FormatString' || n.name === 'ContinuedString') return;
     for (let c = n.firstChild; c; c = c.nextSibling) this.expression(c, scope, ctx);
   }
+}
+
+/** The clauses of an `if` statement in order: `if` and `elif` with their tests, then `else`. */
+function ifClauses(s: SyntaxNode): { test?: SyntaxNode; body: SyntaxNode }[] {
+  const parts = children(s);
+  const clauses: { test?: SyntaxNode; body: SyntaxNode }[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const word = parts[k].name;
+    if ((word === 'if' || word === 'elif') && parts[k + 2]?.name === 'Body') {
+      clauses.push({ test: parts[k + 1], body: parts[k + 2] });
+      k += 2;
+    } else if (word === 'else' && parts[k + 1]?.name === 'Body') {
+      clauses.push({ body: parts[k + 1] });
+      k += 1;
+    }
+  }
+  return clauses;
+}
+
+/** Whether a block always leaves the function: it returns or raises (or every clause of an `if` with an `else` does). */
+function alwaysExits(statements: SyntaxNode[]): boolean {
+  return statements.some((st) => {
+    if (st.name === 'ReturnStatement' || st.name === 'RaiseStatement') return true;
+    if (st.name !== 'IfStatement') return false;
+    const clauses = ifClauses(st);
+    return clauses.some((c) => !c.test) && clauses.every((c) => alwaysExits(bodyStatements(c.body)));
+  });
+}
+
+/** Whether code calls anything; what a `raise` builds runs no SQL. */
+function containsCall(node: SyntaxNode): boolean {
+  if (node.name === 'CallExpression') return true;
+  if (node.name === 'RaiseStatement') return false;
+  for (let c = node.firstChild; c; c = c.nextSibling) if (containsCall(c)) return true;
+  return false;
 }

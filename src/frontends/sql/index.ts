@@ -4,6 +4,7 @@ import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { splitSql, type Span } from '../../pg/splitter.js';
 import { FORMATS, isSqlFormat } from '../../formats/index.js';
+import { otherDatabaseByPath, wholeFileNotRead } from '../dialect-path.js';
 
 import type { ReadFile } from '../registry.js';
 export type { ReadFile };
@@ -112,6 +113,17 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
     sources: new Map(),
   };
   if (migration.files.length === 0) migration.files = [unit.path];
+
+  // `1_networks.mysql.up.sql`, `sqlite/1_init.sql`: SQL for another database is listed, not parsed as PostgreSQL.
+  const otherDatabase = otherDatabaseByPath(unit.path);
+  if (otherDatabase) {
+    const start = { line: 1, column: 1 };
+    migration.expectsDown = false;
+    migration.up = { state: 'present', statements: [], file: unit.up ?? unit.path };
+    if (unit.down) migration.down = { state: 'present', statements: [], file: unit.down };
+    migration.coverage = wholeFileNotRead(unit.path, { start, end: start }, otherDatabase);
+    return migration;
+  }
 
   if (unit.up || unit.down) {
     const defaultTx = unit.transaction ?? sqlTransactionDefault(unit.format);

@@ -23,9 +23,15 @@ export function anyNode(root: unknown, test: (node: t.Node) => boolean | 'prune'
   return visit(root);
 }
 
-/** Whether code calls anything (a call, `new`, a tagged template): a skipped branch without one needs no note. */
+/**
+ * Whether code calls anything (a call, `new`, a tagged template): a skipped branch
+ * without one needs no note. What a `throw` builds (`throw Error('Unsupported
+ * database')`) runs no SQL, so it does not count.
+ */
 export function containsCall(node: t.Node): boolean {
-  return anyNode(node, (n) => n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression');
+  return anyNode(node, (n) =>
+    n.type === 'ThrowStatement' ? 'prune' : n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression',
+  );
 }
 
 /** Whether an expression uses a name (any identifier of that name, shadowing aside). */

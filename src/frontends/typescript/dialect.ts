@@ -1,15 +1,17 @@
 /**
- * Database-dialect branches. Migrations written for several databases test which one
- * they run on (`if (getDatabaseClient(knex) === 'mysql')`, `knex.client.config.client
- * === 'sqlite3'`, `isPostgres ? a : b`, `switch (client) { case 'mysql': ... }`,
- * `['mysql', 'mariadb'].includes(client)`, `helper.isOneOfClients(['oracle'])`).
- * migratelint lints PostgreSQL migrations, so it asks one question of such a test:
- * what is its value when the database is PostgreSQL? A branch that cannot run on
- * PostgreSQL is not read (it is listed in the coverage with the database it runs on).
+ * Database-dialect branches in JavaScript and TypeScript. Migrations written for several
+ * databases test which one they run on (`if (getDatabaseClient(knex) === 'mysql')`,
+ * `knex.client.config.client === 'sqlite3'`, `isPostgres ? a : b`,
+ * `switch (queryRunner.connection.options.type) { case DatabaseTypeEnum.mysql: ... }`,
+ * `['mysql', 'mariadb'].includes(client)`, `helper.isOneOfClients(['oracle'])`,
+ * `queryInterface.sequelize.getDialect() !== 'postgres'`). A branch that cannot run on
+ * PostgreSQL is not read (it is listed in the coverage with the database it runs on);
+ * the logic shared with Python is in `../dialect-test.ts`.
  *
  * What counts as a dialect test (decided here, on purpose narrow):
- * - a comparison (`===`, `==`, `!==`, `!=`) of any expression with a string literal
- *   naming a database (the lists below, case-insensitive);
+ * - a comparison (`===`, `==`, `!==`, `!=`) of any expression with a string literal, an
+ *   enum member (`DatabaseTypeEnum.postgres`, `DbType.MYSQL`) or a local constant naming
+ *   a database (`discover/databases.ts`, case-insensitive), but not with null or '';
  * - `[...].includes(x)` of a list made only of such names, `x.includes('mysql')`,
  *   `x.startsWith('postgres')`, and calls of an `is...` function or method whose only
  *   argument is such a name or list (`isOneOfClients(['oracle', 'cockroachdb'])`);
@@ -23,67 +25,55 @@
  * code that only runs on them does not run on PostgreSQL.
  */
 import type * as t from '@babel/types';
+import { databaseNamed, isPostgresName } from '../../discover/databases.js';
+import { combine, fromNames, nameFlag, negate, type DialectTest } from '../dialect-test.js';
 import { propertyName, unwrapTs, type Env } from './scope.js';
-
-/** Names a PostgreSQL database goes by: knex clients, n8n's `postgresdb`, TypeORM's `postgres`. */
-export const POSTGRES_NAMES = new Set(['pg', 'postgres', 'postgresql', 'postgresdb', 'pg-native', 'pgnative', 'pglite']);
-
-/** Names of other databases: knex clients, TypeORM/Sequelize dialects, n8n's db types. */
-export const OTHER_DATABASE_NAMES = new Set([
-  'mysql',
-  'mysql2',
-  'mysqldb',
-  'mariadb',
-  'mariadbdb',
-  'sqlite',
-  'sqlite3',
-  'better-sqlite3',
-  'sqljs',
-  'libsql',
-  'mssql',
-  'sqlserver',
-  'tedious',
-  'oracle',
-  'oracledb',
-  'cockroachdb',
-  'cockroach',
-  'redshift',
-]);
-
-const isDatabaseName = (s: string) => POSTGRES_NAMES.has(s) || OTHER_DATABASE_NAMES.has(s);
-
-/**
- * A dialect test: its value on PostgreSQL, and (when it says so) the databases it
- * singles out. `names`/`negated` describe the branch that cannot run on PostgreSQL:
- * whenever that branch runs, the database is one of `names` (or, `negated`, none of
- * them); they are only used for the words of the coverage note.
- */
-export interface DialectTest {
-  onPostgres: boolean;
-  names?: string[];
-  negated?: boolean;
-}
 
 const MAX_DEPTH = 8;
 
-/** `isMysql`, `is_sqlite`, `isPostgres`, `isPG`: the database a boolean's name stands for. */
-function nameFlag(name: string): DialectTest | undefined {
-  const m = /^is_?(.+)$/i.exec(name);
-  if (!m) return undefined;
-  const db = m[1].toLowerCase();
-  if (!isDatabaseName(db)) return undefined;
-  return { onPostgres: POSTGRES_NAMES.has(db), names: [db] };
-}
-
-/** A string literal naming a database (lower-cased), from a literal or a template without holes. */
+/** A string literal naming a database, from a literal or a template without holes. */
 function databaseLiteral(node: t.Node): string | undefined {
   const n = unwrapTs(node);
   let value: string | undefined;
   if (n.type === 'StringLiteral') value = n.value;
   else if (n.type === 'TemplateLiteral' && n.expressions.length === 0) value = n.quasis[0].value.cooked ?? undefined;
-  if (value === undefined) return undefined;
-  const lower = value.toLowerCase();
-  return isDatabaseName(lower) ? lower : undefined;
+  return value === undefined ? undefined : databaseNamed(value)?.name;
+}
+
+/** Names an object holding database names goes by: `DatabaseTypeEnum`, `dbType`, `Dialects`, `clients`. */
+const ENUM_LIKE = /(type|enum|dialect|client|driver|vendor|kind|database|db|engine|provider)s?$/i;
+
+/**
+ * An enum member naming a database: `DatabaseTypeEnum.postgres`, `DbType.MYSQL`,
+ * `Dialect.BetterSqlite3`. The object must read as an enum (a capitalised name, or one
+ * that says type, dialect, client...), so that `config.mysql`, an options object's
+ * property, is not taken for a database.
+ */
+function databaseMember(node: t.Node): string | undefined {
+  const n = unwrapTs(node);
+  if (n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') return undefined;
+  const member = propertyName(n);
+  const db = member ? databaseNamed(member) : undefined;
+  if (!db) return undefined;
+  const obj = unwrapTs(n.object);
+  const objName = obj.type === 'Identifier' ? obj.name : obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression' ? propertyName(obj) : undefined;
+  return objName && (/^[A-Z]/.test(objName) || ENUM_LIKE.test(objName)) ? db.name : undefined;
+}
+
+/** A database named by a string literal, an enum member, or a local constant holding one. */
+function databaseConstant(node: t.Node, env: Env | undefined, depth = 0): string | undefined {
+  const n = unwrapTs(node);
+  if (n.type === 'Identifier' && env && depth < MAX_DEPTH) {
+    const b = env.lookup(n.name);
+    return b?.kind === 'expr' ? databaseConstant(b.node, b.env, depth + 1) : undefined;
+  }
+  return databaseLiteral(n) ?? databaseMember(n);
+}
+
+/** `null`, `undefined`, `''`: a comparison with them asks whether a value is set, not which database this is. */
+function isEmptyValue(node: t.Node): boolean {
+  const n = unwrapTs(node);
+  return n.type === 'NullLiteral' || (n.type === 'Identifier' && n.name === 'undefined') || (n.type === 'StringLiteral' && n.value === '');
 }
 
 /** A list literal made only of database names (or a constant holding one). */
@@ -96,18 +86,12 @@ function databaseList(node: t.Node, env: Env, depth: number): string[] | undefin
   if (n.type !== 'ArrayExpression' || n.elements.length === 0) return undefined;
   const names: string[] = [];
   for (const el of n.elements) {
-    const name = el && el.type !== 'SpreadElement' ? databaseLiteral(el) : undefined;
+    const name = el && el.type !== 'SpreadElement' ? databaseConstant(el, env, depth + 1) : undefined;
     if (!name) return undefined;
     names.push(name);
   }
   return names;
 }
-
-const fromNames = (names: string[], negated = false): DialectTest => ({
-  onPostgres: names.some((n) => POSTGRES_NAMES.has(n)) !== negated,
-  names,
-  negated,
-});
 
 /** The test's value on PostgreSQL, when the test is a dialect test; undefined otherwise. */
 export function dialectTest(node: t.Node, env: Env, depth = 0): DialectTest | undefined {
@@ -117,32 +101,21 @@ export function dialectTest(node: t.Node, env: Env, depth = 0): DialectTest | un
     case 'BinaryExpression': {
       if (!['===', '==', '!==', '!='].includes(n.operator) || n.left.type === 'PrivateName') return undefined;
       const negated = n.operator.startsWith('!');
-      const name = databaseLiteral(n.right) ?? databaseLiteral(n.left);
-      if (!name) return undefined;
-      // Both sides literal: not a test of the database.
-      if (databaseLiteral(n.right) && databaseLiteral(n.left)) return undefined;
-      return fromNames([name], negated);
+      const right = databaseConstant(n.right, env, depth);
+      const left = databaseConstant(n.left, env, depth);
+      // Both sides constant: not a test of the database; neither: not about databases.
+      if (!right === !left) return undefined;
+      if (isEmptyValue(right ? n.left : n.right)) return undefined;
+      return fromNames([(right ?? left)!], negated);
     }
     case 'UnaryExpression': {
       if (n.operator !== '!') return undefined;
       const inner = dialectTest(n.argument, env, depth + 1);
-      return inner && { onPostgres: !inner.onPostgres, names: inner.names, negated: !inner.negated };
+      return inner && negate(inner);
     }
     case 'LogicalExpression': {
       if (n.operator === '??') return undefined;
-      const a = dialectTest(n.left, env, depth + 1);
-      const b = dialectTest(n.right, env, depth + 1);
-      const and = n.operator === '&&';
-      // The side that decides on its own: false for &&, true for ||.
-      const decisive = [a, b].find((x) => x && x.onPostgres === !and);
-      if (a && b) {
-        if (decisive) return decisive;
-        // a || b both false, or a && b both true: the union of what they single out when they agree.
-        const sameSense = !!a.names && !!b.names && !!a.negated === !!b.negated;
-        const union = sameSense && !!a.negated === and;
-        return { onPostgres: a.onPostgres, names: union ? [...a.names!, ...b.names!] : undefined, negated: union ? a.negated : undefined };
-      }
-      return decisive;
+      return combine(dialectTest(n.left, env, depth + 1), dialectTest(n.right, env, depth + 1), n.operator === '&&');
     }
     case 'Identifier': {
       const b = env.lookup(n.name);
@@ -172,29 +145,17 @@ export function dialectTest(node: t.Node, env: Env, depth = 0): DialectTest | un
         const name = databaseLiteral(arg);
         return name ? fromNames([name]) : undefined;
       }
-      // isOneOfClients(['oracle', 'cockroachdb']), isDialect('sqlite')
+      // isOneOfClients(['oracle', 'cockroachdb']), isDialect('sqlite'); else isSqlite(connection), isPostgres(queryRunner)
       if (/^is(?:[A-Z_]|$)/.test(method)) {
-        const names = databaseList(arg, env, depth) ?? (databaseLiteral(arg) ? [databaseLiteral(arg)!] : undefined);
-        return names ? fromNames(names) : undefined;
+        const single = databaseConstant(arg, env, depth);
+        const names = databaseList(arg, env, depth) ?? (single ? [single] : undefined);
+        return names ? fromNames(names) : nameFlag(method);
       }
       return undefined;
     }
     default:
       return undefined;
   }
-}
-
-/**
- * Words for the coverage note of a branch that cannot run on PostgreSQL: the branch
- * runs when the test is `branchValue`.
- */
-export function skippedReason(test: DialectTest, branchValue: boolean): string {
-  if (test.names) {
-    const inNames = branchValue !== !!test.negated;
-    const others = test.names.filter((n) => !POSTGRES_NAMES.has(n));
-    if (inNames && others.length) return `runs only on ${[...new Set(others)].join(' or ')}`;
-  }
-  return 'runs only on databases other than PostgreSQL';
 }
 
 /** Whether a statement always leaves the function (return, throw), or with `orBreak` its switch case or loop body too. */
@@ -218,30 +179,34 @@ export function alwaysExits(node: t.Statement, orBreak = false): boolean {
 }
 
 /**
- * `switch (client) { case 'mysql': ...; case 'pg': ...; default: ... }`: for each case,
- * `true` when PostgreSQL can run its body (entered, or reached by falling through),
- * else the coverage reason. Undefined when no case names a database.
+ * `switch (client) { case 'mysql': ...; case DatabaseTypeEnum.postgres: ...; default: ... }`:
+ * for each case, `true` when PostgreSQL can run its body (entered, or reached by falling
+ * through), else the coverage reason. Undefined when no case names a database.
  */
-export function switchCasesOnPostgres(node: t.SwitchStatement): (true | string)[] | undefined {
-  const tests = node.cases.map((c): boolean | 'other' => {
-    if (!c.test) return 'other';
-    const name = databaseLiteral(c.test);
-    return name ? POSTGRES_NAMES.has(name) : 'other';
-  });
+export function switchCasesOnPostgres(node: t.SwitchStatement, env?: Env): (true | string)[] | undefined {
+  const names = node.cases.map((c) => (c.test ? databaseConstant(c.test, env) : undefined));
+  const tests = names.map((name): boolean | 'other' => (name ? isPostgresName(name) : 'other'));
   if (!tests.some((x) => x !== 'other')) return undefined;
   const pgCase = tests.indexOf(true);
   const result: (true | string)[] = [];
   let fallsThrough = false;
+  // `case sqlite: case betterSqlite3: body`: the empty cases before a body share its note.
+  let sharing: string[] = [];
   node.cases.forEach((c, k) => {
     // With a PostgreSQL case, only it (or a case before it that is not a database name) is entered; default is not.
     const entered = pgCase >= 0 ? k === pgCase || (k < pgCase && tests[k] === 'other' && !!c.test) : tests[k] !== false;
     const reached = entered || fallsThrough;
-    if (reached) result.push(true);
-    else {
-      const name = c.test ? databaseLiteral(c.test) : undefined;
-      result.push(name && !POSTGRES_NAMES.has(name) ? `runs only on ${name}` : 'runs only on databases other than PostgreSQL');
+    if (reached) {
+      result.push(true);
+      sharing = [];
+    } else {
+      const name = names[k];
+      const others = name && !isPostgresName(name) ? [...sharing, name] : undefined;
+      result.push(others ? `runs only on ${[...new Set(others)].join(' or ')}` : 'runs only on databases other than PostgreSQL');
+      sharing = others && c.consequent.length === 0 ? others : [];
     }
     fallsThrough = reached && !c.consequent.some((s) => alwaysExits(s, true));
   });
   return result;
 }
+

@@ -15,9 +15,10 @@ import { Walker } from './walker.js';
 import { newSectionOut, type FileContext, type Frame, type SectionOut } from './walk-state.js';
 import { classMethods, classProperty, classReturnsFalse, detectFormat, findShape, guessFormat, implementsName, usesMigrationContext, type MigrationShape, type Part } from './shape.js';
 import { PGM_REVERSIBLE } from './frameworks/pgm.js';
-import { OTHER_DATABASE_NAMES } from './dialect.js';
+import { otherDatabaseByPath, wholeFileNotRead } from '../dialect-path.js';
 
 type BabelParse = typeof import('@babel/parser').parse;
+type ParserPlugins = NonNullable<Parameters<BabelParse>[1]>['plugins'];
 
 let babelParse: BabelParse | undefined;
 
@@ -47,12 +48,17 @@ function parseCode(text: string, file: string): t.File {
   try {
     return babelParse!(text, { ...options, plugins: ['typescript', 'decorators'] }) as unknown as t.File;
   } catch (e) {
-    if (!/\.[cm]?js$/i.test(file)) throw e;
-    try {
-      return babelParse!(text, { ...options, plugins: ['jsx', 'decorators'] }) as unknown as t.File;
-    } catch {
-      throw e;
+    // NestJS-style parameter decorators (`constructor(@Inject() x)`) are TypeScript's legacy decorators.
+    const fallbacks: ParserPlugins[] = [['typescript', 'decorators-legacy']];
+    if (/\.[cm]?js$/i.test(file)) fallbacks.push(['jsx', 'decorators']);
+    for (const plugins of fallbacks) {
+      try {
+        return babelParse!(text, { ...options, plugins }) as unknown as t.File;
+      } catch {
+        // the first error is the one reported
+      }
     }
+    throw e;
   }
 }
 
@@ -103,8 +109,8 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
   const format = detectFormat(shape, text);
 
   // Projects that keep one folder of migrations per database (n8n: `postgresdb/`, `sqlite/`, `mysqldb/`).
-  const folder = otherDatabaseFolder(file);
-  if (folder) {
+  const otherDatabase = otherDatabaseByPath(file);
+  if (otherDatabase) {
     const whole = { start: { line: 1, column: 1 }, end: lines.position(text.length) };
     return {
       ...base,
@@ -112,7 +118,7 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
       up: { state: 'present', statements: [], file, range: whole },
       down: { state: 'present', statements: [], file, range: whole },
       expectsDown: false,
-      coverage: { analysed: 0, unanalysed: [{ file, range: whole, reason: `runs only on ${folder}: the file is in a "${folder}" folder, so it is not read as a PostgreSQL migration` }] },
+      coverage: wholeFileNotRead(file, whole, otherDatabase),
     };
   }
 
@@ -178,18 +184,6 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
     unanalysed: [...upOut.unanalysed, ...downOut.unanalysed],
   };
   return migration;
-}
-
-/**
- * The database a migration's folder names, when it is not PostgreSQL: only the folder
- * that holds the file counts (`migrations/sqlite/1-x.js`), and only an exact database
- * name (`sqlite`, `mysqldb`, `mysql`, `mariadb`, `mssql`, `oracle`, ...), so a project
- * that happens to live under such a name higher up is still read.
- */
-export function otherDatabaseFolder(file: string): string | undefined {
-  const parts = file.split(/[\\/]/);
-  const folder = parts.length >= 2 ? parts[parts.length - 2].toLowerCase() : undefined;
-  return folder && OTHER_DATABASE_NAMES.has(folder) ? folder : undefined;
 }
 
 function comment(file: string, lines: LineIndex, text: string, start: number, end: number): Comment {

@@ -21,6 +21,12 @@ export interface Frame {
   active: Set<t.Node>;
   /** How deep helper inlining goes. */
   depth: number;
+  /**
+   * Inside a branch whose condition migratelint does not read (an if, a case, a
+   * ternary): a helper named for another database (`mysqlUpQueryRunner`) called here
+   * runs only there.
+   */
+  inBranch?: boolean;
 }
 
 export interface SectionOut {

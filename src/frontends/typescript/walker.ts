@@ -11,7 +11,8 @@ import { Evaluator, SYNTHETIC_STRING, type Val } from './values.js';
 import type { Piece } from './text.js';
 import type { SqlOut } from './print.js';
 import { handleChain } from './frameworks/index.js';
-import { alwaysExits, dialectTest, skippedReason, switchCasesOnPostgres, type DialectTest } from './dialect.js';
+import { alwaysExits, dialectTest, switchCasesOnPostgres } from './dialect.js';
+import { otherDatabaseInName, skippedReason, type DialectTest } from '../dialect-test.js';
 import { containsCall, mentions } from './ast-search.js';
 import { flattenChain, type Chain } from './chain.js';
 import { baseCallRole, reachesRole, roleOf } from './roles.js';
@@ -228,7 +229,7 @@ export class Walker {
       return { exit: taken && alwaysExits(taken) ? skippedReason(d, !d.onPostgres) : undefined };
     }
     if (node.type === 'SwitchStatement') {
-      const reachable = switchCasesOnPostgres(node);
+      const reachable = switchCasesOnPostgres(node, env);
       if (!reachable) return undefined;
       // The discriminant only asks which database this is: it is not visited.
       node.cases.forEach((c, k) => {
@@ -254,6 +255,7 @@ export class Walker {
   private ordinaryStmt(node: t.Statement, frame: Frame): void {
     const { env } = frame;
     const inChildScope = (): Frame => ({ ...frame, env: env.child() });
+    const inBranch = (): Frame => ({ ...frame, env: env.child(), inBranch: true });
     switch (node.type) {
       case 'ExpressionStatement':
         this.expr(node.expression, frame, true);
@@ -269,8 +271,8 @@ export class Walker {
         return;
       case 'IfStatement':
         this.expr(node.test, frame, true);
-        this.stmt(node.consequent, inChildScope());
-        if (node.alternate) this.stmt(node.alternate, inChildScope());
+        this.stmt(node.consequent, inBranch());
+        if (node.alternate) this.stmt(node.alternate, inBranch());
         return;
       case 'BlockStatement':
         this.block(node.body, inChildScope());
@@ -290,7 +292,7 @@ export class Walker {
         return;
       case 'SwitchStatement':
         this.expr(node.discriminant, frame, true);
-        for (const c of node.cases) this.block(c.consequent, inChildScope());
+        for (const c of node.cases) this.block(c.consequent, inBranch());
         return;
       case 'LabeledStatement':
         this.stmt(node.body, frame);
@@ -384,8 +386,8 @@ export class Walker {
       return;
     }
     this.expr(n.test, frame, true);
-    this.expr(n.consequent, frame, exec);
-    this.expr(n.alternate, frame, exec);
+    this.expr(n.consequent, { ...frame, inBranch: true }, exec);
+    this.expr(n.alternate, { ...frame, inBranch: true }, exec);
   }
 
   private logical(n: t.LogicalExpression, frame: Frame, exec: boolean): void {
@@ -396,7 +398,7 @@ export class Walker {
       return;
     }
     if (!d) this.expr(n.left, frame, exec);
-    this.expr(n.right, frame, exec);
+    this.expr(n.right, d ? frame : { ...frame, inBranch: true }, exec);
   }
 
   // ---------------------------------------------------------------- calls
@@ -436,7 +438,7 @@ export class Walker {
     const first = chain.links[0];
     if (base.type === 'ThisExpression' && first?.kind === 'call' && first.name && env.classInfo?.methods.has(first.name)) {
       // this.helper(queryRunner): a method of the same class.
-      this.inline(env.classInfo.methods.get(first.name)!, first.node as t.CallExpression, frame);
+      if (!this.namedForOtherDatabase(first.name, first.node, frame)) this.inline(env.classInfo.methods.get(first.name)!, first.node as t.CallExpression, frame);
       return 1;
     }
     if (base.type === 'Identifier' && this.ev.isSqlTagName(base.name, env) && chain.links.length) {
@@ -470,7 +472,7 @@ export class Walker {
         const b = frame.env.lookup(n.name);
         // A function passed by name (async.series([step1, step2])) is walked once where it is passed.
         if (b?.kind === 'fn' && !frame.active.has(b.node) && frame.depth < MAX_INLINE_DEPTH) {
-          this.walkFunction(b.node, { env: b.env, active: new Set([...frame.active, b.node]), depth: frame.depth + 1 });
+          this.walkFunction(b.node, { env: b.env, active: new Set([...frame.active, b.node]), depth: frame.depth + 1, inBranch: frame.inBranch });
         }
       } else if (n.type !== 'SpreadElement') this.expr(n, frame, exec);
     }
@@ -481,6 +483,7 @@ export class Walker {
     const callee = unwrapTs(node.callee);
     if (callee.type === 'Identifier') {
       const b = frame.env.lookup(callee.name);
+      if ((b?.kind === 'fn' || b?.kind === 'expr') && this.namedForOtherDatabase(callee.name, node, frame)) return;
       if (b?.kind === 'fn') {
         this.inline(b.node, node, frame, b.env);
         return;
@@ -521,7 +524,20 @@ export class Walker {
       const role = this.roleOf(a, frame.env);
       return role ?? { node: a, env: frame.env };
     });
-    this.walkFunction(fn, { env: defEnv, active: new Set([...frame.active, fn]), depth: frame.depth + 1 }, params);
+    this.walkFunction(fn, { env: defEnv, active: new Set([...frame.active, fn]), depth: frame.depth + 1, inBranch: frame.inBranch }, params);
+  }
+
+  /**
+   * `this.mysqlUpQueryRunner(queryRunner)` in a branch whose condition is not read: a
+   * helper named for another database runs only there, so it is listed, not inlined.
+   * Called outside any branch, it is read as usual.
+   */
+  private namedForOtherDatabase(name: string, call: t.Node, frame: Frame): boolean {
+    if (!frame.inBranch) return false;
+    const db = otherDatabaseInName(name);
+    if (!db) return false;
+    this.unanalysed(call, `runs only on ${db}: ${name}() is named for it and called in a branch`);
+    return true;
   }
 }
 

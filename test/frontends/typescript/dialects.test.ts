@@ -231,3 +231,147 @@ describe('per-database migration folders', async () => {
     expect(notes(skipped.migration)).toEqual(['1:1 runs only on mysql: the file is in a "mysql" folder, so it is not read as a PostgreSQL migration']);
   });
 });
+
+describe('TypeORM migrations for several databases (fixtures/dialects/typeorm)', async () => {
+  const result = await lint([path.join('fixtures', 'dialects', 'typeorm')]);
+  const m = (file: string) => migrationOf(result, file);
+
+  it('reads only the PostgreSQL case of a switch on the connection type, cases written as enum members', () => {
+    const multi = m('1700000000000-AddInvoiceReminders.ts');
+    expect(texts(multi)).toEqual(['ALTER TABLE "invoice" ADD "reminderCount" integer', 'CREATE INDEX "IDX_invoice_reminder" ON "invoice" ("reminderCount")']);
+    expect(texts(multi, 'down')).toEqual(['DROP INDEX "public"."IDX_invoice_reminder"', 'ALTER TABLE "invoice" DROP COLUMN "reminderCount"']);
+    // sqlite and betterSqlite3 share a body; default only throws, so it needs no note.
+    expect(notes(multi)).toEqual(['12:5 runs only on sqlite or better-sqlite3', '18:5 runs only on mysql', '29:5 runs only on sqlite or better-sqlite3', '35:5 runs only on mysql']);
+  });
+
+  it('reports no parse error and no lock finding for the MySQL and SQLite SQL', () => {
+    expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+    expect(findingsIn(result, '1700000000000-AddInvoiceReminders.ts')).toEqual(['require-concurrent-index@44:28', 'require-concurrent-index-drop@48:28']);
+  });
+
+  it('reads an early return on driver.options.type, and this.connection.options.type compared with strings', () => {
+    const backfill = m('1700000000001-BackfillInvoiceTotals.ts');
+    expect(texts(backfill)).toEqual(['UPDATE "invoice" SET "total" = 0 WHERE "total" IS NULL']);
+    expect(texts(backfill, 'down')).toEqual(['ALTER TABLE "invoice" ALTER COLUMN "total" DROP NOT NULL']);
+    expect(notes(backfill)).toEqual(['12:95 runs only on mysql or mariadb']);
+  });
+
+  it('skips a helper named for another database when a branch it cannot read calls it, and reads one called unconditionally', () => {
+    const named = m('1700000000002-RenameLegacyColumns.ts');
+    expect(texts(named)).toEqual(['ALTER TABLE "account" RENAME COLUMN "legacy_code" TO "code"', `DELETE FROM "account_audit" WHERE "kind" = 'rename'`]);
+    expect(notes(named)).toEqual(['8:10 runs only on mysql: mysqlRename() is named for it and called in a branch']);
+    expect(texts(named, 'down')).toEqual(['ALTER TABLE "account" RENAME COLUMN "code" TO "legacy_code"']);
+  });
+});
+
+describe('dialect tests: enum members, helpers and what is not one', () => {
+  const cls = (body: string[], down: string[] = []) =>
+    js([
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { DatabaseType } from './db';",
+      'export class M1700000000000 implements MigrationInterface {',
+      '  async up(queryRunner: QueryRunner): Promise<void> {',
+      ...body.map((l) => `    ${l}`),
+      '  }',
+      '  async down(queryRunner: QueryRunner): Promise<void> {',
+      ...down.map((l) => `    ${l}`),
+      '  }',
+      ...['  private async sqliteFix(queryRunner: QueryRunner) {', "    await queryRunner.query('PRAGMA foreign_keys = OFF');", '  }'],
+      '}',
+    ]);
+
+  it('compares with enum members whatever their case, and with constants holding a name', async () => {
+    const { migration, findings } = await lintCode(
+      cls([
+        "const PG = 'postgres';",
+        "if (queryRunner.connection.options.type === DatabaseType.MYSQL) await queryRunner.query('ALTER TABLE t MODIFY c INT');",
+        "if (queryRunner.connection.options.type !== PG) await queryRunner.query('PRAGMA x');",
+        "if (DatabaseType.Postgres === queryRunner.connection.options.type) await queryRunner.query('SELECT 1');",
+        'switch (queryRunner.connection.options.type) {',
+        "  case DatabaseType['better-sqlite3']: await queryRunner.query('PRAGMA y'); break;",
+        "  case DatabaseType.POSTGRES: await queryRunner.query('SELECT 2'); break;",
+        '}',
+      ]),
+      '1700000000000-Enums.ts',
+    );
+    expect(texts(migration)).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(notes(migration)).toEqual(['6:69 runs only on mysql', '7:53 runs only on databases other than PostgreSQL', '10:44 runs only on better-sqlite3']);
+    expect(only(findings, 'parse-error')).toEqual([]);
+  });
+
+  it('reads is...() helpers given the connection (isSqlite(connection), isMySQL(queryRunner))', async () => {
+    const { migration } = await lintCode(
+      cls([
+        "if (isSqlite(queryRunner.connection)) await queryRunner.query('PRAGMA a');",
+        "if (isMySQL(queryRunner)) await queryRunner.query('SHOW TABLES'); else await queryRunner.query('SELECT 1');",
+      ]),
+      '1700000000000-IsHelpers.ts',
+    );
+    expect(texts(migration)).toEqual(['SELECT 1']);
+  });
+
+  it('guard: a property named for a database on an options object is not a test of the database', async () => {
+    const { migration } = await lintCode(
+      cls([
+        "if (config.mysql !== undefined) await queryRunner.query('SELECT 1');",
+        "if (settings.sqlite === other) await queryRunner.query('SELECT 2');",
+      ]),
+      '1700000000000-Options.ts',
+    );
+    expect(texts(migration)).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(notes(migration)).toEqual([]);
+  });
+
+  it('guard: a branch condition migratelint cannot read is read as before, both sides', async () => {
+    const { migration } = await lintCode(
+      cls(["if (process.env.SEED === 'yes') await queryRunner.query('SELECT 1'); else await queryRunner.query('SELECT 2');", "flag ? await queryRunner.query('SELECT 3') : await queryRunner.query('SELECT 4');"]),
+      '1700000000000-Unknown.ts',
+    );
+    expect(texts(migration)).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 4']);
+    expect(notes(migration)).toEqual([]);
+  });
+
+  it('guard: a PostgreSQL-only migration behind `if (type === "postgres")` is read whole', async () => {
+    const { migration, findings } = await lintCode(
+      cls(["if (queryRunner.connection.options.type === 'postgres') {", "  await queryRunner.query('CREATE INDEX i ON t (c)');", '}', "await queryRunner.query('ALTER TABLE t ALTER COLUMN c SET NOT NULL');"]),
+      '1700000000000-PgOnly.ts',
+    );
+    expect(texts(migration)).toEqual(['CREATE INDEX i ON t (c)', 'ALTER TABLE t ALTER COLUMN c SET NOT NULL']);
+    expect(notes(migration)).toEqual([]);
+    expect(only(findings, 'require-concurrent-index')).toEqual(['require-concurrent-index@6:32']);
+  });
+
+  it('calls a helper named for another database in a ternary branch: skipped; unconditionally: read', async () => {
+    const { migration } = await lintCode(cls(['legacy ? await this.sqliteFix(queryRunner) : null;'], ['await this.sqliteFix(queryRunner);']), '1700000000000-Helpers.ts');
+    expect(texts(migration)).toEqual([]);
+    expect(notes(migration)).toEqual(['5:20 runs only on sqlite: sqliteFix() is named for it and called in a branch']);
+    expect(texts(migration, 'down')).toEqual(['PRAGMA foreign_keys = OFF']);
+  });
+
+  it('reads a Sequelize getDialect() early return and knex client.dialect', async () => {
+    const seq = await lintCode(
+      js([
+        'module.exports = {',
+        '  async up(queryInterface) {',
+        "    if (queryInterface.sequelize.getDialect() !== 'postgres') return;",
+        "    await queryInterface.sequelize.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');",
+        '  },',
+        '  async down() {},',
+        '};',
+      ]),
+      '20240101000000-trgm.js',
+    );
+    expect(texts(seq.migration)).toEqual(['CREATE EXTENSION IF NOT EXISTS pg_trgm']);
+    const knex = await lintCode(js(["exports.up = async (knex) => { if (knex.client.dialect === 'mysql') await knex.raw('SHOW TABLES'); };", 'exports.down = async () => {};']), '1_k.js');
+    expect(texts(knex.migration)).toEqual([]);
+    expect(notes(knex.migration)).toEqual(['1:69 runs only on mysql']);
+  });
+
+  it('reads a TypeScript file with parameter decorators (NestJS) instead of reporting a parse error', async () => {
+    const { result } = await lintCode(
+      js(["import { Injectable, Inject } from '@nestjs/common';", '@Injectable()', 'export class Helper {', '  constructor(@Inject(X) private readonly x: unknown) {}', '}']),
+      'helper.ts',
+    );
+    expect(result.findings).toEqual([]);
+  });
+});

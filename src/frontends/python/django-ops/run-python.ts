@@ -28,6 +28,10 @@ export class RunPythonWalker extends BodyWalker {
     return { ...ctx, names };
   }
 
+  protected notOnPostgres(from: number, to: number, reason: string): void {
+    this.out.unanalysedSpan(from, to, reason);
+  }
+
   protected call(call: Call, scope: Scope, ctx: WalkCtx): boolean {
     const method = lastName(call.callee);
     const receiver = call.callee.includes('.') ? call.callee.slice(0, call.callee.lastIndexOf('.')) : '';

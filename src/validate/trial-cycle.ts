@@ -1,0 +1,368 @@
+import type { Finding, Migration } from '../ir/types.js';
+import type { Driver } from '../exec/drivers/types.js';
+import type { ExecMigration } from '../exec/migrations.js';
+import { planSection, type SectionPlan } from '../exec/plan.js';
+import { runSection, type RunSettings } from '../exec/runner.js';
+import { quoteLiteral } from '../exec/sql.js';
+import { diffSnapshots, type Snapshot } from './snapshot.js';
+import { fitsInTransaction, needsOwnTransactions, runInTransaction, type TrialFailure } from './trial-statements.js';
+import { cannotRun, differenceFinding, failureFinding, reapplyDiffersFinding } from './trial-findings.js';
+import { newCoverage, notTried, notTriedMigration, type GroupCoverage } from './trial-coverage.js';
+import type { TrialGroup } from './trial-order.js';
+import { migrationLabel } from './types.js';
+
+/**
+ * The trial of one folder: one cycle per migration, in the plan's order, on one database.
+ *
+ *   schema A ─ up ─ down ─ schema C, compared with A ─ up again ─ back to "after up" ─ next
+ *
+ * Each migration runs in one transaction of the trial's own: the up, then a savepoint, the
+ * down and the up again, then ROLLBACK TO the savepoint and COMMIT. So the next migration
+ * always starts from exactly what the up left (what production has), whatever its down
+ * did; a difference is found, and reported, at the migration whose down causes it; and a
+ * failing or empty down does not stop the trial.
+ *
+ * A migration with statements that cannot run inside a transaction block (CREATE INDEX
+ * CONCURRENTLY, ...) runs step by step the way `apply` runs it: up, down, compare, up
+ * again, and the schema after the up again is compared with the one after the first up,
+ * because that is what the next migration builds on.
+ *
+ * A failing up is a finding and the database stays as it was before it. Later migrations
+ * are still tried; one that then fails because something is missing (an undefined table,
+ * column, type, function or schema) is listed as not tried, depending on the first
+ * failure, rather than reported as a problem of its own.
+ */
+
+/** What a cycle needs from the trial around it. */
+export interface CycleContext {
+  driver: Driver;
+  serverVersionNum: number;
+  /** Reads the schema now (one catalog query, snapshot-reader.ts). */
+  snapshot(): Promise<Snapshot>;
+  /** For the step-by-step path (the executor's runner). */
+  settings: RunSettings;
+  findings: Finding[];
+  /** Where the time goes, added up over the trial. */
+  timings: CycleTimings;
+  onProgress?: (what: string) => void;
+}
+
+export interface CycleTimings {
+  upMs: number;
+  downMs: number;
+  reupMs: number;
+}
+
+/**
+ * SQLSTATEs of "this refers to something that does not exist": after an earlier up failed,
+ * most likely what that up would have created. 42P01 undefined_table, 42703
+ * undefined_column, 42704 undefined_object, 42883 undefined_function, 3F000
+ * invalid_schema_name.
+ */
+const MISSING_OBJECT = new Set(['42P01', '42703', '42704', '42883', '3F000']);
+
+const AFTER_UP = 'migratelint_trial_after_up';
+
+/** How a migration's down takes part: run and compared, or not tried (with why). */
+type DownPlan = { run: true } | { run: false; reason?: string };
+
+function downPlan(m: Migration, hasDowns: boolean): DownPlan {
+  if (!hasDowns) return { run: false };
+  // Django's down holds only the reverses an author wrote (RunSQL, RunPython): Django
+  // reverses schema operations itself, and that reverse is not lowered.
+  if (m.format === 'django' && m.down.state === 'present') return { run: false, reason: 'Django reverses schema operations itself, and migratelint does not lower that reverse' };
+  switch (m.down.state) {
+    case 'present':
+      return { run: true };
+    case 'empty':
+      // Run as a down that does nothing: compared when the up leaves the schema as it was
+      // (a backfill), else not tried (see `compareWithBefore`).
+      return { run: true };
+    case 'irreversible':
+      return { run: false, reason: `declared irreversible${m.down.reason ? ` (${m.down.reason})` : ''}` };
+    case 'missing':
+      return m.expectsDown ? { run: false, reason: 'no down migration' } : { run: false };
+  }
+}
+
+export async function trialGroup(ctx: CycleContext, group: TrialGroup): Promise<GroupCoverage> {
+  const hasDowns = group.versioned.some((em) => em.migration.expectsDown || em.migration.down.state !== 'missing');
+  const trial = new GroupTrial(ctx, newCoverage(group.folder, group.versioned.length + group.repeatable.length + group.unplanned.length, hasDowns));
+  for (const { migration, reason } of group.unplanned) trial.coverage.notTried.push(notTriedMigration(migration, reason));
+  if (!hasDowns && group.versioned.length) trial.coverage.notes.push(`${group.folder}: ${group.versioned[0].migration.format} migrations have no down migrations; ups only`);
+  await trial.run(group);
+  return trial.coverage;
+}
+
+class GroupTrial {
+  /** The schema the next migration starts from. */
+  private current!: Snapshot;
+  /** The first migration whose up failed, which later failures may depend on. */
+  private firstFailed: ExecMigration | undefined;
+  /** The last code migration with calls migratelint could not lower, which later failures may depend on. */
+  private incomplete: ExecMigration | undefined;
+  /** Why nothing more can be tried (the database is in no known state), once it happened. */
+  private stopped: string | undefined;
+
+  constructor(
+    private readonly ctx: CycleContext,
+    readonly coverage: GroupCoverage,
+  ) {}
+
+  async run(group: TrialGroup): Promise<void> {
+    this.current = await this.ctx.snapshot();
+    const n = group.versioned.length;
+    for (const [i, em] of group.versioned.entries()) {
+      if (this.stopped) {
+        this.coverage.notTried.push(notTried(em, 'up', this.stopped));
+        continue;
+      }
+      this.ctx.onProgress?.(`trial: ${i + 1}/${n} ${migrationLabel(em.migration)}`);
+      await this.cycle(em);
+    }
+    // Flyway repeatable migrations, once, over the complete schema.
+    for (const em of group.repeatable) {
+      if (this.stopped) {
+        this.coverage.notTried.push(notTried(em, 'up', this.stopped));
+        continue;
+      }
+      const plan = planSection(em, 'up', this.ctx.serverVersionNum);
+      if (plan.problems.length) {
+        this.ctx.findings.push(cannotRun(em, 'up', plan.problems[0]));
+        continue;
+      }
+      const r = await runSection(this.ctx.driver, plan, this.ctx.settings);
+      if (r.ok) this.coverage.up++;
+      else this.upFailed(em, r.failure!, plan);
+    }
+  }
+
+  private async cycle(em: ExecMigration): Promise<void> {
+    const { serverVersionNum: v, findings } = this.ctx;
+    if (this.notLowered(em)) this.incomplete = em;
+    const up = planSection(em, 'up', v);
+    if (up.problems.length) {
+      findings.push(cannotRun(em, 'up', up.problems[0]));
+      this.firstFailed ??= em;
+      return;
+    }
+    let down: SectionPlan | undefined;
+    const how = downPlan(em.migration, this.coverage.hasDowns);
+    if (how.run) {
+      down = planSection(em, 'down', v);
+      if (down.problems.length) {
+        findings.push(cannotRun(em, 'down', down.problems[0]));
+        down = undefined;
+      }
+    } else if (how.reason) this.coverage.notTried.push(notTried(em, 'down', how.reason));
+
+    if (fitsInTransaction(up) && (!down || fitsInTransaction(down))) {
+      if (await this.inOneTransaction(em, up, down)) return;
+    }
+    await this.stepByStep(em, up, down);
+  }
+
+  private async timed<T>(what: keyof CycleTimings, run: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.ctx.timings[what] += performance.now() - t;
+    }
+  }
+
+  /** Settings each part of the cycle starts from: a fresh session's, with the trial's timeouts. */
+  private async freshSession(): Promise<void> {
+    const { driver, settings } = this.ctx;
+    await driver.resetSession();
+    await driver.execute(`SET LOCAL lock_timeout = ${quoteLiteral(`${settings.lockTimeoutMs}ms`)}`);
+    await driver.execute(`SET LOCAL statement_timeout = ${quoteLiteral(`${settings.statementTimeoutMs}ms`)}`);
+  }
+
+  /**
+   * The cycle in one transaction, rolled back to "after up" once the down is compared.
+   * False when the migration turned out to need transactions of its own (nothing stays
+   * of this attempt then).
+   */
+  private async inOneTransaction(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined): Promise<boolean> {
+    const { driver, findings } = this.ctx;
+    let downs = 0;
+    let reups = 0;
+    const found: Finding[] = [];
+    await driver.execute('BEGIN');
+    try {
+      await this.freshSession();
+      const failed = await this.timed('upMs', () => runInTransaction(driver, up));
+      if (failed) {
+        await driver.execute('ROLLBACK');
+        await driver.resetSession();
+        if (needsOwnTransactions(failed)) return false;
+        this.upFailed(em, failed, up);
+        return true;
+      }
+      if (down) {
+        await driver.execute(`SAVEPOINT ${AFTER_UP}`);
+        await this.freshSession();
+        const downFailed = await this.timed('downMs', () => runInTransaction(driver, down));
+        if (downFailed && needsOwnTransactions(downFailed)) {
+          await driver.execute('ROLLBACK');
+          await driver.resetSession();
+          return false;
+        }
+        const compared = downFailed ? undefined : await this.compareWithBefore(em);
+        if (downFailed) found.push(failureFinding(em, 'down', downFailed, down.statements));
+        else if (compared) {
+          downs++;
+          found.push(...compared);
+          await this.freshSession();
+          const again = await this.timed('reupMs', () => runInTransaction(driver, up));
+          if (again && needsOwnTransactions(again)) {
+            await driver.execute('ROLLBACK');
+            await driver.resetSession();
+            return false;
+          }
+          if (again) found.push(failureFinding(em, 'up', again, up.statements, true));
+          else reups++;
+        }
+        await driver.execute(`ROLLBACK TO SAVEPOINT ${AFTER_UP}`);
+      }
+    } catch (e) {
+      await driver.execute('ROLLBACK').catch(() => {});
+      throw e;
+    }
+    try {
+      await driver.execute('COMMIT');
+    } catch (e) {
+      // Deferred constraints are checked at COMMIT: the up fails there, as a whole.
+      await driver.execute('ROLLBACK').catch(() => {});
+      this.upFailed(em, commitFailure(em, up, e), up);
+      return true;
+    } finally {
+      await driver.resetSession().catch(() => {});
+    }
+    findings.push(...found);
+    this.coverage.up++;
+    this.coverage.down += downs;
+    this.coverage.reup += reups;
+    this.current = await this.ctx.snapshot();
+    return true;
+  }
+
+  /** The cycle as `apply` and `rollback` would run it: each part committed, step by step. */
+  private async stepByStep(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined): Promise<void> {
+    const { driver, settings, findings } = this.ctx;
+    const first = await this.timed('upMs', () => runSection(driver, up, settings));
+    if (!first.ok) {
+      this.upFailed(em, first.failure!, up);
+      if (first.result === 'partial') this.stop(`the up of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
+      return;
+    }
+    this.coverage.up++;
+    const afterUp = await this.ctx.snapshot();
+    if (!down) {
+      this.current = afterUp;
+      return;
+    }
+    const back = await this.timed('downMs', () => runSection(driver, down, settings));
+    if (!back.ok) {
+      findings.push(failureFinding(em, 'down', back.failure!, down.statements));
+      if (back.result === 'partial') this.stop(`the down of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
+      this.current = afterUp;
+      return;
+    }
+    const compared = await this.compareWithBefore(em);
+    if (!compared) {
+      this.current = afterUp;
+      return;
+    }
+    this.coverage.down++;
+    findings.push(...compared);
+    const again = await this.timed('reupMs', () => runSection(driver, up, settings));
+    if (!again.ok) {
+      findings.push(failureFinding(em, 'up', again.failure!, up.statements, true));
+      this.stop(`the up of ${migrationLabel(em.migration)} fails when applied again after its down, so the database lacks it`);
+      return;
+    }
+    this.coverage.reup++;
+    // Committed for real: what the next migration builds on is what the up again left.
+    this.current = await this.ctx.snapshot();
+    for (const d of diffSnapshots(afterUp, this.current)) findings.push(reapplyDiffersFinding(em, d, afterUp, this.current));
+  }
+
+  /**
+   * What the down leaves different from the schema before the up, as findings. Undefined
+   * for an empty down after an up that changed the schema: comparing would only list what
+   * the up made (the reversibility check names the empty down), so it counts as not tried,
+   * and the up again, which would only clash with what it made, is not run.
+   */
+  private async compareWithBefore(em: ExecMigration): Promise<Finding[] | undefined> {
+    const before = this.current;
+    const after = await this.ctx.snapshot();
+    const differences = diffSnapshots(before, after);
+    if (em.migration.down.state === 'empty' && differences.length) {
+      this.coverage.notTried.push(notTried(em, 'down', 'its down is empty, and the up changes the schema'));
+      return undefined;
+    }
+    return differences.map((d) => differenceFinding(em, d, before, after));
+  }
+
+  /**
+   * Lists the builder calls of a code migration that migratelint could not lower (they do
+   * not run; the rest does), under the half they belong to. True when there are some.
+   */
+  private notLowered(em: ExecMigration): boolean {
+    const calls = em.migration.coverage?.unanalysed ?? [];
+    for (const call of calls) {
+      const part = halfOf(em.migration, call.range.start.line);
+      this.coverage.notTried.push({ ...notTried(em, part, `not lowered to SQL: ${call.reason}`), file: call.file, line: call.range.start.line });
+    }
+    return calls.length > 0;
+  }
+
+  private upFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): void {
+    const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
+    // What a call migratelint could not lower would have created, in this migration or an earlier one.
+    const unlowered = this.incomplete;
+    if (missing && unlowered) {
+      const which = unlowered === em ? 'a call of its own migratelint could not lower' : `${migrationLabel(unlowered.migration)}, which migratelint could not lower entirely`;
+      this.coverage.notTried.push(notTried(em, 'up', `depends on ${which} (${failure.server.message})`));
+      this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down' && !s.reason.startsWith('not lowered')));
+      return;
+    }
+    const first = this.firstFailed;
+    if (first && missing) {
+      this.coverage.notTried.push(notTried(em, 'up', `depends on ${migrationLabel(first.migration)}, whose up failed (${failure.server.message})`));
+      // Its down was not tried either, and is not listed twice.
+      this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
+      return;
+    }
+    this.ctx.findings.push(failureFinding(em, 'up', failure, plan.statements));
+    this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
+    this.firstFailed ??= em;
+  }
+
+  private stop(reason: string): void {
+    this.stopped = reason;
+  }
+}
+
+/** Which half of a code migration a line is in: the section that starts last before it. */
+function halfOf(m: Migration, line: number): 'up' | 'down' {
+  const up = m.up.range?.start.line ?? 0;
+  const down = m.down.range?.start.line;
+  return down !== undefined && line >= down && down >= up ? 'down' : 'up';
+}
+
+/** A failure at COMMIT (a deferred constraint): no statement of its own, so the section's start. */
+function commitFailure(em: ExecMigration, up: SectionPlan, e: unknown): TrialFailure {
+  const err = e as { message?: string; code?: string };
+  const start = up.section.range?.start ?? { line: 1, column: 1 };
+  return {
+    file: up.section.file ?? em.file,
+    line: start.line,
+    column: start.column,
+    statementIndex: 0,
+    statementCount: up.statements.length,
+    server: { message: `at COMMIT: ${err.message ?? String(e)}`, code: err.code },
+  };
+}
