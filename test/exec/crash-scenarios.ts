@@ -161,7 +161,8 @@ export function crashScenarios(backend: Backend, options: CrashOptions): void {
   it('an apply that cannot get the lock in time fails cleanly and names the holder', async () => {
     const db = await backend.fresh();
     const ws = workspace({
-      'migrations/0005_slow.up.sql': 'CREATE TABLE slow_one (id int);\nSELECT pg_sleep(2.5);\n',
+      // Long enough for the second process to start and lint on a loaded machine before the first finishes.
+      'migrations/0005_slow.up.sql': 'CREATE TABLE slow_one (id int);\nSELECT pg_sleep(6);\n',
       'migrations/0005_slow.down.sql': 'DROP TABLE slow_one;\n',
     });
     const a = await spawnCli(['apply', '--db', db.url, '--yes', '--no-backup'], ws);

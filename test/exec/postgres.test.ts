@@ -2,6 +2,7 @@
  * The execution layer against a real PostgreSQL server: the one scripts/with-postgres.sh
  * starts (CI runs the test suite inside it). Without MIGRATELINT_TEST_PG_URL these tests
  * are skipped locally, and FAIL under CI: CI must never silently skip them.
+ * Backups and restore are in postgres-backup.test.ts, so the two files run side by side.
  */
 import fs from 'node:fs';
 import path from 'node:path';

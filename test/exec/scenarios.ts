@@ -316,6 +316,10 @@ export function scenarios(backend: Backend): void {
     expect(idx).toEqual([{ v: true }]);
   });
 
+}
+
+/** Backups, restore, health and settings: the second half, so that two test files can run them side by side. */
+export function backupScenarios(backend: Backend): void {
   it('backup, then restore brings the data and the history back; a damaged backup is refused', async () => {
     const db = await backend.fresh();
     const ws = workspace();
