@@ -18,11 +18,15 @@ function concurrentForm(s: Statement): string | undefined {
   }
 }
 
-/** What to do about it: leave the file's own block or DO block, or run it the tool's way without a transaction. */
+/**
+ * What to do about it, in the words of the migration's tool (its format's `outsideTransaction`):
+ * leave the DO block or the file's own BEGIN ... COMMIT first, where it is in one.
+ */
 function remedy(ctx: RuleContext, s: Statement): string {
-  const tx = ctx.transactionOf(s);
-  if (ctx.embeddedIn(s) || tx?.explicit) return 'run it in a migration without a transaction';
-  return `run it in ${howToRunOutsideTransaction(ctx.migration)}`;
+  const how = `run it without a transaction: ${howToRunOutsideTransaction(ctx.migration)}`;
+  if (ctx.embeddedIn(s)) return `move it out of the DO block, and ${how}`;
+  if (ctx.transactionOf(s)?.explicit) return `move it out of the BEGIN ... COMMIT, and ${how}`;
+  return how;
 }
 
 export default defineRule({
@@ -43,7 +47,9 @@ export default defineRule({
       'Put the statement in a migration of its own that runs without a transaction (golang-migrate: alone in its ' +
       'file, or x-multi-statement=true; goose: -- +goose NO TRANSACTION; dbmate: -- migrate:up transaction:false and ' +
       'alone in its section; Flyway: alone in its migration; or the tool\'s equivalent), outside any BEGIN and outside ' +
-      'DO blocks. `migratelint lint --fix` writes that migration for SQL formats. On a table created in the same ' +
+      'DO blocks. `migratelint lint --fix` writes that migration for SQL formats (or, where the statement is the ' +
+      'last one left, turns the migration\'s own transaction off), and wraps an Alembic op.execute() call in ' +
+      'with op.get_context().autocommit_block():. On a table created in the same ' +
       'transaction, CONCURRENTLY is not needed at all: drop the keyword.',
     bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nCOMMIT;',
     good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',

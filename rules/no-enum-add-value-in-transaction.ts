@@ -1,4 +1,15 @@
-import { defineRule, findNodes, nameParts, whyInTransaction, type Statement } from './kit/index.js';
+import { defineRule, findNodes, howToRunOutsideTransaction, nameParts, whyInTransaction, type RuleContext, type Statement } from './kit/index.js';
+
+/**
+ * What to do about it before PostgreSQL 12, in the words of the migration's tool (its
+ * format's `outsideTransaction`): leave the DO block or the file's own BEGIN ... COMMIT first.
+ */
+function remedy(ctx: RuleContext, s: Statement): string {
+  const how = `add the value without a transaction: ${howToRunOutsideTransaction(ctx.migration)}`;
+  if (ctx.embeddedIn(s)) return `move it out of the DO block, and ${how}`;
+  if (ctx.transactionOf(s)?.explicit) return `move it out of the BEGIN ... COMMIT, and ${how}`;
+  return how;
+}
 
 export default defineRule({
   id: 'no-enum-add-value-in-transaction',
@@ -34,7 +45,7 @@ export default defineRule({
       if (created && statements.all.indexOf(created) < statements.all.indexOf(s) && sameTransaction(created, s) === true) continue;
 
       if (pgVersion < 12) {
-        report(s, `ALTER TYPE ${type} ADD VALUE cannot run ${whyInTransaction(ctx, s)} before PostgreSQL 12: the migration fails here; add the value in a migration without a transaction`);
+        report(s, `ALTER TYPE ${type} ADD VALUE cannot run ${whyInTransaction(ctx, s)} before PostgreSQL 12: the migration fails here; ${remedy(ctx, s)}`);
         continue;
       }
       const tx = transactionOf(s);

@@ -14,7 +14,7 @@ export default defineRule({
       'Add the constraint with NOT VALID: it is recorded and enforced for new and updated rows at once, and the ' +
       'old rows are not read, so the ACCESS EXCLUSIVE lock is held only for a moment. Then, in a separate ' +
       'transaction, run ALTER TABLE ... VALIDATE CONSTRAINT, which reads the table under SHARE UPDATE EXCLUSIVE ' +
-      '(reads and writes go on). A table created earlier in the same migration is not reported.',
+      '(reads and writes go on). A table created earlier in the same migration is not reported. `migratelint lint --fix` adds NOT VALID only together with a new migration after this one that holds the VALIDATE (for the SQL formats it writes migrations for); elsewhere it leaves the constraint and prints how.',
     bad: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);',
     good:
       'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n' +

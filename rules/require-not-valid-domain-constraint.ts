@@ -15,7 +15,7 @@ export default defineRule({
       'Add CHECK constraints with NOT VALID (enforced for new values at once), then run ALTER DOMAIN ... VALIDATE ' +
       'CONSTRAINT in a separate transaction. There is no NOT VALID form of SET NOT NULL for domains: put NOT NULL ' +
       'on the table columns instead (see no-set-not-null-without-check). Domains created earlier in the same ' +
-      'migration are not reported.',
+      'migration are not reported. `migratelint lint --fix` adds NOT VALID only together with a new migration after this one that holds the VALIDATE (for the SQL formats it writes migrations for); elsewhere it leaves the constraint and prints how.',
     bad: 'ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_check CHECK (VALUE > 0);',
     good:
       'ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_check CHECK (VALUE > 0) NOT VALID;\n' +

@@ -18,7 +18,7 @@ export default defineRule({
       'ALTER TABLE ... VALIDATE CONSTRAINT, which checks the old rows under SHARE UPDATE EXCLUSIVE (reads and ' +
       'writes go on) on the table and ROW SHARE on the referenced one. For a new column, add the column first, ' +
       'then the constraint NOT VALID. A table created earlier in the same migration is empty and is not reported. ' +
-      '(Before PostgreSQL 18, NOT VALID foreign keys are not supported on partitioned tables.)',
+      '(Before PostgreSQL 18, NOT VALID foreign keys are not supported on partitioned tables.) `migratelint lint --fix` adds NOT VALID only together with a new migration after this one that holds the VALIDATE (for the SQL formats it writes migrations for); elsewhere it leaves the constraint and prints how.',
     bad: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);',
     good:
       'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\n' +

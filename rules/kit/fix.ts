@@ -13,6 +13,8 @@ import type { Fix, FollowUp, Migration, Range, Section, Statement, TextEdit } fr
 import { LineIndex } from '../../src/ir/source-text.js';
 import { loadedSqlParser, statementTokens, type SqlToken } from '../../src/pg/parse.js';
 import type { Transaction } from '../../src/pg/transactions.js';
+import type { SectionSchema } from '../../src/schema/replay.js';
+import { nameParts } from '../../src/pg/ast.js';
 
 // Scanned once per statement and shared with `Statement.locate`, which needs token ends too.
 export { statementTokens, type SqlToken };
@@ -108,6 +110,31 @@ export interface FixContext {
   inTransactionAt(stmt: Statement): boolean | undefined;
   transactionOf(stmt: Statement): Transaction | undefined;
   embeddedIn(stmt: Statement): Statement | undefined;
+  /** The schema model (a `RuleContext` has it): tells a DROP INDEX which table the index is on. */
+  readonly schema?: SectionSchema;
+}
+
+const lastPart = (list: unknown) => nameParts(list).pop();
+
+/**
+ * The table a statement that may move to a migration of its own acts on: its own
+ * relation, or the table of the index it names as the schema model knows it.
+ */
+function tableActedOn(stmt: Statement, ctx: FixContext): string | undefined {
+  const n = stmt.node;
+  const indexTable = (name: string | undefined) => (name === undefined ? undefined : ctx.schema?.before(stmt).index(name)?.table);
+  switch (stmt.kind) {
+    case 'IndexStmt':
+    case 'AlterTableStmt':
+      return n?.relation?.relname;
+    case 'DropStmt':
+      return n?.removeType === 'OBJECT_INDEX' && (n.objects ?? []).length === 1 ? indexTable(lastPart(n.objects[0].List?.items)) : undefined;
+    case 'ReindexStmt':
+      if (n?.kind === 'REINDEX_OBJECT_TABLE') return n.relation?.relname;
+      return n?.kind === 'REINDEX_OBJECT_INDEX' ? indexTable(n.relation?.relname) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -128,7 +155,13 @@ export function concurrentFix(stmt: Statement, ctx: FixContext, edit: TextEdit, 
   const placement = outsideTransactionPlacement(stmt, ctx);
   if (!placement) return undefined;
   if (placement === 'own-migration') {
-    return { description: `add CONCURRENTLY, in a migration of its own (it cannot run in a transaction)${caveat}`, edits: [edit], placement };
+    const table = tableActedOn(stmt, ctx);
+    return {
+      description: `add CONCURRENTLY, in a migration of its own (it cannot run in a transaction)${caveat}`,
+      edits: [edit],
+      placement,
+      ...(table ? { table } : {}),
+    };
   }
   const unknownTx = ctx.inTransactionAt(stmt) === undefined ? ' (it must run outside a transaction)' : '';
   return { description: `add CONCURRENTLY${unknownTx}${caveat}`, edits: [edit] };

@@ -61,6 +61,16 @@ function summarize(plan: FixPlan): string {
     lines.push(`migratelint: moved ${plural(plan.moved.length, 'statement')} that cannot run in a transaction to new migrations of their own:`);
     for (const m of plan.moved) lines.push(`  ${where(m.finding)} (${m.finding.ruleId}) → ${m.to}`);
   }
+  const wholeMigrations = plan.switched.filter((s) => !s.statementOnly);
+  const statements = plan.switched.filter((s) => s.statementOnly);
+  if (wholeMigrations.length) {
+    lines.push(`migratelint: ran ${plural(wholeMigrations.length, 'migration')} outside a transaction, each holding only the statement fixed:`);
+    for (const s of wholeMigrations) lines.push(`  ${where(s.finding)} (${s.what})`);
+  }
+  if (statements.length) {
+    lines.push(`migratelint: ran ${plural(statements.length, 'statement')} outside their migration's transaction:`);
+    for (const s of statements) lines.push(`  ${where(s.finding)} (${s.what})`);
+  }
   if (plan.completed.length) {
     const files = [...new Set(plan.completed.map((c) => c.to))];
     lines.push(`migratelint: added NOT VALID to ${plural(plan.completed.length, 'constraint')}, validated by ${plural(files.length, 'new migration')}:`);

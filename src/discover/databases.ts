@@ -37,6 +37,21 @@ const OTHERS = [
   'redshift',
   'singlestore',
   'mongodb',
+  // Databases with a SQL of their own that migration tools also serve (golang-migrate,
+  // goose, Flyway keep example migrations for each in a folder named for it).
+  'clickhouse',
+  'spanner',
+  'cassandra',
+  'firebird',
+  'starrocks',
+  'sqlcipher',
+  'rqlite',
+  'bigquery',
+  'snowflake',
+  'duckdb',
+  'sybase',
+  'vertica',
+  'tidb',
 ];
 
 /**

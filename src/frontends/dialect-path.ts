@@ -10,28 +10,45 @@ import type { Coverage, Range } from '../ir/types.js';
 import { databaseNamed } from '../discover/databases.js';
 
 /**
- * The database a migration's folder names, when it is not PostgreSQL: only the folder
- * that holds the file counts (`migrations/sqlite/1-x.js`), and only an exact database
- * name (`sqlite`, `mysqldb`, `mysql`, `mariadb`, `mssql`, `oracle`, ...), so a project
- * that happens to live under such a name higher up is still read.
+ * How many folders above a file are looked at. Enough for a per-database tree whose
+ * migrations sit deeper (diesel's `examples/mysql/getting_started/migrations/<version>/up.sql`,
+ * golang-migrate's `database/clickhouse/examples/migrations/1_init.up.sql`), while a
+ * project that happens to live under such a name further up is still read.
+ */
+const FOLDERS_LOOKED_AT = 4;
+
+/**
+ * The database a migration's folders name, when it is not PostgreSQL: one of the
+ * nearest folders of its path (`migrations/sqlite/1-x.js`, `docker/mysql/init/init.sql`),
+ * named exactly for a database (`sqlite`, `mysqldb`, `mysql`, `mariadb`, `mssql`,
+ * `oracle`, `clickhouse`, ...); the nearest such folder decides. A folder that only
+ * begins with one (`mysql-knex/`, `sqlite-to-pg/`) is a project's name, not a database's.
  */
 export function otherDatabaseFolder(file: string): string | undefined {
-  const folder = path.basename(path.dirname(file));
-  const db = folder && folder !== '.' ? databaseNamed(folder) : undefined;
-  return db && !db.postgres ? db.name : undefined;
+  const folders = path.dirname(file).split(/[\\/]/).filter((f) => f && f !== '.' && f !== '..');
+  for (const folder of folders.slice(-FOLDERS_LOOKED_AT).reverse()) {
+    const db = databaseNamed(folder);
+    if (db) return db.postgres ? undefined : db.name;
+  }
+  return undefined;
 }
 
 /**
  * The database a file's name is for, when it is not PostgreSQL: a dot-separated part
- * of the name after the first (`1_networks.mysql.up.sql`, `2_x.cockroach.autocommit.down.sql`).
+ * of the name after the first (`1_networks.mysql.up.sql`, `2_x.cockroach.autocommit.down.sql`),
+ * or the first word of a name that begins with a database's (`mysql-init.sql`,
+ * `sqlite-schema.sql`, `cockroach_dump.sql`: a setup script or a dump, never a
+ * migration, whose names begin with a version).
  */
 export function otherDatabaseInFileName(file: string): string | undefined {
-  const parts = path.basename(file).split('.').slice(1, -1);
+  const base = path.basename(file);
+  const parts = base.split('.').slice(1, -1);
   for (const part of parts) {
     const db = databaseNamed(part);
     if (db && !db.postgres) return db.name;
   }
-  return undefined;
+  const first = databaseNamed(base.split(/[-_.]/)[0]);
+  return first && !first.postgres ? first.name : undefined;
 }
 
 /** Why a file is not read as PostgreSQL, from its path; undefined when its path does not say. */

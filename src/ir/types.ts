@@ -164,6 +164,13 @@ export interface Fix {
    * new migration of its own when the format allows, and otherwise leaves it and says how.
    */
   placement?: 'own-migration';
+  /**
+   * With `own-migration`: the table the statement acts on, when the rule knows it (for a
+   * DROP INDEX or REINDEX INDEX, the index's table from the schema model), so that `--fix`
+   * keeps the statement where it stands when a later statement of its migration changes
+   * that table (moved past a DROP COLUMN, it would fail).
+   */
+  table?: string;
   /** A statement that has to run after this migration, in a transaction of its own, for the fix to be complete. */
   followUp?: FollowUp;
 }

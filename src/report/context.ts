@@ -20,6 +20,11 @@ export interface SarifOptions {
   category?: string;
   /** Write the root's absolute `file:` URI as `%SRCROOT%` (off by default: it names the machine's paths). */
   srcroot?: boolean;
+  /**
+   * Most results a run keeps (default and most: 25,000, what GitHub code scanning
+   * accepts). A lower cap is for tests, which check capped logs of a size they can validate.
+   */
+  maxResults?: number;
 }
 
 export interface MarkdownOptions {

@@ -38,15 +38,16 @@ export const RESULTS_CAPPED_DESCRIPTOR = {
 } as const;
 
 /** The run-level notification: how many were left out, and how to see them. */
-export function cappedNotification(leftOut: number, total: number, descriptorIndex: number) {
+export function cappedNotification(leftOut: number, total: number, limit: number, descriptorIndex: number) {
   const n = (x: number) => x.toLocaleString('en-US');
+  const why =
+    limit === SARIF_MAX_RESULTS
+      ? `GitHub code scanning accepts at most ${n(SARIF_MAX_RESULTS)} results per run`
+      : `this report keeps at most ${n(limit)} results per run`;
   return {
     level: 'warning' as const,
     message: {
-      text:
-        `${n(leftOut)} of ${n(total)} findings are not in this report: GitHub code scanning accepts at most ` +
-        `${n(SARIF_MAX_RESULTS)} results per run, so the most severe were kept. ` +
-        'Run `migratelint lint --format json` to see every finding.',
+      text: `${n(leftOut)} of ${n(total)} findings are not in this report: ${why}, so the most severe were kept. Run \`migratelint lint --format json\` to see every finding.`,
     },
     descriptor: { id: RESULTS_CAPPED_DESCRIPTOR.id, index: descriptorIndex },
   };

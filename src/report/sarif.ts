@@ -7,13 +7,14 @@ import type { Reporter, ReportContext } from './context.js';
 import { fingerprints } from './fingerprint.js';
 import { hasFile } from './finding.js';
 import { coverageArtifactProperties, coverageNotifications, NOT_ANALYSED_DESCRIPTOR } from './sarif-coverage.js';
-import { capResults, cappedNotification, RESULTS_CAPPED_DESCRIPTOR } from './sarif-cap.js';
+import { capResults, cappedNotification, RESULTS_CAPPED_DESCRIPTOR, SARIF_MAX_RESULTS } from './sarif-cap.js';
 import { repoPath } from './repo-path.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and review bots, for `lint` and `validate` alike.
  * Paths are relative to `%SRCROOT%` (the repository root, `ctx.root`), columns count
- * UTF-16 code units. Within GitHub's limits: at most 25,000 results per run, one
+ * UTF-16 code units. Within GitHub's limits: at most 25,000 results per run (or the
+ * lower `ctx.sarif.maxResults`), one
  * location per result, two tags per rule, one run.
  */
 
@@ -135,7 +136,8 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const located = run.findings.filter(hasFile);
-  const { kept, leftOut } = capResults(located);
+  const maxResults = Math.min(ctx.sarif?.maxResults ?? SARIF_MAX_RESULTS, SARIF_MAX_RESULTS);
+  const { kept, leftOut } = capResults(located, maxResults);
   const uncovered = run.coverage ? run.migrations.flatMap((m) => m.coverage?.unanalysed ?? []) : [];
   const files = [...new Set([...run.files, ...kept.map((f) => f.file), ...uncovered.map((c) => c.file)])];
   const artifactIndex = new Map(files.map((f, i) => [f, i]));
@@ -147,7 +149,7 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
 
   const notificationKinds = [...(uncovered.length ? [NOT_ANALYSED_DESCRIPTOR] : []), ...(leftOut ? [RESULTS_CAPPED_DESCRIPTOR] : [])];
   const notifications = [
-    ...(leftOut ? [cappedNotification(leftOut, located.length, notificationKinds.indexOf(RESULTS_CAPPED_DESCRIPTOR))] : []),
+    ...(leftOut ? [cappedNotification(leftOut, located.length, maxResults, notificationKinds.indexOf(RESULTS_CAPPED_DESCRIPTOR))] : []),
     ...run.findings
       .filter((f) => !hasFile(f))
       .map((f) => ({ level: level(f.severity), message: { text: messageText(f) }, associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId)! } })),

@@ -64,3 +64,29 @@ describe('several reports from one lint run', () => {
     );
   });
 });
+
+describe('validate writes the formats lint writes', () => {
+  it('every format, several from one run, from the same findings; SARIF names files from the repository root', async () => {
+    const cwd = tempProject({ '.git/HEAD': 'ref: refs/heads/main\n', ...Object.fromEntries(Object.entries(PROJECT).map(([f, t]) => [`svc/${f}`, t])) });
+    const svc = path.join(cwd, 'svc');
+    const formats = ['json', 'sarif', 'github', 'gitlab', 'markdown', 'junit', 'compact'];
+    const run = await runCli(['validate', 'db', '--no-trial', '-f', 'text', ...formats.flatMap((f) => ['-f', `${f}:out/v.${f}`]), '--sarif-category', 'validate'], { cwd: svc });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✖ lint/);
+    const read = (f: string) => fs.readFileSync(path.join(svc, `out/v.${f}`), 'utf8');
+    const lintFindings = JSON.parse(read('json')).checks.find((c: { id: string }) => c.id === 'lint').findings.length;
+    expect(lintFindings).toBeGreaterThanOrEqual(3);
+    const sarif = JSON.parse(read('sarif')).runs[0];
+    expect(sarif.automationDetails).toEqual({ id: 'validate/' });
+    expect(sarif.results[0].locations[0].physicalLocation.artifactLocation).toMatchObject({ uri: 'svc/db/001_a.sql', uriBaseId: '%SRCROOT%' });
+    const n = sarif.results.length;
+    expect(n).toBeGreaterThanOrEqual(lintFindings);
+    expect(read('github').split('\n').filter((l) => l.startsWith('::'))).toHaveLength(n);
+    expect(JSON.parse(read('gitlab'))).toHaveLength(n);
+    expect(read('junit').match(/<failure /g)).toHaveLength(n);
+    expect(read('compact').split('\n').filter(Boolean)).toHaveLength(n);
+    expect(read('compact')).toMatch(/^db\/001_a\.sql:1:1: error: .*\[require-concurrent-index\]$/m);
+    expect(read('markdown')).toMatch(/^<!-- migratelint-validate-report -->/);
+  });
+});

@@ -53,6 +53,9 @@ describe('reading a project database from its config files', () => {
     expect(await verdictOf({ 'prisma/schema.prisma': '// url = "postgresql://x"\ndatasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n' }, 'prisma/migrations/20240101_init')).toBe(
       'other: prisma/schema.prisma provider mysql',
     );
+    // drizzle-kit's journal beside the SQL it generated.
+    expect(await verdictOf({ 'drizzle/meta/_journal.json': '{ "version": "7", "dialect": "sqlite", "entries": [] }' }, 'drizzle')).toBe('other: drizzle/meta/_journal.json dialect sqlite');
+    expect(await verdictOf({ 'drizzle/meta/_journal.json': '{ "version": "7", "dialect": "postgresql", "entries": [] }' }, 'drizzle')).toBe('postgres');
     expect(await verdictOf({ 'prisma/migrations/migration_lock.toml': '# do not edit\nprovider = "postgresql"\n', 'prisma/schema.prisma': 'datasource db {\n  provider = "mysql"\n}\n' }, 'prisma/migrations/1_init')).toBe('postgres');
   });
 
@@ -97,6 +100,22 @@ describe('reading a project database from its config files', () => {
     expect(urlDatabase('postgresql+psycopg://h/db')?.postgres).toBe(true);
   });
 
+  it('package.json dependencies: a driver for another database and none for PostgreSQL, only when no config says anything', async () => {
+    const pkg = (deps: Record<string, string>, dev: Record<string, string> = {}) => JSON.stringify({ dependencies: deps, devDependencies: dev });
+    // SQL files of a project whose config lives elsewhere (mailtrain: server/setup/sql beside server/setup/knex/knexfile.js).
+    expect(await verdictOf({ 'package.json': pkg({ express: '4', knex: '0.16', mysql: '2' }) }, 'setup/sql')).toBe('other: package.json dependency mysql');
+    expect(await verdictOf({ 'package.json': pkg({ mysql2: '3', 'better-sqlite3': '9' }) })).toBe('other: package.json dependency mysql2; package.json dependency better-sqlite3');
+    // Any PostgreSQL driver, or none at all, keeps the project linted; devDependencies are test databases.
+    expect(await verdictOf({ 'package.json': pkg({ mysql2: '3', '@neondatabase/serverless': '1' }) })).toBe('postgres');
+    expect(await verdictOf({ 'package.json': pkg({ pg: '8' }, { sqlite3: '5' }) })).toBe('postgres');
+    expect(await verdictOf({ 'package.json': pkg({ express: '4' }, { 'better-sqlite3': '9' }) })).toBe('unknown');
+    expect(await verdictOf({ 'package.json': 'not json' })).toBe('unknown');
+    // A framework's config outweighs the dependencies, whichever way.
+    expect(await verdictOf({ 'package.json': pkg({ pg: '8', mysql: '2' }), 'knexfile.js': "module.exports = { client: 'mysql', connection: {} };" })).toBe('other: knexfile.js client mysql');
+    expect(await verdictOf({ 'package.json': pkg({ mysql: '2' }), 'knexfile.js': "module.exports = { client: 'pg', connection: {} };" })).toBe('postgres');
+    expect(await verdictOf({ 'package.json': pkg({ mysql: '2' }), 'knexfile.js': 'module.exports = { client: process.env.DB, connection: {} };' })).toBe('unknown');
+  });
+
   it('looks no higher than the project root, and finds nothing without config files', async () => {
     const dir = tempProject({ 'knexfile.js': "module.exports = { client: 'mysql', connection: {} };", 'app/package.json': '{}', 'app/migrations/1_x.js': MIGRATION });
     expect((await new ProjectDatabases().verdict(path.join(dir, 'app', 'migrations'))).kind).toBe('unknown');
@@ -122,6 +141,18 @@ describe('a project that is not PostgreSQL', () => {
     expect(result.otherDatabases?.map((p) => p.setting)).toEqual(['client mysql2']);
     const guarded = result.findings.filter((f) => f.file.includes('pg-guarded')).map((f) => `${f.ruleId}@${f.range.start.line}`);
     expect(guarded).toEqual(['require-concurrent-index@3', 'no-set-not-null-without-check@5', 'require-concurrent-index-drop@9']);
+  });
+
+  it('set aside by its dependencies alone: its SQL files only; code beside them is read to see whether it is a migration', async () => {
+    const dir = tempProject({
+      'package.json': JSON.stringify({ dependencies: { mysql: '2' } }),
+      'setup/sql/upgrade-00001.sql': 'ALTER TABLE `lists` ADD COLUMN `x` int unsigned;\n',
+      'lib/store.js': 'module.exports = { get: () => 1 };\n',
+    });
+    const result = await lint(['.'], { cwd: dir });
+    expect(result.findings).toEqual([]);
+    expect(result.migrations).toEqual([]);
+    expect(result.otherDatabases).toEqual([{ file: 'package.json', setting: 'dependency mysql', files: 1 }]);
   });
 
   it('is linted as PostgreSQL when the config says dialect: postgresql, parse errors and all', async () => {

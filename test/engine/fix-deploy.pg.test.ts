@@ -100,8 +100,8 @@ describe.skipIf(!PG_URL)('fixed migrations run on PostgreSQL as their tool runs 
       'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);\n';
     const cwd = tempProject({
       'db/000001_tables.up.sql':
-        'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int);\n' +
-        'INSERT INTO customers VALUES (1);\nINSERT INTO orders VALUES (1, 1, 10);\n',
+        'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int, flag boolean);\n' +
+        'CREATE INDEX orders_flag_idx ON orders (flag);\nINSERT INTO customers VALUES (1);\nINSERT INTO orders VALUES (1, 1, 10);\n',
       'db/000001_tables.down.sql': 'DROP TABLE orders;\nDROP TABLE customers;\n',
       'db/000002_orders.up.sql': orders,
       'db/000002_orders.down.sql':
@@ -109,6 +109,9 @@ describe.skipIf(!PG_URL)('fixed migrations run on PostgreSQL as their tool runs 
         'DROP INDEX orders_customer_idx;\nALTER TABLE orders DROP COLUMN note;\n',
       'db/000010_paid.up.sql': 'CREATE INDEX orders_total_idx ON orders (total);\n',
       'db/000010_paid.down.sql': 'DROP INDEX orders_total_idx;\n',
+      // A generated migration's shape: the DROP INDEX must stay before the DROP COLUMN that would drop the index itself.
+      'db/000020_note.up.sql': 'DROP INDEX orders_flag_idx;\nALTER TABLE orders DROP COLUMN flag;\nCREATE INDEX orders_note_idx ON orders (note);\n',
+      'db/000020_note.down.sql': 'DROP INDEX orders_note_idx;\nALTER TABLE orders ADD COLUMN flag boolean;\nCREATE INDEX orders_flag_idx ON orders (flag);\n',
     });
     const dir = path.join(cwd, 'db');
 
@@ -122,14 +125,16 @@ describe.skipIf(!PG_URL)('fixed migrations run on PostgreSQL as their tool runs 
     await before.end();
 
     const run = await runCli(['lint', 'db', '--fix'], { cwd });
-    expect(run.stderr).toMatch(/moved 1 statement/);
+    expect(run.stderr).toMatch(/moved 2 statements/);
+    expect(run.stderr).toMatch(/000020_note\.up\.sql:1: require-concurrent-index-drop: not moved: the statement on line 2 must still run after it/);
     expect(run.stderr).toMatch(/added NOT VALID to 2 constraints, validated by 1 new migration/);
-    expect(run.code).toBe(0);
+    // The DROP INDEX left to do by hand is still reported.
+    expect(run.code).toBe(1);
 
     const db = await freshDatabase();
     await runLikeGolangMigrate(db, dir, 'up');
-    const index = await db.query("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('orders_customer_idx', 'orders_total_idx')");
-    expect(index.rows).toEqual([{ indisvalid: true }, { indisvalid: true }]);
+    const index = await db.query("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('orders_customer_idx', 'orders_total_idx', 'orders_note_idx')");
+    expect(index.rows).toEqual([{ indisvalid: true }, { indisvalid: true }, { indisvalid: true }]);
     const constraints = await db.query("SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('orders_customer_fk', 'orders_total_check') ORDER BY conname");
     expect(constraints.rows).toEqual([
       { conname: 'orders_customer_fk', convalidated: true },
@@ -148,13 +153,16 @@ describe.skipIf(!PG_URL)('fixed migrations run on PostgreSQL as their tool runs 
       'db/migrations/20240102000000_index.sql':
         '-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_customer_idx ON orders (customer_id);\n\n' +
         '-- migrate:down\nDROP INDEX orders_customer_idx;\nALTER TABLE orders DROP COLUMN note;\n',
+      // Alone in its section: fixed where it stands, with transaction:false.
+      'db/migrations/20240201000000_note_index.sql': '-- migrate:up\nCREATE INDEX orders_note_idx ON orders (note);\n\n-- migrate:down\nDROP INDEX IF EXISTS orders_note_idx;\n',
     });
     const run = await runCli(['lint', 'db/migrations', '--fix'], { cwd });
     expect(run.stderr).toMatch(/moved 1 statement/);
+    expect(run.stderr).toMatch(/ran 1 migration outside a transaction/);
     const db = await freshDatabase();
     await runLikeDbmate(db, path.join(cwd, 'db/migrations'));
-    const index = await db.query("SELECT 1 FROM pg_class WHERE relname = 'orders_customer_idx'");
-    expect(index.rowCount).toBe(1);
+    const index = await db.query("SELECT 1 FROM pg_class WHERE relname IN ('orders_customer_idx', 'orders_note_idx')");
+    expect(index.rowCount).toBe(2);
     await db.end();
   });
 });

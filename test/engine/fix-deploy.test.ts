@@ -75,7 +75,7 @@ describe('--fix on golang-migrate (a file is one query: several statements share
     expect(read(cwd, 'db/2_index.up.sql')).toBe(before);
     expect(files(cwd, 'db')).toHaveLength(6);
     expect(run.stderr).toMatch(
-      /db\/2_index\.up\.sql:2: require-concurrent-index: not moved: no free version after 2 and before the next migration; run it in a migration of its own holding only that statement: golang-migrate sends a file as one query/,
+      /db\/2_index\.up\.sql:2: require-concurrent-index: not moved: no free version after 2 and before the next migration; run it without a transaction: a migration of its own holding only that statement: golang-migrate sends a file as one query/,
     );
   });
 
@@ -142,26 +142,59 @@ describe('--fix on other formats', () => {
     );
   });
 
-  it('Alembic: leaves the file and prints the recipe (autocommit_block)', async () => {
+  it('Alembic: wraps the op.execute() call in an autocommit block, in the upgrade and the downgrade', async () => {
+    const migration = (index: string, drop: string) =>
+      [
+        'revision = "b2"',
+        'down_revision = "a1"',
+        'from alembic import op',
+        '',
+        'def upgrade():',
+        '    op.execute("ALTER TABLE orders ADD COLUMN note text")',
+        `    ${index}`,
+        '',
+        'def downgrade():',
+        `    ${drop}`,
+        '    op.execute("ALTER TABLE orders DROP COLUMN note")',
+        '',
+      ].join('\n');
+    const cwd = tempProject({
+      'alembic/versions/b2_index.py': migration(
+        'op.execute("CREATE INDEX orders_customer_idx ON orders (customer_id)")  # lookups by customer',
+        "op.execute('DROP INDEX orders_customer_idx;')",
+      ),
+    });
+    const run = await fix(cwd, 'alembic/versions');
+    expect(read(cwd, 'alembic/versions/b2_index.py')).toBe(
+      migration(
+        'with op.get_context().autocommit_block():\n        op.execute("CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id)")  # lookups by customer',
+        "with op.get_context().autocommit_block():\n        op.execute('DROP INDEX CONCURRENTLY orders_customer_idx;')",
+      ),
+    );
+    expect(fs.readdirSync(path.join(cwd, 'alembic/versions'))).toEqual(['b2_index.py']);
+    expect(run.stderr).toMatch(/ran 2 statements outside their migration's transaction:\n {2}alembic\/versions\/b2_index\.py:7 \(with op\.get_context\(\)\.autocommit_block\(\):\)/);
+    expect(ruleIds(run.stdout)).not.toContain('require-concurrent-index');
+  });
+
+  it('Alembic: leaves a call it cannot wrap alone, and prints the recipe', async () => {
     const migration = [
       'revision = "b2"',
       'down_revision = "a1"',
       'from alembic import op',
       '',
       'def upgrade():',
-      '    op.execute("ALTER TABLE orders ADD COLUMN note text")',
-      '    op.execute("CREATE INDEX orders_customer_idx ON orders (customer_id)")',
+      '    op.execute("ALTER TABLE orders ADD COLUMN note text; CREATE INDEX orders_customer_idx ON orders (customer_id)")',
       '',
       'def downgrade():',
-      '    op.execute("DROP INDEX orders_customer_idx")',
-      '    op.execute("ALTER TABLE orders DROP COLUMN note")',
+      '    pass',
       '',
     ].join('\n');
     const cwd = tempProject({ 'alembic/versions/b2_index.py': migration });
     const run = await fix(cwd, 'alembic/versions');
     expect(read(cwd, 'alembic/versions/b2_index.py')).toBe(migration);
-    expect(fs.readdirSync(path.join(cwd, 'alembic/versions'))).toEqual(['b2_index.py']);
-    expect(run.stderr).toMatch(/b2_index\.py:7: require-concurrent-index: not moved: migratelint writes no new Alembic migrations; run it in with op\.get_context\(\)\.autocommit_block\(\):/);
+    expect(run.stderr).toMatch(
+      /b2_index\.py:6: require-concurrent-index: not applied: its op\.execute\(\) string holds other statements too; run it without a transaction: with op\.get_context\(\)\.autocommit_block\(\):/,
+    );
   });
 
   it('NOT VALID is not added where no migration can follow with the VALIDATE', async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -50,17 +51,27 @@ interface MultitoolResult {
  * output log is read instead.
  */
 export function multitoolValidate(sarif: string, options: { timeoutMs?: number } = {}): MultitoolResult[] {
+  return multitoolValidateAll({ report: sarif }, options).report;
+}
+
+/**
+ * Several logs in one run of the validator, each one's findings under its name: the
+ * validator takes a few seconds to start, whatever it is given.
+ */
+export function multitoolValidateAll<K extends string>(logs: Record<K, string>, options: { timeoutMs?: number } = {}): Record<K, MultitoolResult[]> {
   const binary: string = require('@microsoft/sarif-multitool');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-sarif-'));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-sarif-')));
   try {
-    const input = path.join(dir, 'report.sarif');
+    const names = Object.keys(logs) as K[];
+    const inputs = names.map((name, i) => path.join(dir, `${i}.sarif`));
     const output = path.join(dir, 'validation.sarif');
     const policy = path.join(dir, 'policy.xml');
-    fs.writeFileSync(input, sarif);
+    names.forEach((name, i) => fs.writeFileSync(inputs[i], logs[name]));
     fs.writeFileSync(policy, OFFLINE_POLICY);
     // Its default skips (and so passes) a file over 10 MB: a capped run of 25,000 results is larger.
-    const maxKb = String(Math.ceil(Buffer.byteLength(sarif) / 1024) + 1024);
-    execFileSync(binary, ['validate', input, '--rule-kind', 'Sarif;Ghas', '--config', policy, '--output', output, '--log', 'ForceOverwrite', '--max-file-size-in-kb', maxKb], {
+    const largest = Math.max(...names.map((name) => Buffer.byteLength(logs[name])));
+    const maxKb = String(Math.ceil(largest / 1024) + 1024);
+    execFileSync(binary, ['validate', ...inputs, '--rule-kind', 'Sarif;Ghas', '--config', policy, '--output', output, '--log', 'ForceOverwrite', '--max-file-size-in-kb', maxKb], {
       stdio: 'pipe',
       timeout: options.timeoutMs ?? 60_000,
       env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
@@ -72,15 +83,23 @@ export function multitoolValidate(sarif: string, options: { timeoutMs?: number }
     const skipped = (run.invocations[0].toolConfigurationNotifications ?? []).filter((n: { descriptor?: { id?: string } }) => n.descriptor?.id?.startsWith('WRN997'));
     expect(skipped).toEqual([]);
     const rules: { id: string; defaultConfiguration?: { level?: string }; messageStrings?: Record<string, { text: string }> }[] = run.tool.driver.rules ?? [];
-    return (run.results ?? []).map((r: { ruleId: string; ruleIndex: number; level?: string; message: { id?: string; text?: string; arguments?: string[] } }) => {
+    const found = Object.fromEntries(names.map((name) => [name, [] as MultitoolResult[]])) as Record<K, MultitoolResult[]>;
+    // Each result names the file it is about: the input it was found in.
+    const byUri = new Map(names.map((name, i) => [pathToFileURL(inputs[i]).href, name]));
+    type Raw = { ruleId: string; ruleIndex: number; level?: string; message: { id?: string; text?: string; arguments?: string[] }; locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] };
+    for (const r of (run.results ?? []) as Raw[]) {
+      const uri = r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '';
+      const name = byUri.get(uri);
+      expect(name, `a validator result about ${uri}`).toBeDefined();
       const rule = rules[r.ruleIndex] ?? rules.find((x) => x.id === r.ruleId);
       const template = r.message.text ?? rule?.messageStrings?.[r.message.id ?? '']?.text ?? r.message.id ?? '';
-      return {
+      found[name!].push({
         ruleId: r.ruleId,
         level: r.level ?? rule?.defaultConfiguration?.level ?? 'warning',
         text: template.replace(/\{(\d+)\}/g, (_, n) => r.message.arguments?.[Number(n)] ?? ''),
-      };
-    });
+      });
+    }
+    return found;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

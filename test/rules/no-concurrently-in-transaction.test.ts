@@ -30,7 +30,8 @@ ruleCases(rule, {
       column: 1,
       endLine: 2,
       endColumn: 70,
-      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; run it in a migration without a transaction',
+      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; move it out of the BEGIN ... COMMIT, and ' +
+        'run it without a transaction: outside any BEGIN ... COMMIT, with a runner that sends statements one by one (psql does)',
     },
     { sql: create, options: { transaction: true }, line: 1, column: 1, endLine: 1, endColumn: 70, message: /transaction setting/ },
     {
@@ -69,8 +70,8 @@ ruleCases(rule, {
       column: 1,
       message:
         'CREATE INDEX CONCURRENTLY cannot run inside the one transaction PostgreSQL runs a query of several statements in ' +
-        '(golang-migrate sends the 2 statements of this file as one query): the migration fails here; run it in a migration ' +
-        'of its own holding only that statement: golang-migrate sends a file as one query, which PostgreSQL runs in one ' +
+        '(golang-migrate sends the 2 statements of this file as one query): the migration fails here; run it without a ' +
+        'transaction: a migration of its own holding only that statement: golang-migrate sends a file as one query, which PostgreSQL runs in one ' +
         'transaction when it holds several statements (or add x-multi-statement=true to the database URL, and ' +
         'golangMigrate: { multiStatement: true } to the config)',
     },
@@ -93,7 +94,8 @@ ruleCases(rule, {
       column: 1,
       endLine: 3,
       endColumn: 70,
-      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; run it in a migration without a transaction',
+      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; move it out of the BEGIN ... COMMIT, and ' +
+        'run it without a transaction: outside any BEGIN ... COMMIT, with a runner that sends statements one by one (psql does)',
     },
     {
       sql: `BEGIN;\n${create}\nCOMMIT;\nBEGIN;\n${create}\nCOMMIT;`,
@@ -102,7 +104,8 @@ ruleCases(rule, {
       endLine: 2,
       endColumn: 70,
       count: 2,
-      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; run it in a migration without a transaction',
+      message: 'CREATE INDEX CONCURRENTLY cannot run inside the transaction opened on line 1: the migration fails here; move it out of the BEGIN ... COMMIT, and ' +
+        'run it without a transaction: outside any BEGIN ... COMMIT, with a runner that sends statements one by one (psql does)',
     },
   ],
 });

@@ -30,7 +30,8 @@ ruleCases(rule, {
       column: 1,
       endLine: 1,
       endColumn: 45,
-      message: 'ALTER TYPE order_status ADD VALUE cannot run inside the transaction the migration runs in (transaction setting) before PostgreSQL 12: the migration fails here; add the value in a migration without a transaction',
+      message: 'ALTER TYPE order_status ADD VALUE cannot run inside the transaction the migration runs in (transaction setting) before PostgreSQL 12: the migration fails here; add the value without a transaction: ' +
+        'outside any BEGIN ... COMMIT, with a runner that sends statements one by one (psql does)',
     },
     { sql: `BEGIN;\n${add}\nCOMMIT;`, options: { pgVersion: 10 }, line: 2, column: 1, endLine: 2, endColumn: 45, message: /opened on line 1/ },
     {

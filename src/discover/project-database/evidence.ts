@@ -13,6 +13,8 @@ export interface Evidence {
   setting: string;
   /** The database it names; undefined when the value is computed or names no database migratelint knows. */
   database?: DatabaseName;
+  /** Said by a project's dependencies rather than a framework's config: it counts only when no config says anything. */
+  weak?: boolean;
 }
 
 /** Evidence from a `key: value` setting; `value` undefined means computed at run time. */
@@ -42,11 +44,15 @@ export function urlEvidence(file: string, key: string, url: string | undefined):
 /**
  * What a project's evidence adds up to. Not PostgreSQL only when every piece names a
  * database and none is PostgreSQL; anything computed or unnamed leaves it unknown, and
- * then the project is linted as PostgreSQL, as it would be without this check.
+ * then the project is linted as PostgreSQL, as it would be without this check. A
+ * framework's config outweighs the project's dependencies: those are only read when no
+ * config was found.
  */
 export type Verdict = { kind: 'postgres' } | { kind: 'unknown' } | { kind: 'other'; evidence: Evidence[] };
 
-export function verdictOf(evidence: readonly Evidence[]): Verdict {
+export function verdictOf(all: readonly Evidence[]): Verdict {
+  const strong = all.filter((e) => !e.weak);
+  const evidence = strong.length ? strong : all;
   if (evidence.length === 0 || evidence.some((e) => !e.database)) return { kind: 'unknown' };
   if (evidence.some((e) => e.database!.postgres)) return { kind: 'postgres' };
   return { kind: 'other', evidence: [...evidence] };

@@ -1,7 +1,8 @@
 /**
  * Which database a project runs on, from its config files: a knexfile's `client`,
- * TypeORM's `type`, Sequelize's and Drizzle's `dialect`, Prisma's `provider`, Alembic's
- * `sqlalchemy.url`, Django's `DATABASES` ENGINE. A migration's project is looked for
+ * TypeORM's `type`, Sequelize's and Drizzle's `dialect` (config or migration journal), Prisma's `provider`, Alembic's
+ * `sqlalchemy.url`, Django's `DATABASES` ENGINE; failing those, the database drivers in
+ * package.json's `dependencies`. A migration's project is looked for
  * from the migration's folder up to the project root (the first folder holding a
  * package.json, pyproject.toml, manage.py, .git, ...).
  *
@@ -13,14 +14,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationUnit } from '../../ir/unit.js';
+import { frontendNameFor } from '../../formats/frontends.js';
 import { verdictOf, type Evidence, type Verdict } from './evidence.js';
 import type { ConfigReader } from './reader.js';
-import { drizzleReader, knexReader, sequelizeReader, typeormReader } from './js-frameworks.js';
+import { drizzleJournalReader, drizzleReader, knexReader, sequelizeReader, typeormReader } from './js-frameworks.js';
 import { prismaReader } from './prisma.js';
 import { alembicReader } from './alembic.js';
 import { djangoReader } from './django.js';
+import { packageJsonReader } from './package-json.js';
 
-const READERS: readonly ConfigReader[] = [knexReader, typeormReader, sequelizeReader, drizzleReader, prismaReader, alembicReader, djangoReader];
+const READERS: readonly ConfigReader[] = [knexReader, typeormReader, sequelizeReader, drizzleReader, drizzleJournalReader, prismaReader, alembicReader, djangoReader, packageJsonReader];
 
 /** Files or folders that mark the root of a project: the search goes no higher. */
 const ROOT_MARKERS = ['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'manage.py', 'go.mod', 'Cargo.toml', 'Gemfile', 'composer.json', 'pom.xml', '.git'];
@@ -109,7 +112,10 @@ export async function setAsideOtherDatabases(
   const byFile = new Map<string, OtherDatabaseProject>();
   for (const unit of units) {
     const verdict = await projects.verdict(path.resolve(cwd, path.dirname(unit.path)));
-    if (verdict.kind !== 'other') {
+    // Dependencies alone set aside SQL files only: a code file beside them is read as before, and
+    // is most often no migration at all (a driver package of an ORM, a desktop app's SQLite store).
+    const weakOnly = verdict.kind === 'other' && verdict.evidence.every((e) => e.weak);
+    if (verdict.kind !== 'other' || (weakOnly && frontendNameFor(unit.path) !== 'sql')) {
       kept.push(unit);
       continue;
     }

@@ -75,3 +75,10 @@ export const drizzleReader = settingReader(
   // drizzle-kit before 0.21 named the database with `driver` (pg, mysql2, better-sqlite, libsql, turso).
   { key: 'driver', siblings: ['schema', 'out', 'dbCredentials', 'migrations', 'strict', 'verbose', 'tablesFilter', 'breakpoints'] },
 );
+
+/**
+ * The journal drizzle-kit keeps beside its SQL migrations (`meta/_journal.json`) records the
+ * dialect they were generated for: the migrations folder says which database it is for
+ * even where no drizzle.config is found (test suites, a folder copied into another project).
+ */
+export const drizzleJournalReader = settingReader(['meta/_journal.json'], { key: 'dialect', siblings: ['entries'] }, () => false);

@@ -1,4 +1,4 @@
-/** Finding the statement a finding is about, and what else in the migration names it. */
+/** Finding the statement a finding is about, and whether an AST names something. */
 import type { Finding, Migration, Position, Section, Statement } from '../../ir/types.js';
 
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column < b.column);
@@ -19,10 +19,4 @@ export function mentions(node: unknown, name: string): boolean {
   if (!node || typeof node !== 'object') return false;
   for (const value of Object.values(node)) if (mentions(value, name)) return true;
   return false;
-}
-
-/** Whether a statement after `stmt` in its section names `name` (its order with `stmt` matters then). */
-export function namedLater(section: Section, stmt: Statement, name: string): boolean {
-  const at = section.statements.indexOf(stmt);
-  return section.statements.slice(at + 1).some((s) => mentions(s.node, name));
 }

@@ -7,7 +7,7 @@
 import type { Finding, Migration, Statement, TextEdit } from '../../ir/types.js';
 import { nameParts } from '../../pg/ast.js';
 import { insertAfterKeyword, quoteIdentifier } from '../../../rules/kit/fix.js';
-import { namedLater } from './locate.js';
+import { orderMatters, touchedBy, type Touched, type Way } from './order.js';
 import { statementSpan } from './statement-span.js';
 
 /** The down of the new migration: a statement of the old down (with edits), SQL of its own, or nothing to undo. */
@@ -57,7 +57,11 @@ function downForCreate(migration: Migration, stmt: Statement): { down: MovedDown
   const qualified = [stmt.node.relation?.schemaname, name].filter(Boolean).map((p) => quoteIdentifier(p!)).join('.');
   const down: MovedDown = { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified};` };
   const drops = downStatementsFor(migration, name, 'drop');
-  if (drops.length === 0) return { down };
+  if (drops.length === 0) {
+    // With IF NOT EXISTS the index may have been there before the up (a repair migration): dropping it would undo more.
+    if (stmt.node.if_not_exists) return { down: { nothing: `CREATE INDEX IF NOT EXISTS may have found ${name} there already, and the old down left it: so does this one` } };
+    return { down };
+  }
   if (drops.length > 1 || !droppedIndex(drops[0])) return { refused: `the down drops ${name} together with other indexes` };
   const downCut = cutOf(drops[0]);
   return downCut ? { down, downCut } : { refused: `the down's DROP INDEX ${name} cannot be cut out cleanly` };
@@ -100,23 +104,33 @@ function undoing(migration: Migration, stmt: Statement): { name: string; down: M
   }
 }
 
-/** Names whose order with the moved statement matters: a statement after it that uses them keeps it where it is. */
-function namesItCarries(stmt: Statement): string[] {
-  if (stmt.kind === 'IndexStmt') {
-    // A unique index can be what a later foreign key or ON CONFLICT relies on: its table counts too.
-    return [stmt.node.idxname, stmt.node.unique ? stmt.node.relation?.relname : undefined].filter((n): n is string => !!n);
-  }
-  if (stmt.kind === 'DropStmt') return [last(droppedIndex(stmt) ?? [])].filter(Boolean);
-  return [];
+/** The first statement of `list` whose order with a statement touching `t` matters, with its line. */
+function firstDependent(list: readonly Statement[], t: Touched, way: Way): Statement | undefined {
+  return list.find((s) => orderMatters(t, s, way));
 }
 
-/** Plans moving `stmt` (the finding's, in the up section) to a migration of its own, or says why not. */
+/**
+ * Plans moving `stmt` (the finding's, in the up section) to a migration of its own, or says
+ * why not. It then runs after the rest of its up section, and what undid it runs before the
+ * rest of the down: refused when a statement it passes depends on the order.
+ */
 export function planMove(migration: Migration, stmt: Statement, finding: Finding): MovePlan | Refusal {
   const cut = cutOf(stmt);
   if (!cut) return { refused: 'the statement cannot be cut out of its file cleanly' };
-  const later = namesItCarries(stmt).find((name) => namedLater(migration.up, stmt, name));
-  if (later) return { refused: `a later statement of the migration uses ${later}, so it cannot move after them` };
+  const up = migration.up.statements;
+  const touched = touchedBy(stmt, finding.fix?.table);
+  const later = firstDependent(up.slice(up.indexOf(stmt) + 1), touched, 'later');
+  if (later) {
+    const on = touched.table === undefined && touched.index !== undefined ? ` (the table of ${touched.index} is not known)` : '';
+    return { refused: `the statement on line ${later.range.start.line} must still run after it${on}, so it cannot move to a later migration` };
+  }
   const undo = undoing(migration, stmt);
   if ('refused' in undo) return undo;
+  if ('stmt' in undo.down) {
+    const back = undo.down.stmt;
+    const down = migration.down.statements;
+    const earlier = firstDependent(down.slice(0, down.indexOf(back)), touchedBy(back, touched.table), 'earlier');
+    if (earlier) return { refused: `the down's statement on line ${earlier.range.start.line} must still run before the one undoing it, so the two cannot be split` };
+  }
   return { finding, stmt, cut, downCut: undo.downCut, name: undo.name, down: undo.down };
 }

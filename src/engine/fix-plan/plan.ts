@@ -7,19 +7,25 @@
  *   transaction, or inside the one PostgreSQL runs a multi-statement query in) moves the
  *   statement, fixed, to a new migration of its own in the format's convention, right
  *   after its migration; its down moves with it.
+ *   The last statement left in the up section stays: alone it runs outside any
+ *   transaction where the tool sends it on its own, or once the migration's own
+ *   transaction is switched off in the tool's convention (no-transaction.ts). In Alembic
+ *   the statement stays, its op.execute() call wrapped in an autocommit block.
  * - A fix that needs a second step (NOT VALID, then VALIDATE) is applied only together
  *   with a new migration holding that step.
- * Where the format has no convention to write (plain SQL, code migrations) or no version
- * fits, the fix is not applied and the recipe says how. Files are edited as bytes: what no
+ * Where the format has no convention to write, no version fits, or the finding is in a
+ * down, the fix is not applied and the recipe says how. Files are edited as bytes: what no
  * edit touches stays byte for byte, whatever its encoding.
  */
-import type { Finding, Migration, TextEdit } from '../../ir/types.js';
+import type { Finding, Migration, Statement, TextEdit } from '../../ir/types.js';
 import { FORMATS } from '../../formats/index.js';
 import { AcceptedEdits, appliesInPlace, chooseFixes, place, sortPlaced } from '../apply-fixes.js';
 import { FileBytes, isAsciiEdit } from './file-bytes.js';
 import { sectionOf, statementOf } from './locate.js';
 import { layoutOf, type NewMigrationContent, type WrittenFile } from './migration-layout.js';
 import { planMove, type MovePlan } from './move.js';
+import { transactionSwitch, type TransactionSwitch } from './no-transaction.js';
+import { AUTOCOMMIT_BLOCK, autocommitBlockEdit } from './autocommit-block.js';
 import { VersionAllocator } from './versions.js';
 
 export interface FixPlanInput {
@@ -50,18 +56,27 @@ export interface FixPlan {
   moved: { finding: Finding; to: string }[];
   /** Fixes completed by a new migration (VALIDATE after NOT VALID), with its (up) file. */
   completed: { finding: Finding; to: string }[];
+  /**
+   * Fixes applied where they stand once their migration's own transaction was switched off
+   * (it holds only them), or, `statementOnly`, once the statement alone was taken out of it
+   * (Alembic's autocommit block).
+   */
+  switched: { finding: Finding; what: string; statementOnly: boolean }[];
   /** Fixes left to the user. */
   recipes: Recipe[];
 }
 
 export function planFixes(input: FixPlanInput): FixPlan {
-  const plan: FixPlan = { writes: [], created: [], inPlace: [], moved: [], completed: [], recipes: [] };
+  const plan: FixPlan = { writes: [], created: [], inPlace: [], moved: [], completed: [], switched: [], recipes: [] };
   const byMigration = new Map<Migration, Finding[]>();
   const owner = new Map<string, Migration>();
   for (const m of input.migrations) for (const f of m.files) owner.set(f, m);
   for (const f of input.findings) {
     const m = f.fix && f.fix.edits.length > 0 ? owner.get(f.file) : undefined;
-    if (m) byMigration.set(m, [...(byMigration.get(m) ?? []), f]);
+    if (!m) continue;
+    const list = byMigration.get(m);
+    if (list) list.push(f);
+    else byMigration.set(m, [f]);
   }
   for (const [m, findings] of byMigration) new MigrationFixer(m, findings, input, plan).run();
   return plan;
@@ -76,6 +91,10 @@ class MigrationFixer {
   /** Fixes of statements that stay, alone in their file, where they now run outside any transaction. */
   private readonly extraInPlace: Finding[] = [];
   private movedCount = 0;
+  /** How this migration's own transaction is switched off, once asked. */
+  private switch?: TransactionSwitch | string;
+  /** Fixes kept alone that need the switch (the findings as placed in `extraInPlace`). */
+  private readonly switched = new Map<Finding, TransactionSwitch>();
   private allocator?: VersionAllocator | null;
   private readonly layout;
 
@@ -137,19 +156,17 @@ class MigrationFixer {
   }
 
   private move(f: Finding): void {
-    const how = `run it in ${this.outsideTransaction}`;
+    const how = `run it without a transaction: ${this.outsideTransaction}`;
+    if (this.m.format === 'alembic') return this.wrapInAutocommitBlock(f, how);
     if (f.direction === 'down') return this.recipe(f, 'not moved: a down runs in reverse, so its statements cannot go to another migration', how);
-    const versions = this.versions();
-    if (!versions) return this.recipe(f, `not moved: migratelint writes no new ${FORMATS[this.m.format].label} migrations`, how);
     const stmt = statementOf(this.m.up, f);
     if (!stmt) return this.recipe(f, 'not moved: its statement was not found', how);
+    // The last statement left stays, and is fixed where it stands once alone is enough.
+    if (this.m.up.statements.length - this.movedCount <= 1) return this.keepAlone(f, stmt, how);
+    const versions = this.versions();
+    if (!versions) return this.recipe(f, `not moved: migratelint writes no new ${FORMATS[this.m.format].label} migrations`, how);
     const planned = planMove(this.m, stmt, f);
     if ('refused' in planned) return this.recipe(f, `not moved: ${planned.refused}`, how);
-    if (this.m.up.statements.length - this.movedCount <= 1) {
-      // The last statement left: it stays, and it is fixed in place where being alone is enough.
-      if (this.input.aloneRunsOutsideTransaction(this.m)) return this.keepAlone(f);
-      return this.recipe(f, 'not moved: it is the only statement left in the migration', how);
-    }
     const up = this.bytes(stmt.chunk.file);
     const down = 'stmt' in planned.down ? this.bytes(planned.down.stmt.chunk.file) : undefined;
     const unreadable = [up, down].find((b): b is string => typeof b === 'string');
@@ -167,10 +184,47 @@ class MigrationFixer {
     this.plan.moved.push({ finding: f, to: files[0].file });
   }
 
-  /** A statement that is the last one of its file stays and gets its edits: alone, it runs outside any transaction. */
-  private keepAlone(f: Finding): void {
+  /**
+   * The last statement of the up section stays and gets its edits where, alone, it runs
+   * outside any transaction: by the tool's rules, or once the migration's own transaction
+   * is switched off (the switch is part of the fix: both apply, or neither).
+   */
+  private keepAlone(f: Finding, stmt: Statement, how: string): void {
+    const fix = { ...f.fix!, placement: undefined };
+    if (!this.input.aloneRunsOutsideTransaction(this.m)) {
+      this.switch ??= transactionSwitch(this.m, stmt, {
+        text: (file) => this.m.sources.get(file),
+        readOther: (file) => {
+          try {
+            return this.input.readBytes(file);
+          } catch {
+            return undefined;
+          }
+        },
+      });
+      const sw = this.switch;
+      if (typeof sw === 'string') return this.recipe(f, `not applied: it is the only statement of a migration that runs in a transaction, and ${sw}`, how);
+      if ('edit' in sw) fix.edits = [...fix.edits, sw.edit];
+      const alone = { ...f, fix };
+      this.switched.set(alone, sw);
+      this.settled.add(f);
+      this.extraInPlace.push(alone);
+      return;
+    }
     this.settled.add(f);
-    this.extraInPlace.push({ ...f, fix: { ...f.fix!, placement: undefined } });
+    this.extraInPlace.push({ ...f, fix });
+  }
+
+  /** Alembic: the statement stays, its op.execute() call wrapped in an autocommit block (in an up or a down alike). */
+  private wrapInAutocommitBlock(f: Finding, how: string): void {
+    const stmt = statementOf(sectionOf(this.m, f), f);
+    if (!stmt) return this.recipe(f, 'not applied: its statement was not found', how);
+    const edit = autocommitBlockEdit(this.m, stmt);
+    if (typeof edit === 'string') return this.recipe(f, `not applied: ${edit}`, how);
+    const wrapped = { ...f, fix: { ...f.fix!, placement: undefined, edits: [...f.fix!.edits, edit] } };
+    this.switched.set(wrapped, { edit, what: AUTOCOMMIT_BLOCK, statementOnly: true });
+    this.settled.add(f);
+    this.extraInPlace.push(wrapped);
   }
 
   /** In-place fixes of other findings that lie wholly inside the moved statement: they move with it. */
@@ -232,7 +286,10 @@ class MigrationFixer {
         continue;
       }
       const usable = bytes.utf8 ? mine : mine.filter((f) => f.fix!.edits.every(isAsciiEdit));
-      for (const f of mine) if (!usable.includes(f)) this.recipe(f, 'not applied: the file is not UTF-8 and the fix is not ASCII', f.fix!.description);
+      if (usable.length < mine.length) {
+        const ok = new Set(usable);
+        for (const f of mine) if (!ok.has(f)) this.recipe(f, 'not applied: the file is not UTF-8 and the fix is not ASCII', f.fix!.description);
+      }
       const accepted = new AcceptedEdits();
       for (const p of sortPlaced(place(bytes.lines, this.cuts.filter((c) => c.file === file)))) accepted.add(p);
       const chosen = chooseFixes(bytes.lines, file, usable, accepted);
@@ -241,6 +298,13 @@ class MigrationFixer {
       for (const f of chosen.applied) {
         applied.add(f);
         this.plan.inPlace.push(f);
+        const sw = this.switched.get(f);
+        if (!sw) continue;
+        if ('write' in sw) {
+          this.plan.writes.push(sw.write);
+          if (sw.created) this.plan.created.push(sw.write.file);
+        }
+        this.plan.switched.push({ finding: f, what: sw.what, statementOnly: 'edit' in sw && !!sw.statementOnly });
       }
     }
     return applied;

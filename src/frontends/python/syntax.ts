@@ -57,7 +57,7 @@ export class PyFile {
     let first: number | undefined;
     const cursor = this.tree.cursor();
     do {
-      if (cursor.type.isError) {
+      if (cursor.type.isError && !bareYield(cursor.node)) {
         first = cursor.from;
         break;
       }
@@ -82,6 +82,14 @@ export class PyFile {
     } while (cursor.next());
     return out;
   }
+}
+
+/**
+ * `yield` with no value (`try: yield finally: ...` in a context manager) is valid Python,
+ * but @lezer/python expects a value after the keyword and leaves an empty error node there.
+ */
+function bareYield(node: SyntaxNode): boolean {
+  return node.from === node.to && (node.parent?.name === 'YieldStatement' || node.parent?.name === 'YieldExpression') && node.prevSibling?.name === 'yield';
 }
 
 // ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Comment, Migration, MigrationFormat, Section, SqlChunk, Statement } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import type { MigrationUnit } from '../../ir/unit.js';
@@ -5,6 +6,8 @@ import { parseChunk } from '../../pg/parse.js';
 import { splitSql, type Span } from '../../pg/splitter.js';
 import { FORMATS, isSqlFormat } from '../../formats/index.js';
 import { otherDatabaseByPath, wholeFileNotRead } from '../dialect-path.js';
+import { postgresFileInstead } from './pop-dialect.js';
+import { gooseEnvsub } from './goose-envsub.js';
 
 import type { ReadFile } from '../registry.js';
 export type { ReadFile };
@@ -97,6 +100,20 @@ function wholeFileSection(f: SqlFile, transaction: boolean | undefined, format?:
 
 const missing = (file?: string, reason?: string): Section => ({ state: 'missing', statements: [], file, reason });
 
+/**
+ * The section of a generic pop file that PostgreSQL never runs: present (the tool has its
+ * file), not read, and listed in the coverage with the file that runs instead. A cached
+ * result depends on that file.
+ */
+function replacedOnPostgres(file: string, instead: string, migration: Migration): Section {
+  const start = { line: 1, column: 1 };
+  const reason = `not run on PostgreSQL: pop runs ${path.basename(instead)} instead, the file of the same version written for it`;
+  migration.coverage ??= { analysed: 0, unanalysed: [] };
+  migration.coverage.unanalysed.push({ file, range: { start, end: start }, reason });
+  migration.inputs = [...(migration.inputs ?? []), instead];
+  return { state: 'present', statements: [], file };
+}
+
 /** Reads the files of one SQL migration and lowers them to the IR. */
 export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migration {
   const migration: Migration = {
@@ -127,12 +144,19 @@ export function readSqlMigration(unit: MigrationUnit, readFile: ReadFile): Migra
 
   if (unit.up || unit.down) {
     const defaultTx = unit.transaction ?? sqlTransactionDefault(unit.format);
-    const up = unit.up ? loadFile(unit.up, readFile, migration) : undefined;
-    const down = unit.down ? loadFile(unit.down, readFile, migration) : undefined;
-    migration.up = up ? wholeFileSection(up, defaultTx, unit.format) : missing(unit.up);
+    // pop: a generic file with a `.postgres.` file of the same version beside it never runs on PostgreSQL.
+    const upInstead = unit.up ? postgresFileInstead(unit.up, readFile) : undefined;
+    const downInstead = unit.down ? postgresFileInstead(unit.down, readFile) : undefined;
+    const up = unit.up && !upInstead ? loadFile(unit.up, readFile, migration) : undefined;
+    const down = unit.down && !downInstead ? loadFile(unit.down, readFile, migration) : undefined;
+    migration.up = up ? wholeFileSection(up, defaultTx, unit.format) : upInstead ? replacedOnPostgres(unit.up!, upInstead, migration) : missing(unit.up);
     migration.down = down
       ? wholeFileSection(down, defaultTx, unit.format)
-      : missing(unit.expectedDown, unit.expectedDown ? `expected ${unit.expectedDown}` : undefined);
+      : downInstead
+        ? replacedOnPostgres(unit.down!, downInstead, migration)
+        : missing(unit.expectedDown, unit.expectedDown ? `expected ${unit.expectedDown}` : undefined);
+    // A unit PostgreSQL never runs any file of owes it no down either.
+    if ((upInstead || !unit.up) && (downInstead || !unit.down)) migration.expectsDown = false;
     for (const f of [up, down]) if (f) migration.comments.push(...f.comments);
     return migration;
   }
@@ -204,9 +228,12 @@ function sectionMarkers(f: SqlFile): Markers | undefined {
 
 function sectionsFromMarkers(f: SqlFile, markers: Markers): { up: Section; down: Section } {
   const result = { up: missing(f.file), down: missing(f.file, `no "${markers.format === 'dbmate' ? '-- migrate:down' : '-- +goose Down'}" section`) };
+  // goose ENVSUB: the SQL as goose sends it, same length, so positions still map one to one.
+  const substituted = markers.format === 'goose' ? gooseEnvsub(f.text) : undefined;
   markers.list.forEach((marker, i) => {
     const end = i + 1 < markers.list.length ? markers.list[i + 1].markerStart : f.text.length;
-    const statements: Statement[] = parseChunk(fileChunk(f.file, f.lines, marker.bodyStart, end));
+    const chunk = fileChunk(f.file, f.lines, marker.bodyStart, end);
+    const statements: Statement[] = parseChunk(substituted ? { ...chunk, sql: substituted.slice(marker.bodyStart, end) } : chunk);
     const start = f.lines.position(marker.markerStart);
     result[marker.role] = {
       state: statements.length ? 'present' : 'empty',

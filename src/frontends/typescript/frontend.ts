@@ -35,7 +35,13 @@ const typescriptFrontend: Frontend = {
 
 export default typescriptFrontend;
 
-/** TypeScript syntax is accepted everywhere (a .js file rarely differs); JSX only as a fallback for .js files. */
+/**
+ * TypeScript syntax is accepted everywhere (a .js file rarely differs); JSX only as a
+ * fallback for .js files. A folder of migrations holds other code too (a React client
+ * beside a knex server, test files of an ORM): syntax Babel can read behind a plugin
+ * (`accessor` fields, the `::this.x` bind operator of older React code) is read, so such a
+ * file is recognised as no migration instead of reported as one that does not parse.
+ */
 function parseCode(text: string, file: string): t.File {
   const options = {
     sourceType: 'unambiguous' as const,
@@ -46,11 +52,11 @@ function parseCode(text: string, file: string): t.File {
     attachComment: false,
   };
   try {
-    return babelParse!(text, { ...options, plugins: ['typescript', 'decorators'] }) as unknown as t.File;
+    return babelParse!(text, { ...options, plugins: ['typescript', 'decorators', 'decoratorAutoAccessors'] }) as unknown as t.File;
   } catch (e) {
     // NestJS-style parameter decorators (`constructor(@Inject() x)`) are TypeScript's legacy decorators.
     const fallbacks: ParserPlugins[] = [['typescript', 'decorators-legacy']];
-    if (/\.[cm]?js$/i.test(file)) fallbacks.push(['jsx', 'decorators']);
+    if (/\.[cm]?js$/i.test(file)) fallbacks.push(['jsx', 'decorators', 'functionBind']);
     for (const plugins of fallbacks) {
       try {
         return babelParse!(text, { ...options, plugins }) as unknown as t.File;

@@ -102,6 +102,13 @@ describe('Syntax errors CPython would report', () => {
     const result = await lintPython(alembic('    op.drop_table("x") = = 1'));
     expect(result.findings.map((f) => `${f.ruleId} ${pos(f)} ${f.message}`)).toEqual(['parse-error 10:26 Python syntax error: invalid syntax']);
   });
+
+  it('a bare yield (a context manager in a migration helper) is valid Python; yield followed by garbage is not', () => {
+    const ok = new PyFile('t.py', '@contextmanager\ndef cm():\n    try:\n        yield\n    finally:\n        pass\n\nx = lambda: (yield)\n');
+    expect(ok.syntaxError()).toBeUndefined();
+    const bad = new PyFile('t.py', 'def g():\n    yield = 1\n');
+    expect(bad.syntaxError()?.message).toBe('invalid syntax');
+  });
 });
 
 describe('Files that are not migrations are skipped', () => {

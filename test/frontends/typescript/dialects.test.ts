@@ -223,9 +223,15 @@ describe('per-database migration folders', async () => {
     expect(m.coverage!.unanalysed).toEqual([]);
   });
 
-  it('only looks at the folder that holds the file', async () => {
-    const { migration } = await lintCode(js(["exports.up = (knex) => knex.raw('SELECT 1');", 'exports.down = async () => {};']), 'sqlite/tools/migrations/1_x.js');
+  it('looks at the four nearest folders only, the nearest database name deciding', async () => {
+    const code = js(["exports.up = (knex) => knex.raw('SELECT 1');", 'exports.down = async () => {};']);
+    const { migration } = await lintCode(code, 'sqlite/tools/app/server/migrations/1_x.js');
     expect(texts(migration)).toEqual(['SELECT 1']);
+    const nested = await lintCode(code, 'examples/sqlite/step_1/db/migrations/1_x.js');
+    expect(texts(nested.migration)).toEqual([]);
+    expect(notes(nested.migration)).toEqual(['1:1 runs only on sqlite: the file is in a "sqlite" folder, so it is not read as a PostgreSQL migration']);
+    const pgInside = await lintCode(code, 'mysql/postgres/migrations/1_x.js');
+    expect(texts(pgInside.migration)).toEqual(['SELECT 1']);
     const skipped = await lintCode(js(["exports.up = (knex) => knex.raw('PRAGMA x');", 'exports.down = async () => {};']), 'db/MySQL/1_x.js');
     expect(texts(skipped.migration)).toEqual([]);
     expect(notes(skipped.migration)).toEqual(['1:1 runs only on mysql: the file is in a "mysql" folder, so it is not read as a PostgreSQL migration']);

@@ -22,6 +22,18 @@ describe('what is a migration', () => {
     expect(jsx.findings).toEqual([]);
   });
 
+  it('reads code beside migrations that needs a Babel plugin (bind operator in JSX, accessor fields) as no migration, not a parse error', async () => {
+    const bind = await lintCode(
+      js(['@withForm', 'export default class Login extends Component {', '  render() { return <Form onSubmit={::this.submit} />; }', '}']),
+      'client/src/Login.js',
+    );
+    expect(bind.result.migrations).toEqual([]);
+    expect(bind.findings).toEqual([]);
+    const accessor = await lintCode(js(['class User {', '  @Property() accessor name = "";', '}', 'export const users = [new User()];']), 'tests/user.test.ts');
+    expect(accessor.result.migrations).toEqual([]);
+    expect(accessor.findings).toEqual([]);
+  });
+
   it('reports a file that does not parse once, at the parser position, with no statements', async () => {
     const { migration, findings } = await lintCode(js(['exports.up = function (knex) {', '  return knex.raw("SELECT 1";', '};']), '1_broken.js');
     expect(findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.column}`)).toEqual(['parse-error@2:29']);

@@ -1,7 +1,12 @@
 /**
- * The pull-request snippets of docs/ci.md, run as CI would run their shell steps: plain
- * bash, the platform's environment variables set, `npx migratelint` being this checkout's
- * CLI, and the code host's API a local server that records what it is sent.
+ * The snippets of docs/ci.md (lint on pull requests, validate before deploy), run as CI
+ * would run their shell steps: plain bash, the platform's environment variables set,
+ * `npx migratelint` being this checkout's CLI, and the code host's API a local server
+ * that records what it is sent.
+ *
+ * Here, not under test/cli/: the steps run the CLI in child processes with the
+ * environment a runner gives them, so `npm run test:modes` (which reruns test/cli with
+ * the cache and worker threads forced on in-process) would only repeat the same runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -128,5 +133,46 @@ describe('docs/ci.md snippets', () => {
     const branch = await bash(script, dir, { ...env, CI_MERGE_REQUEST_IID: '' });
     expect(branch.status).toBe(1);
     expect(host.requests).toEqual([]);
+  });
+
+  it('GitHub Actions, validate before deploy: the deploy needs it; a hazard fails it with an annotation and the report on the summary page', async () => {
+    const workflow = snippet('github-deploy');
+    expect(workflow.jobs.deploy.needs).toBe('validate');
+    const steps: any[] = workflow.jobs.validate.steps;
+    const shell = steps.filter((s) => s.run && !s.run.startsWith('npm ci'));
+    expect(shell).toHaveLength(1);
+    expect(shell[0].env.MIGRATELINT_DB).toBe('${{ secrets.MIGRATELINT_DB }}');
+
+    const { dir } = pullRequestRepo();
+    fs.writeFileSync(path.join(dir, 'db/migrations/003_purge.sql'), 'DELETE FROM users;\n');
+    const summary = path.join(tempProject({}), 'summary.md');
+    // A secret that is not set reaches the step as an empty string (a fork's run, say):
+    // drift is skipped and said to be; the target itself is validate's own tests' business
+    // (test/validate/drift.test.ts), a PGlite database costing seconds to create.
+    const run = await bash(shell[0].run, dir, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, MIGRATELINT_DB: '' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^::error file=.*003_purge\.sql,line=1,.*no-delete-without-where/m);
+    const report = fs.readFileSync(summary, 'utf8');
+    expect(report).toMatch(/^### migratelint validate: ❌ failed/m);
+    expect(report).toMatch(/\| drift \| .*skipped/);
+  });
+
+  it('GitLab CI, validate before deploy: the deploy needs it; a clean push passes with its JUnit report', async () => {
+    const pipeline = snippet('gitlab-deploy');
+    expect(pipeline.stages.indexOf('validate')).toBeLessThan(pipeline.stages.indexOf('deploy'));
+    expect(pipeline.deploy.needs).toEqual(['validate-migrations']);
+    const job = pipeline['validate-migrations'];
+    expect(job.artifacts.reports).toEqual({ junit: 'migratelint-validate.xml' });
+    const script = (job.script as string[]).filter((line) => !line.startsWith('npm ci')).join('\n');
+    const { dir } = pullRequestRepo();
+    fs.writeFileSync(path.join(dir, 'db/migrations/002_index.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n');
+    // No MIGRATELINT_DB: drift is skipped, and the report says so.
+    const run = await bash(script, dir, { GITLAB_CI: 'true' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^- drift .*skipped/m);
+    const junit = fs.readFileSync(path.join(dir, 'migratelint-validate.xml'), 'utf8');
+    expect(junit).toContain('<testsuites');
+    expect(junit).not.toContain('<failure');
   });
 });
