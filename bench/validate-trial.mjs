@@ -2,14 +2,16 @@
 // The trial run of `migratelint validate` over real migration folders: how much it covers
 // and how long it takes.
 //
-//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15]
+//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15] [--no-data]
 //   node bench/validate-trial.mjs --generated 200          (a generated project, no folder at hand)
 //
 // Each run is a child process (a fresh PGlite, its own peak RSS): the folder is read into
 // the IR as validate reads it, then the trial runs (src/validate/trial.ts) and this prints
-// migrations, ups applied, downs compared, not tried, findings, seconds, milliseconds per
-// migration, the part spent in schema snapshots, and peak memory. Needs the compiled
-// sources (`npm run build` or `npx tsc`). Not a test: it prints a table.
+// migrations, ups applied, downs compared, what was not tried (by reason), findings by
+// rule, the generated rows (--no-data: without), seconds, milliseconds per migration, where
+// the time went (open, ups, downs, ups again, rows, schema snapshots), the process's CPU
+// time and peak memory. Needs the compiled sources (`npm run build` or `npx tsc`; another
+// outDir with MIGRATELINT_DIST=<dir>). Not a test: it prints a table.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,17 +19,19 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The compiled sources: dist/ by default, or another tsc outDir (MIGRATELINT_DIST=/tmp/x).
+const DIST = path.resolve(process.env.MIGRATELINT_DIST ?? path.join(ROOT, 'dist'));
 const args = process.argv.slice(2);
 
 if (args[0] === '--child') {
-  const [, dir, pgVersion] = args;
-  const { lint } = await import(pathToFileURL(path.join(ROOT, 'dist/src/lint.js')).href);
-  const { trialCheck } = await import(pathToFileURL(path.join(ROOT, 'dist/src/validate/trial.js')).href);
+  const [, dir, pgVersion, data] = args;
+  const { lint } = await import(pathToFileURL(path.join(DIST, 'src/lint.js')).href);
+  const { trialCheck } = await import(pathToFileURL(path.join(DIST, 'src/validate/trial.js')).href);
   const t0 = performance.now();
   const { migrations } = await lint(['.'], { cwd: dir });
   const readMs = performance.now() - t0;
   const t1 = performance.now();
-  const trial = await trialCheck(migrations, { pgVersion: pgVersion ? Number(pgVersion) : undefined });
+  const trial = await trialCheck(migrations, { pgVersion: pgVersion ? Number(pgVersion) : undefined, data: data !== 'no-data' });
   const trialMs = performance.now() - t1;
   const byRule = {};
   for (const f of trial.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
@@ -39,6 +43,7 @@ if (args[0] === '--child') {
       byRule,
       readMs,
       trialMs,
+      cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
     }),
   );
@@ -52,15 +57,17 @@ const option = (name, fallback) => {
   args.splice(i, 2);
   return value;
 };
+const noData = args.includes('--no-data');
+if (noData) args.splice(args.indexOf('--no-data'), 1);
 const runs = Number(option('runs', 1));
 const pgVersion = option('pg-version', '');
 const generated = option('generated', undefined);
 const folders = args.filter((a) => !a.startsWith('--'));
 if (!folders.length && generated === undefined) {
-  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] | --generated <count>\n');
+  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] [--no-data] | --generated <count>\n');
   process.exit(2);
 }
-if (!fs.existsSync(path.join(ROOT, 'dist/src/validate/trial.js'))) {
+if (!fs.existsSync(path.join(DIST, 'src/validate/trial.js'))) {
   process.stderr.write('build first: npx tsc -p tsconfig.json\n');
   process.exit(2);
 }
@@ -102,7 +109,10 @@ console.log(`migratelint trial benchmark: node ${process.version}, ${os.cpus().l
 try {
   for (const dir of targets) {
     for (let run = 1; run <= runs; run++) {
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data'], {
+        encoding: 'utf8',
+        maxBuffer: 256 << 20,
+      });
       if (child.status !== 0) {
         console.log(`\n${dir}: the run failed\n${child.stderr.slice(0, 4000)}`);
         continue;
@@ -112,12 +122,20 @@ try {
       const t = d.timings ?? {};
       const count = d.migrations ?? 0;
       console.log(`\n${made ? `generated (${generated} migrations)` : dir}${runs > 1 ? ` (run ${run} of ${runs})` : ''}: ${r.status}`);
-      console.log(`  migrations ${count}, ups ${d.ups ?? 0}, downs compared ${d.downs ?? 0}, not tried ${d.notTried ?? 0}, code not trialled ${(d.codeNotTrialled ?? []).length}`);
+      console.log(`  migrations ${count}, ups ${d.ups ?? 0}, downs compared ${d.downs ?? 0}, not tried ${d.notTried ?? 0}`);
+      const reasons = {};
+      for (const g of d.groups ?? []) for (const n of g.notTried) reasons[`${n.part}: ${n.reason.replace(/ \(.*$/, '')}`] = (reasons[`${n.part}: ${n.reason.replace(/ \(.*$/, '')}`] ?? 0) + 1;
+      for (const [why, n] of Object.entries(reasons)) console.log(`             ${n} × ${why}`);
       console.log(`  findings   ${Object.entries(r.byRule).map(([id, n]) => `${n} ${id}`).join(', ') || 'none'}`);
+      const rows = (d.groups ?? []).map((g) => g.data).filter(Boolean);
+      if (rows.length) {
+        const sum = (k) => rows.reduce((n, x) => n + x[k], 0);
+        console.log(`  rows       ${sum('rows')} generated in ${sum('tables')} tables, ${sum('checked')} downs checked, ${rows.reduce((n, x) => n + x.notFilled.length, 0)} tables not filled`);
+      }
       console.log(
         `  time       trial ${s(r.trialMs)} (${count ? Math.round(r.trialMs / count) : 0} ms per migration; open ${s(t.openMs ?? 0)}, ` +
-          `ups ${s(t.upMs ?? 0)}, downs ${s(t.downMs ?? 0)}, ups again ${s(t.reupMs ?? 0)}, ${t.snapshots ?? 0} snapshots ${s(t.snapshotMs ?? 0)}), ` +
-          `reading the folder ${s(r.readMs)}, peak RSS ${r.peakMb} MB`,
+          `ups ${s(t.upMs ?? 0)}, downs ${s(t.downMs ?? 0)}, ups again ${s(t.reupMs ?? 0)}, rows ${s(t.dataMs ?? 0)}, ${t.snapshots ?? 0} snapshots ${s(t.snapshotMs ?? 0)}), ` +
+          `reading the folder ${s(r.readMs)}, CPU ${s(r.cpuMs)}, peak RSS ${r.peakMb} MB`,
       );
       console.log(`  summary    ${r.summary}`);
     }

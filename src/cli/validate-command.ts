@@ -1,19 +1,19 @@
 import path from 'node:path';
 import type { Io } from './main.js';
 import { wantsColor, writeReport } from './output.js';
+import { parseOutputs, reportContext } from './report-outputs.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError } from '../errors.js';
-import { toolVersion } from '../meta.js';
 import { loadConfig } from '../config/load.js';
 import { loadFrontend } from '../frontends/registry.js';
 import { resolveMigrationsDir } from '../exec/migrations.js';
 import { chooseDb, parseDbTarget, redact } from '../exec/url.js';
-import { openDriver } from '../exec/drivers/index.js';
 import { secretsOf } from '../exec/context.js';
 import { Progress } from '../exec/progress.js';
 import type { Driver } from '../exec/drivers/types.js';
 import { validate } from '../validate/index.js';
 import { validateReporters } from '../validate/report.js';
+import { openScratchTrialDb } from '../validate/trial-server.js';
 import { CHECK_IDS, type CheckId } from '../validate/types.js';
 import { RULE_OPTION, withRuleFlags } from './rule-flag.js';
 import { requireIncludedFiles, requireMigrationFiles, requireSomeMigrations } from './no-silent-green.js';
@@ -31,9 +31,13 @@ The release gate: one verdict over five checks.
                  deploy would apply (read-only)
 
 Options:
-  -f, --format <name>     text (default), json, sarif, markdown; github or gitlab for
-                          the findings alone (annotations, Code Quality)
+  -f, --format <name[:file]>  text (default), json, sarif, markdown; github, gitlab, junit
+                          or compact for the findings alone (annotations, Code Quality, test
+                          dashboards, one line each); repeatable, each to its own file:
+                          -f sarif:validate.sarif -f github
   -o, --output <file>     write the report to a file instead of stdout
+      --sarif-category <name>  the SARIF run's category, to upload it beside lint's
+      --sarif-srcroot     also record the repository's absolute path (%SRCROOT%) in the SARIF
   -c, --config <file>     use this config file instead of searching for one
       --db <url>          the deploy target (postgres://..., pglite:<dir>), read-only;
                           default $MIGRATELINT_DB, else a postgres:// $DATABASE_URL,
@@ -43,8 +47,10 @@ Options:
       --baseline <file>   hide lint findings recorded in this baseline
       --rule <id:severity>  set a rule's severity over the config: off, warn or error (repeatable)
       --trial             run the trial (the default whenever there are SQL migrations)
-      --trial-db <url>    run the trial on this EMPTY scratch PostgreSQL database instead of
-                          PGlite (left empty afterwards); refused when it has any table
+      --trial-data        generated rows in the tables each migration names, and what its
+                          down loses of them (the default); --no-trial-data: without rows
+      --trial-db <url>    run the trial on this PostgreSQL server (production's version)
+                          instead of PGlite, in a scratch database of its own, dropped after
       --no-lint, --no-sequence, --no-reversibility, --no-trial, --no-drift
                           switch a check off (the report says it was skipped)
       --debug             show stack traces of internal errors
@@ -61,14 +67,18 @@ Exit codes: 0 every check passed (or was skipped), 1 a check failed, 2 usage or 
 
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
-  format: { type: 'string', short: 'f', default: 'text' },
+  format: { type: 'string', short: 'f', multiple: true, default: ['text'] as string[] },
   output: { type: 'string', short: 'o' },
+  'sarif-category': { type: 'string' },
+  'sarif-srcroot': { type: 'boolean' },
   db: { type: 'string' },
   schema: { type: 'string' },
   'pg-version': { type: 'string' },
   baseline: { type: 'string' },
   'trial-db': { type: 'string' },
   trial: { type: 'boolean' },
+  'trial-data': { type: 'boolean' },
+  'no-trial-data': { type: 'boolean' },
   'no-lint': { type: 'boolean' },
   'no-sequence': { type: 'boolean' },
   'no-reversibility': { type: 'boolean' },
@@ -80,26 +90,18 @@ const OPTIONS = {
 } as const;
 
 
-/** Opens --trial-db, refusing anything but an empty database: the trial drops every schema in it. */
+/**
+ * --trial-db: the trial on a PostgreSQL server, in a scratch database of its own (created
+ * and dropped by src/validate/trial-server.ts); no other database is touched.
+ */
 async function openTrialDb(url: string, io: Io): Promise<Driver> {
   const target = parseDbTarget(url, io.cwd, io.env);
-  if (target.kind === 'pglite') throw new UsageError('--trial-db expects a postgres:// URL of an empty scratch database (the embedded trial database is the default)');
-  let driver: Driver;
+  if (target.kind === 'pglite') throw new UsageError('--trial-db expects a postgres:// URL of a server (the embedded trial database is the default)');
   try {
-    driver = await openDriver(target, { command: 'validate', lockWaitMs: 0 });
+    return await openScratchTrialDb(target, (text) => io.stderr.write(`note: ${text}\n`));
   } catch (e) {
     throw new UsageError(`--trial-db: ${redact((e as Error).message, secretsOf(target))}`);
   }
-  const [row] = await driver.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'migratelint_trial')
-        AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
-  );
-  if (row.n > 0) {
-    await driver.close();
-    throw new UsageError(`--trial-db: refusing ${target.display}: it has ${row.n} tables or views, and the trial drops every schema in it; give it an empty scratch database`);
-  }
-  return driver;
 }
 
 /** `migratelint validate`: lint, sequence, reversibility, trial run and drift; one verdict. */
@@ -109,10 +111,15 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
     io.stdout.write(VALIDATE_HELP);
     return 0;
   }
-  const reporter = validateReporters[values.format];
-  if (!reporter) throw new UsageError(`unknown format "${values.format}" for validate (expected one of: ${Object.keys(validateReporters).join(', ')})`);
+  // The formats of lint, each to its own file (-f name:file), from one run.
+  const outputs = parseOutputs(values.format, values.output);
+  for (const o of outputs) {
+    if (!Object.hasOwn(validateReporters, o.format)) throw new UsageError(`unknown format "${o.format}" for validate (expected one of: ${Object.keys(validateReporters).join(', ')})`);
+  }
+  const reportCtx = reportContext(values, args, io);
   if (values.trial && values['no-trial']) throw new UsageError('--trial and --no-trial contradict each other');
   if (values['trial-db'] !== undefined && values['no-trial']) throw new UsageError('--trial-db and --no-trial contradict each other');
+  if (values['trial-data'] && values['no-trial-data']) throw new UsageError('--trial-data and --no-trial-data contradict each other');
   if (values.schema !== undefined && !/^[^\0]{1,63}$/.test(values.schema)) throw new UsageError('--schema expects a schema name');
   // As the other commands: --db, else MIGRATELINT_DB, else a PostgreSQL DATABASE_URL (read only here: drift and order).
   const choice = chooseDb(values.db, io.env);
@@ -152,6 +159,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
       schema: values.schema,
       env: io.env,
       trialDriver,
+      trialData: !values['no-trial-data'],
       baseline: values.baseline,
       onProgress: (what) => task.update(what),
     });
@@ -161,8 +169,9 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   }
 
   if (result.ok) requireSomeMigrations(result.migrations.length, positionals.length || !config.include?.length ? paths : [], config, io.cwd);
-  const toFile = values.output !== undefined;
-  const report = reporter(result, { cwd: io.cwd, toolVersion: toolVersion(), color: !toFile && values.format === 'text' && wantsColor(io) });
-  writeReport(io, values.output, report);
+  for (const o of outputs) {
+    const color = o.file === undefined && o.format === 'text' && wantsColor(io);
+    writeReport(io, o.file, validateReporters[o.format](result, { ...reportCtx, color }));
+  }
   return result.ok ? 0 : 1;
 }

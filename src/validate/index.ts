@@ -32,6 +32,8 @@ export interface ValidateOptions {
   env?: NodeJS.ProcessEnv;
   /** A database for the trial run instead of a fresh PGlite (emptied first). */
   trialDriver?: Driver;
+  /** Generated rows in the trial (default true). */
+  trialData?: boolean;
   /** Baseline file for the lint check; undefined = the config's, or .migratelint-baseline.json when present; false = none. */
   baseline?: string | false;
   onProgress?: (what: string) => void;
@@ -91,7 +93,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         checks.push(reversibilityCheck(migrations));
         break;
       case 'trial':
-        checks.push(await trialCheck(migrations, { driver: options.trialDriver, pgVersion: options.pgVersion ?? options.config?.pgVersion, onProgress: options.onProgress }));
+        checks.push(await trialCheck(migrations, { driver: options.trialDriver, data: options.trialData, pgVersion: options.pgVersion ?? options.config?.pgVersion, onProgress: options.onProgress }));
         break;
       case 'drift':
         checks.push(target ? driftCheck(migrations, target) : skip('drift', 'no --db given'));

@@ -7,14 +7,16 @@ import { escapeMarkdown, markdownLocation } from '../report/markdown.js';
 import { describeRule, sarifLog } from '../report/sarif.js';
 import { githubReporter } from '../report/github.js';
 import { gitlabReporter } from '../report/gitlab.js';
+import { junitReporter } from '../report/junit.js';
+import { compactReporter } from '../report/compact.js';
 import { VALIDATE_RULES, describeValidateRule } from './rules.js';
 import { notTriedByReason, type GroupCoverage } from './trial-coverage.js';
 import { CHECK_TITLES, errorCount, plural, type CheckId, type CheckResult, type ValidateResult } from './types.js';
 
 /**
  * Validate's outputs, rendered with src/report's pieces: text, JSON and markdown keep
- * validate's layout (a section per check, then the verdict); SARIF, GitHub and GitLab are
- * src/report's formats over every check's findings.
+ * validate's layout (a section per check, then the verdict); SARIF, GitHub, GitLab, JUnit
+ * and compact are src/report's formats over every check's findings.
  */
 export type ValidateReporter = (result: ValidateResult, ctx: ReportContext) => string;
 
@@ -241,4 +243,6 @@ export const validateReporters: Record<string, ValidateReporter> = {
   markdown: validateMarkdownReporter,
   github: (result, ctx) => githubReporter(reportInput(result), ctx),
   gitlab: (result, ctx) => gitlabReporter(reportInput(result), ctx),
+  junit: (result, ctx) => junitReporter(reportInput(result), ctx),
+  compact: (result, ctx) => compactReporter(reportInput(result), ctx),
 };

@@ -1,21 +1,120 @@
 /**
- * The catalog query behind a schema snapshot, and the conversion of its rows to objects.
+ * The catalog queries behind a schema snapshot, and the conversion of its rows to objects.
  *
  * One query returns every user object as JSON lists (one per kind). Functions and types
  * are read from the first object id of user objects on (16384, FirstNormalObjectId, through
  * the catalogs' oid indexes): nearly all of pg_proc and pg_type is PostgreSQL's own. The
  * other lists are joined to the user's relations, which the planner does best by hashing.
  *
- * Measured on lemmy's final schema (PGlite, 2 shared cores): keeping earlier snapshots'
- * descriptions and deparsing only objects whose catalog rows changed (by xmin) cost more
- * than it saved, building and matching the keys being as dear as the deparsing.
+ * Incremental snapshots (snapshot-reader.ts): deparsing (pg_get_viewdef, format_type,
+ * pg_get_indexdef, ...) is most of a snapshot's cost, and a migration changes few objects.
+ * STAMPS_SQL reads, without deparsing, a stamp per relation, function and type: the xmin
+ * of every catalog row its description is made of (a changed row is a new row version
+ * with a new xmin, also after ROLLBACK TO SAVEPOINT, which brings back the old version),
+ * plus the flags PostgreSQL updates in place (indisvalid). The partial snapshot then
+ * describes only the objects whose stamp changed, and, when one of them was renamed (or a
+ * column of it), DEPENDENTS_SQL finds those that name it (pg_depend: a view's text names
+ * the columns of its tables, a foreign key its referenced table, a column its type), which
+ * are described again too; the reader keeps the rest from the snapshot before. A change of
+ * schemas, extensions, roles or search_path (names in every description) reads everything
+ * again.
  */
 import type { ObjectKind, SchemaObject } from './snapshot.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** `%IGNORE%` is the schemas left out. */
-export const SNAPSHOT_SQL = `
+/**
+ * `%IGNORE%` is the schemas left out. Stamps as JSON: `g` the global stamp, `r`, `p`, `t`
+ * [oid, stamp] pairs of relations, functions and types.
+ */
+export const STAMPS_SQL = `
+WITH nsp AS (
+  SELECT oid FROM pg_namespace
+   WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+     AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+     AND nspname <> ALL(%IGNORE%::text[])
+),
+rel AS (
+  SELECT c.oid, c.xmin FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+),
+parts AS (
+  SELECT attrelid AS rel, xmin::text::bigint * 2 AS x FROM pg_attribute WHERE attrelid >= 16384 AND attnum > 0
+  UNION ALL SELECT adrelid, xmin::text::bigint * 2 FROM pg_attrdef WHERE adrelid >= 16384
+  UNION ALL SELECT indrelid, xmin::text::bigint * 2 + indisvalid::int FROM pg_index WHERE indrelid >= 16384
+  UNION ALL SELECT i.indrelid, c.xmin::text::bigint * 2 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid >= 16384
+  UNION ALL SELECT conrelid, xmin::text::bigint * 2 + convalidated::int FROM pg_constraint WHERE conrelid >= 16384
+  UNION ALL SELECT tgrelid, xmin::text::bigint * 2 FROM pg_trigger WHERE tgrelid >= 16384
+  UNION ALL SELECT polrelid, xmin::text::bigint * 2 FROM pg_policy
+  UNION ALL SELECT ev_class, xmin::text::bigint * 2 FROM pg_rewrite WHERE ev_class >= 16384
+  UNION ALL SELECT inhrelid, xmin::text::bigint * 2 FROM pg_inherits
+  UNION ALL SELECT seqrelid, xmin::text::bigint * 2 FROM pg_sequence WHERE seqrelid >= 16384
+),
+-- A set of row versions as count, sum and sum of hashes: no sort, and a row added, gone
+-- or replaced (by a version with another xmin) changes it.
+rel_parts AS (SELECT rel, concat_ws(':', count(*), sum(x), sum(hashint8(x)::bigint)) AS s FROM parts GROUP BY rel),
+type_parts AS (
+  SELECT enumtypid AS typ, xmin::text::bigint AS x FROM pg_enum WHERE enumtypid >= 16384
+  UNION ALL SELECT contypid, xmin::text::bigint * 2 + convalidated::int FROM pg_constraint WHERE contypid >= 16384
+  UNION ALL SELECT t.oid, a.xmin::text::bigint FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+    JOIN pg_attribute a ON a.attrelid = t.typrelid
+   WHERE t.oid >= 16384 AND t.typtype = 'c' AND a.attnum > 0
+),
+type_agg AS (SELECT typ, concat_ws(':', count(*), sum(x), sum(hashint8(x)::bigint)) AS s FROM type_parts GROUP BY typ)
+SELECT json_build_object(
+  'g', concat_ws('|',
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_namespace),
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_extension),
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_authid),
+         current_setting('search_path')),
+  'r', (SELECT coalesce(json_agg(json_build_array(r.oid, r.xmin::text || ':' || coalesce(p.s, ''))), '[]') FROM rel r LEFT JOIN rel_parts p ON p.rel = r.oid),
+  'p', (SELECT coalesce(json_agg(json_build_array(p.oid, p.xmin::text)), '[]') FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace WHERE p.oid >= 16384),
+  't', (SELECT coalesce(json_agg(json_build_array(t.oid, t.xmin::text || ':' || coalesce(a.s, ''))), '[]')
+          FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace LEFT JOIN type_agg a ON a.typ = t.oid
+         WHERE t.oid >= 16384 AND t.typtype IN ('e', 'd', 'c', 'r')
+           AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+)::text AS stamps`;
+
+/**
+ * Owners to describe again because they name one whose name (or a column's) changed:
+ * $1, $2, $3 renamed relations, functions and types. As JSON [relations, functions, types].
+ */
+export const DEPENDENTS_SQL = `
+WITH deps AS (
+  SELECT d.classid, d.objid FROM pg_depend d
+   WHERE d.deptype <> 'e'
+     AND ((d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1::oid[]))
+       OR (d.refclassid = 'pg_proc'::regclass AND d.refobjid = ANY($2::oid[]))
+       OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = ANY($3::oid[])))
+)
+SELECT json_build_array(
+  (SELECT coalesce(json_agg(DISTINCT oid), '[]') FROM (
+     SELECT r.ev_class AS oid FROM deps JOIN pg_rewrite r ON r.oid = deps.objid WHERE deps.classid = 'pg_rewrite'::regclass
+     UNION SELECT a.adrelid FROM deps JOIN pg_attrdef a ON a.oid = deps.objid WHERE deps.classid = 'pg_attrdef'::regclass
+     UNION SELECT k.conrelid FROM deps JOIN pg_constraint k ON k.oid = deps.objid WHERE deps.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
+     UNION SELECT t.tgrelid FROM deps JOIN pg_trigger t ON t.oid = deps.objid WHERE deps.classid = 'pg_trigger'::regclass
+     UNION SELECT p.polrelid FROM deps JOIN pg_policy p ON p.oid = deps.objid WHERE deps.classid = 'pg_policy'::regclass
+     UNION SELECT coalesce(i.indrelid, deps.objid) FROM deps LEFT JOIN pg_index i ON i.indexrelid = deps.objid WHERE deps.classid = 'pg_class'::regclass) x),
+  (SELECT coalesce(json_agg(DISTINCT objid), '[]') FROM deps WHERE classid = 'pg_proc'::regclass),
+  (SELECT coalesce(json_agg(DISTINCT oid), '[]') FROM (
+     SELECT objid AS oid FROM deps WHERE classid = 'pg_type'::regclass
+     UNION SELECT t.oid FROM deps JOIN pg_type t ON t.typrelid = deps.objid WHERE deps.classid = 'pg_class'::regclass
+     UNION SELECT k.contypid FROM deps JOIN pg_constraint k ON k.oid = deps.objid WHERE deps.classid = 'pg_constraint'::regclass AND k.contypid <> 0) x)
+)::text AS dependents`;
+
+/**
+ * `%IGNORE%` is the schemas left out. The full snapshot (`snapshotSql(false)`) describes
+ * everything; the partial one (`snapshotSql(true)`) only the relations, functions and
+ * types $1, $2, $3, found through the catalogs' indexes (schemas and extensions always,
+ * they are few). Each row names its owner (`o`: the relation, function or type it is part
+ * of), so that the reader can replace an owner's objects.
+ */
+export function snapshotSql(partial: boolean): string {
+  return SNAPSHOT_SQL.replace('%REL%', partial ? 'AND c.oid = ANY($1::oid[])' : '')
+    .replace('%PROC%', partial ? 'AND p.oid = ANY($2::oid[])' : '')
+    .replace('%TYPE%', partial ? 'AND t.oid = ANY($3::oid[])' : '');
+}
+
+const SNAPSHOT_SQL = `
 WITH nsp AS (
   SELECT oid, nspname FROM pg_namespace
    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
@@ -26,7 +125,7 @@ ext AS (SELECT classid, objid FROM pg_depend WHERE refclassid = 'pg_extension'::
 rel AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relispartition, c.relacl, c.relowner, c.relpartbound
     FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
-   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') %REL%
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 )
 SELECT json_build_object(
@@ -34,7 +133,7 @@ SELECT json_build_object(
   'extensions', (SELECT coalesce(json_agg(json_build_object('name', e.extname, 'schema', n.nspname)), '[]')
                    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'),
   'relations', (SELECT coalesce(json_agg(json_build_object(
-                  'schema', nspname, 'name', relname, 'kind', relkind, 'rls', relrowsecurity,
+                  'o', oid, 'schema', nspname, 'name', relname, 'kind', relkind, 'rls', relrowsecurity,
                   -- no ACL means the default one: a GRANT undone by a REVOKE leaves it explicit, and equal
                   'grants', coalesce(relacl, acldefault(CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::"char", relowner))::text,
                   'partkey', CASE WHEN relkind = 'p' THEN pg_get_partkeydef(oid) END,
@@ -48,7 +147,7 @@ SELECT json_build_object(
                                    s.seqincrement, s.seqmin, s.seqmax, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END)
                        FROM pg_sequence s WHERE s.seqrelid = rel.oid) END)), '[]') FROM rel),
   'columns', (SELECT coalesce(json_agg(json_build_object(
-                'schema', r.nspname, 'table', r.relname, 'name', a.attname,
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', a.attname,
                 'type', format_type(a.atttypid, a.atttypmod), 'notnull', a.attnotnull,
                 'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
                 'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
@@ -60,15 +159,15 @@ SELECT json_build_object(
                 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'f')),
   'indexes', (SELECT coalesce(json_agg(json_build_object(
-                'schema', r.nspname, 'table', r.relname, 'name', ic.relname, 'def', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid)), '[]')
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', ic.relname, 'def', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid)), '[]')
                 FROM pg_index i JOIN rel r ON r.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
                WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))),
   'constraints', (SELECT coalesce(json_agg(json_build_object(
-                'schema', r.nspname, 'table', r.relname, 'name', k.conname, 'def', pg_get_constraintdef(k.oid), 'validated', k.convalidated)), '[]')
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', k.conname, 'def', pg_get_constraintdef(k.oid), 'validated', k.convalidated)), '[]')
                 FROM pg_constraint k JOIN rel r ON r.oid = k.conrelid
                WHERE k.contype <> 'n'),
   'types', (SELECT coalesce(json_agg(json_build_object(
-                'schema', n.nspname, 'name', t.typname, 'kind', t.typtype,
+                'o', t.oid, 'schema', n.nspname, 'name', t.typname, 'kind', t.typtype,
                 'def', CASE t.typtype
                   WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
                   WHEN 'd' THEN concat_ws(' ', format_type(t.typbasetype, t.typtypmod),
@@ -80,20 +179,21 @@ SELECT json_build_object(
                   WHEN 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)
                   ELSE t.typtype::text END)), '[]')
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
-             WHERE t.oid >= 16384 AND t.typtype IN ('e', 'd', 'c', 'r')
+             WHERE t.oid >= 16384 AND t.typtype IN ('e', 'd', 'c', 'r') %TYPE%
                AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
                AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)),
   'functions', (SELECT coalesce(json_agg(json_build_object(
-                'schema', n.nspname, 'name', p.proname, 'args', pg_get_function_identity_arguments(p.oid),
+                'o', p.oid, 'schema', n.nspname, 'name', p.proname, 'args', pg_get_function_identity_arguments(p.oid),
                 'kind', p.prokind, 'result', pg_get_function_result(p.oid), 'grants', coalesce(p.proacl, acldefault('f', p.proowner))::text,
                 'body', md5(CASE WHEN p.prokind = 'a' THEN p.oid::regprocedure::text ELSE pg_get_functiondef(p.oid) END))), '[]')
               FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace
-             WHERE p.oid >= 16384 AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)),
+             WHERE p.oid >= 16384 %PROC%
+               AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)),
   'triggers', (SELECT coalesce(json_agg(json_build_object(
-                'schema', r.nspname, 'table', r.relname, 'name', tg.tgname, 'def', pg_get_triggerdef(tg.oid), 'enabled', tg.tgenabled)), '[]')
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', tg.tgname, 'def', pg_get_triggerdef(tg.oid), 'enabled', tg.tgenabled)), '[]')
               FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal),
   'policies', (SELECT coalesce(json_agg(json_build_object(
-                'schema', r.nspname, 'table', r.relname, 'name', po.polname, 'cmd', po.polcmd, 'permissive', po.polpermissive,
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', po.polname, 'cmd', po.polcmd, 'permissive', po.polpermissive,
                 'roles', (SELECT string_agg(CASE WHEN x = 0 THEN 'public' ELSE x::regrole::text END, ', ' ORDER BY x) FROM unnest(po.polroles) x),
                 'using', pg_get_expr(po.polqual, po.polrelid), 'check', pg_get_expr(po.polwithcheck, po.polrelid))), '[]')
               FROM pg_policy po JOIN rel r ON r.oid = po.polrelid)

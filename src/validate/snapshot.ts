@@ -1,5 +1,6 @@
 import type { FindingDetail } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
+import { viewColumnChange } from './view-columns.js';
 
 /**
  * A schema snapshot: every user object of the database as a normalized map, read from
@@ -188,6 +189,10 @@ export function describeDifference(d: SchemaDifference): string {
   const parts = d.attrs!.map((a) => {
     if (a.attr === 'not null') return a.after ? `makes ${what} NOT NULL (it was nullable)` : `makes ${what} nullable (it was NOT NULL)`;
     if (a.attr === 'body') return `changes the body of ${what}`;
+    if (a.attr === 'definition' && (d.kind === 'view' || d.kind === 'materialized view') && typeof a.before === 'string' && typeof a.after === 'string') {
+      const columns = viewColumnChange(a.before, a.after);
+      if (columns) return `recreates ${what} with ${columns}`;
+    }
     return `changes ${what} ${a.attr} from ${show(a.before)} to ${show(a.after)}`;
   });
   return parts.join('; ');

@@ -1,6 +1,7 @@
 import type { Migration } from '../ir/types.js';
 import type { ExecMigration } from '../exec/migrations.js';
 import { migrationId } from '../plan/plan.js';
+import type { DataCoverage } from './trial-data.js';
 import { migrationLabel, plural } from './types.js';
 
 /**
@@ -36,6 +37,8 @@ export interface GroupCoverage {
   hasDowns: boolean;
   notTried: NotTried[];
   notes: string[];
+  /** Generated rows (--trial-data): tables filled, rows, cycles checked, tables left short. */
+  data?: DataCoverage;
 }
 
 export function newCoverage(folder: string, migrations: number, hasDowns: boolean): GroupCoverage {
@@ -78,4 +81,24 @@ export function notTriedByReason(groups: readonly GroupCoverage[]): Map<string, 
     else out.set(key, [s.label]);
   }
   return out;
+}
+
+/**
+ * What the generated rows covered, as a note: "rows: 2 in each of 14 tables before their
+ * migrations' cycles; 31 downs checked for lost rows; 1 table not filled: codes (…)".
+ */
+export function dataNote(groups: readonly GroupCoverage[]): string | undefined {
+  const data = groups.map((g) => g.data).filter((d) => d !== undefined);
+  if (!data.length) return undefined;
+  const tables = data.reduce((n, d) => n + d.tables, 0);
+  const rows = data.reduce((n, d) => n + d.rows, 0);
+  const checked = data.reduce((n, d) => n + d.checked, 0);
+  const short = data.flatMap((d) => d.notFilled);
+  if (!tables && !checked && !short.length) return undefined; // no migration named a table that existed before it
+  let note = `rows: ${plural(rows, 'row')} generated in ${plural(tables, 'table')} before the cycles of the migrations changing them; ${plural(checked, 'down')} checked for rows lost after down → up`;
+  if (short.length) {
+    const named = short.slice(0, 3).map((s) => `${s.table ? s.table.replace(/^public\./, '') : s.migration} (${s.reason})`);
+    note += `; ${plural(short.length, 'table')} not filled: ${named.join(', ')}${short.length > 3 ? `, and ${short.length - 3} more` : ''}`;
+  }
+  return note;
 }

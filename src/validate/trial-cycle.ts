@@ -1,4 +1,4 @@
-import type { Finding, Migration } from '../ir/types.js';
+import type { Finding, Migration, Statement } from '../ir/types.js';
 import type { Driver } from '../exec/drivers/types.js';
 import type { ExecMigration } from '../exec/migrations.js';
 import { planSection, type SectionPlan } from '../exec/plan.js';
@@ -6,7 +6,10 @@ import { runSection, type RunSettings } from '../exec/runner.js';
 import { quoteLiteral } from '../exec/sql.js';
 import { diffSnapshots, type Snapshot } from './snapshot.js';
 import { fitsInTransaction, needsOwnTransactions, runInTransaction, type TrialFailure } from './trial-statements.js';
-import { cannotRun, differenceFinding, failureFinding, reapplyDiffersFinding } from './trial-findings.js';
+import { cannotRun, differenceFinding, failsOnRowsFinding, failureFinding, reapplyDiffersFinding } from './trial-findings.js';
+import { namedRelations, type DataPlan, type TrialData } from './trial-data.js';
+import { dataLossFinding, dataLosses } from './trial-data-compare.js';
+import { withoutRunTimeValues } from './trial-runtime-values.js';
 import { newCoverage, notTried, notTriedMigration, type GroupCoverage } from './trial-coverage.js';
 import type { TrialGroup } from './trial-order.js';
 import { migrationLabel } from './types.js';
@@ -42,6 +45,8 @@ export interface CycleContext {
   /** For the step-by-step path (the executor's runner). */
   settings: RunSettings;
   findings: Finding[];
+  /** Generated rows (--trial-data): undefined when switched off. */
+  data?: TrialData;
   /** Where the time goes, added up over the trial. */
   timings: CycleTimings;
   onProgress?: (what: string) => void;
@@ -51,7 +56,15 @@ export interface CycleTimings {
   upMs: number;
   downMs: number;
   reupMs: number;
+  dataMs: number;
 }
+
+/**
+ * How a cycle in one transaction ended: `done`; `own-transactions` (run it step by step);
+ * `rows`: the up failed while the tables it names held rows, and is to be tried on them
+ * empty (`tables`) to tell a failure on rows from a failure of its own.
+ */
+type TxOutcome = { kind: 'done'; upOk: boolean } | { kind: 'own-transactions' } | { kind: 'rows'; failure: TrialFailure; tables: string[] };
 
 /**
  * SQLSTATEs of "this refers to something that does not exist": after an earlier up failed,
@@ -68,9 +81,12 @@ type DownPlan = { run: true } | { run: false; reason?: string };
 
 function downPlan(m: Migration, hasDowns: boolean): DownPlan {
   if (!hasDowns) return { run: false };
-  // Django's down holds only the reverses an author wrote (RunSQL, RunPython): Django
-  // reverses schema operations itself, and that reverse is not lowered.
-  if (m.format === 'django' && m.down.state === 'present') return { run: false, reason: 'Django reverses schema operations itself, and migratelint does not lower that reverse' };
+  // Django's down holds only the reverses an author wrote (RunSQL's reverse_sql,
+  // RunPython's reverse_code, CreateExtension's): Django reverses schema operations itself,
+  // and that reverse is not lowered. A migration of those alone is trialled whole.
+  if (m.format === 'django' && m.down.state === 'present' && m.up.statements.some(isSchemaOperation)) {
+    return { run: false, reason: 'Django reverses schema operations itself, and migratelint does not lower that reverse' };
+  }
   switch (m.down.state) {
     case 'present':
       return { run: true };
@@ -85,9 +101,18 @@ function downPlan(m: Migration, hasDowns: boolean): DownPlan {
   }
 }
 
+/**
+ * A statement lowered from a Django schema operation (CreateModel, AddField, ...): not the
+ * SQL of a RunSQL, a RunPython's queries or a CreateExtension, whose reverses are lowered.
+ */
+function isSchemaOperation(s: Statement): boolean {
+  return s.chunk.origin === 'builder' && !['CreateExtensionStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(s.kind);
+}
+
 export async function trialGroup(ctx: CycleContext, group: TrialGroup): Promise<GroupCoverage> {
   const hasDowns = group.versioned.some((em) => em.migration.expectsDown || em.migration.down.state !== 'missing');
   const trial = new GroupTrial(ctx, newCoverage(group.folder, group.versioned.length + group.repeatable.length + group.unplanned.length, hasDowns));
+  if (ctx.data) trial.coverage.data = ctx.data.coverage;
   for (const { migration, reason } of group.unplanned) trial.coverage.notTried.push(notTriedMigration(migration, reason));
   if (!hasDowns && group.versioned.length) trial.coverage.notes.push(`${group.folder}: ${group.versioned[0].migration.format} migrations have no down migrations; ups only`);
   await trial.run(group);
@@ -137,9 +162,13 @@ class GroupTrial {
     }
   }
 
-  private async cycle(em: ExecMigration): Promise<void> {
+  private async cycle(given: ExecMigration): Promise<void> {
     const { serverVersionNum: v, findings } = this.ctx;
-    if (this.notLowered(em)) this.incomplete = em;
+    const { em, leftOut } = withoutRunTimeValues(given);
+    for (const { part, statement } of leftOut) {
+      this.coverage.notTried.push({ ...notTried(em, part, 'SQL with bind parameters, whose values come at run time: left out, the rest runs'), file: statement.chunk.file, line: statement.range.start.line });
+    }
+    if (this.notLowered(em) || leftOut.length) this.incomplete = em;
     const up = planSection(em, 'up', v);
     if (up.problems.length) {
       findings.push(cannotRun(em, 'up', up.problems[0]));
@@ -156,10 +185,26 @@ class GroupTrial {
       }
     } else if (how.reason) this.coverage.notTried.push(notTried(em, 'down', how.reason));
 
+    const data = this.ctx.data;
+    // An up that failed on rows, tried again on the same tables empty: if that runs, the
+    // failure only rows cause is a finding of its own.
+    let onRows: { failure: TrialFailure; tables: string[] } | undefined;
     if (fitsInTransaction(up) && (!down || fitsInTransaction(down))) {
-      if (await this.inOneTransaction(em, up, down)) return;
+      const plan = data ? await this.timed('dataMs', () => this.fill(data, em)) : undefined;
+      let outcome = await this.inOneTransaction(em, up, down, { data, plan });
+      // First on the tables the failing statement names emptied, then on all the trial filled.
+      for (let tries = 0; outcome.kind === 'rows' && tries < 2; tries++) {
+        const tables = [...new Set([...(onRows?.tables ?? []), ...outcome.tables])];
+        onRows = { failure: onRows?.failure ?? outcome.failure, tables };
+        outcome = await this.inOneTransaction(em, up, down, { data, empty: tables, last: tries === 1 });
+      }
+      if (outcome.kind === 'done') {
+        if (onRows && outcome.upOk) findings.push(failsOnRowsFinding(em, 'up', onRows.failure, up.statements, onRows.tables));
+        return;
+      }
     }
-    await this.stepByStep(em, up, down);
+    const upOk = await this.stepByStep(em, up, down, onRows?.tables);
+    if (onRows && upOk) findings.push(failsOnRowsFinding(em, 'up', onRows.failure, up.statements, onRows.tables));
   }
 
   private async timed<T>(what: keyof CycleTimings, run: () => Promise<T>): Promise<T> {
@@ -175,39 +220,70 @@ class GroupTrial {
   private async freshSession(): Promise<void> {
     const { driver, settings } = this.ctx;
     await driver.resetSession();
-    await driver.execute(`SET LOCAL lock_timeout = ${quoteLiteral(`${settings.lockTimeoutMs}ms`)}`);
-    await driver.execute(`SET LOCAL statement_timeout = ${quoteLiteral(`${settings.statementTimeoutMs}ms`)}`);
+    await driver.execute(
+      `SET LOCAL lock_timeout = ${quoteLiteral(`${settings.lockTimeoutMs}ms`)}; SET LOCAL statement_timeout = ${quoteLiteral(`${settings.statementTimeoutMs}ms`)}`,
+    );
   }
 
   /**
    * The cycle in one transaction, rolled back to "after up" once the down is compared.
-   * False when the migration turned out to need transactions of its own (nothing stays
-   * of this attempt then).
+   * `own-transactions` when the migration turned out to need transactions of its own, and
+   * `rows` when the up failed on tables holding rows (nothing stays of this attempt then).
+   * `rows.empty`: tables to empty first (a try after `rows`); `rows.last`: the last try.
    */
-  private async inOneTransaction(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined): Promise<boolean> {
+  private async inOneTransaction(
+    em: ExecMigration,
+    up: SectionPlan,
+    down: SectionPlan | undefined,
+    rows: { data?: TrialData; plan?: DataPlan; empty?: readonly string[]; last?: boolean },
+  ): Promise<TxOutcome> {
     const { driver, findings } = this.ctx;
     let downs = 0;
     let reups = 0;
     const found: Finding[] = [];
+    // The rows' plan, while the rows are there to compare (not after a try on empty tables).
+    let data = rows.empty ? undefined : rows.plan;
+    let schemaAfterUp: Snapshot | undefined;
     await driver.execute('BEGIN');
     try {
+      if (rows.empty?.length) await this.emptied(rows.empty);
       await this.freshSession();
       const failed = await this.timed('upMs', () => runInTransaction(driver, up));
       if (failed) {
         await driver.execute('ROLLBACK');
         await driver.resetSession();
-        if (needsOwnTransactions(failed)) return false;
+        if (needsOwnTransactions(failed)) return { kind: 'own-transactions' };
+        let holding: string[] = [];
+        if (rows.data && !rows.last && causedByRows(failed)) {
+          holding = rows.empty
+            ? (await rows.data.holdingRows(await rows.data.generatedTables())).filter((t) => !rows.empty!.includes(t))
+            : await this.holdingRows(rows.data, data, up.statements[failed.statementIndex - 1]);
+        }
+        if (holding.length) return { kind: 'rows', failure: failed, tables: holding };
         this.upFailed(em, failed, up);
-        return true;
+        return { kind: 'done', upOk: false };
       }
+      // The schema the next migration starts from: what COMMIT keeps once the down and
+      // the up again are rolled back. Read now, it holds only the up's changes (see
+      // snapshot-reader.ts), and no snapshot is needed after COMMIT.
+      schemaAfterUp = await this.ctx.snapshot();
+      const plan = data;
+      const afterUp = plan ? await this.timed('dataMs', () => rows.data!.read(plan.tables.map((t) => t.name))) : undefined;
       if (down) {
         await driver.execute(`SAVEPOINT ${AFTER_UP}`);
         await this.freshSession();
-        const downFailed = await this.timed('downMs', () => runInTransaction(driver, down));
+        let downFailed = await this.timed('downMs', () => runInTransaction(driver, down));
+        if (downFailed && rows.data && causedByRows(downFailed)) {
+          const onEmpty = await this.downOnEmptyTables(em, down, rows.data, data, downFailed);
+          downFailed = onEmpty.failure;
+          if (onEmpty.finding) found.push(onEmpty.finding);
+          // The rows are gone: nothing to compare after down → up.
+          if (onEmpty.emptied) data = undefined;
+        }
         if (downFailed && needsOwnTransactions(downFailed)) {
           await driver.execute('ROLLBACK');
           await driver.resetSession();
-          return false;
+          return { kind: 'own-transactions' };
         }
         const compared = downFailed ? undefined : await this.compareWithBefore(em);
         if (downFailed) found.push(failureFinding(em, 'down', downFailed, down.statements));
@@ -219,10 +295,18 @@ class GroupTrial {
           if (again && needsOwnTransactions(again)) {
             await driver.execute('ROLLBACK');
             await driver.resetSession();
-            return false;
+            return { kind: 'own-transactions' };
           }
           if (again) found.push(failureFinding(em, 'up', again, up.statements, true));
-          else reups++;
+          else {
+            reups++;
+            if (data && afterUp) {
+              const plan = data;
+              const afterAgain = await this.timed('dataMs', () => rows.data!.read(plan.tables.map((t) => t.name)));
+              for (const loss of dataLosses(plan, afterUp, afterAgain)) found.push(dataLossFinding(em, loss));
+              rows.data!.coverage.checked++;
+            }
+          }
         }
         await driver.execute(`ROLLBACK TO SAVEPOINT ${AFTER_UP}`);
       }
@@ -236,7 +320,7 @@ class GroupTrial {
       // Deferred constraints are checked at COMMIT: the up fails there, as a whole.
       await driver.execute('ROLLBACK').catch(() => {});
       this.upFailed(em, commitFailure(em, up, e), up);
-      return true;
+      return { kind: 'done', upOk: false };
     } finally {
       await driver.resetSession().catch(() => {});
     }
@@ -244,36 +328,127 @@ class GroupTrial {
     this.coverage.up++;
     this.coverage.down += downs;
     this.coverage.reup += reups;
-    this.current = await this.ctx.snapshot();
-    return true;
+    this.current = schemaAfterUp!;
+    return { kind: 'done', upOk: true };
+  }
+
+  /**
+   * A down that failed on tables holding rows (it adds back a NOT NULL column without a
+   * default), run again on them empty, inside the cycle's transaction: first the tables
+   * its failing statement names, then all the trial filled. If it then runs, the failure is
+   * a finding of its own and the down is compared as usual.
+   */
+  private async downOnEmptyTables(
+    em: ExecMigration,
+    down: SectionPlan,
+    data: TrialData,
+    plan: DataPlan | undefined,
+    first: TrialFailure,
+  ): Promise<{ failure: TrialFailure | undefined; finding?: Finding; emptied: boolean }> {
+    let failure: TrialFailure | undefined = first;
+    const emptied: string[] = [];
+    for (let tries = 0; failure && causedByRows(failure) && tries < 2; tries++) {
+      const holding = tries === 0 ? await this.holdingRows(data, plan, down.statements[failure.statementIndex - 1]) : await data.holdingRows(await data.generatedTables());
+      if (!holding.length || !(await this.emptied(holding))) break;
+      emptied.push(...holding);
+      failure = await this.timed('downMs', () => runInTransaction(this.ctx.driver, down));
+    }
+    const finding = failure ? undefined : failsOnRowsFinding(em, 'down', first, down.statements, [...new Set(emptied)]);
+    return { failure, finding, emptied: emptied.length > 0 };
+  }
+
+  /**
+   * The tables whose rows may make a statement fail: those it names (written or read) that
+   * hold rows, else those the migration changes that hold rows, else every table the trial
+   * put rows in (the statement reads tables it does not name: a DO block, a function).
+   */
+  private async holdingRows(data: TrialData, plan: DataPlan | undefined, failing: Statement | undefined): Promise<string[]> {
+    const own = failing ? await data.holdingRows(namedRelations([failing])) : [];
+    if (own.length) return own;
+    const changed = plan ? [...new Set(plan.tables.map((t) => t.name))].filter((name) => (plan.before.get(name)?.length ?? 0) > 0) : [];
+    return changed.length ? changed : data.holdingRows(await data.generatedTables());
+  }
+
+  /** Empties tables inside the cycle's transaction (under a savepoint: false when it cannot). */
+  private async emptied(tables: readonly string[]): Promise<boolean> {
+    const { driver } = this.ctx;
+    // TRUNCATE refuses a table with trigger events still pending in this transaction
+    // (deferred constraints of rows the up wrote): those are fired first, on a second try.
+    for (const first of ['', 'SET CONSTRAINTS ALL IMMEDIATE; ']) {
+      await driver.execute('SAVEPOINT migratelint_trial_empty');
+      try {
+        await driver.execute(`${first}TRUNCATE ${tables.join(', ')} CASCADE`);
+        await driver.execute('RELEASE SAVEPOINT migratelint_trial_empty');
+        return true;
+      } catch {
+        await driver.execute('ROLLBACK TO SAVEPOINT migratelint_trial_empty; RELEASE SAVEPOINT migratelint_trial_empty');
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Rows in the tables the migration names, before its cycle, in a transaction of their
+   * own: the up then starts with no trigger event of the inserts pending (a deferred
+   * constraint trigger), as on production. A failure while filling (a migration left the
+   * database so that the trial's own reads fail) only means no data check here.
+   */
+  private async fill(data: TrialData, em: ExecMigration): Promise<DataPlan | undefined> {
+    const { driver } = this.ctx;
+    await driver.execute('BEGIN');
+    try {
+      const plan = await data.before(em.migration, migrationLabel(em.migration));
+      await driver.execute('COMMIT');
+      return plan;
+    } catch (e) {
+      await driver.execute('ROLLBACK');
+      data.coverage.notFilled.push({ table: '', reason: `rows could not be generated: ${(e as Error).message}`, migration: migrationLabel(em.migration) });
+      return undefined;
+    }
   }
 
   /** The cycle as `apply` and `rollback` would run it: each part committed, step by step. */
-  private async stepByStep(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined): Promise<void> {
+  /**
+   * `empty`: tables to empty first (committed), after the up failed on their rows. True
+   * when the (first) up ran.
+   */
+  private async stepByStep(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined, empty?: readonly string[]): Promise<boolean> {
     const { driver, settings, findings } = this.ctx;
-    const first = await this.timed('upMs', () => runSection(driver, up, settings));
+    if (empty?.length) await driver.execute(`TRUNCATE ${empty.join(', ')} CASCADE`).catch(() => {});
+    let first = await this.timed('upMs', () => runSection(driver, up, settings));
+    const data = this.ctx.data;
+    if (!first.ok && first.result === 'failed' && !empty && data && causedByRows(first.failure!)) {
+      // Nothing of it stayed: again on the tables the trial put rows in, empty.
+      const onRows = first.failure!;
+      const tables = await this.holdingRows(data, undefined, up.statements[onRows.statementIndex - 1]);
+      if (tables.length) {
+        await driver.execute(`TRUNCATE ${tables.join(', ')} CASCADE`).catch(() => {});
+        first = await this.timed('upMs', () => runSection(driver, up, settings));
+        if (first.ok) findings.push(failsOnRowsFinding(em, 'up', onRows, up.statements, tables));
+      }
+    }
     if (!first.ok) {
       this.upFailed(em, first.failure!, up);
       if (first.result === 'partial') this.stop(`the up of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
-      return;
+      return false;
     }
     this.coverage.up++;
     const afterUp = await this.ctx.snapshot();
     if (!down) {
       this.current = afterUp;
-      return;
+      return true;
     }
     const back = await this.timed('downMs', () => runSection(driver, down, settings));
     if (!back.ok) {
       findings.push(failureFinding(em, 'down', back.failure!, down.statements));
       if (back.result === 'partial') this.stop(`the down of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
       this.current = afterUp;
-      return;
+      return true;
     }
     const compared = await this.compareWithBefore(em);
     if (!compared) {
       this.current = afterUp;
-      return;
+      return true;
     }
     this.coverage.down++;
     findings.push(...compared);
@@ -281,12 +456,13 @@ class GroupTrial {
     if (!again.ok) {
       findings.push(failureFinding(em, 'up', again.failure!, up.statements, true));
       this.stop(`the up of ${migrationLabel(em.migration)} fails when applied again after its down, so the database lacks it`);
-      return;
+      return true;
     }
     this.coverage.reup++;
     // Committed for real: what the next migration builds on is what the up again left.
     this.current = await this.ctx.snapshot();
     for (const d of diffSnapshots(afterUp, this.current)) findings.push(reapplyDiffersFinding(em, d, afterUp, this.current));
+    return true;
   }
 
   /**
@@ -344,6 +520,15 @@ class GroupTrial {
   private stop(reason: string): void {
     this.stopped = reason;
   }
+}
+
+/**
+ * Failures rows can cause: data exceptions (22: a cast, a value out of range),
+ * integrity constraint violations (23: NOT NULL, unique, check, foreign key), a subquery
+ * with more than one row (21), an exception a PL/pgSQL guard raises (P0).
+ */
+function causedByRows(failure: TrialFailure): boolean {
+  return /^(21|22|23|P0)/.test(failure.server.code ?? '');
 }
 
 /** Which half of a code migration a line is in: the section that starts last before it. */

@@ -9,10 +9,14 @@ import { PgliteDriver, openPglite } from '../exec/drivers/pglite.js';
  * The throwaway database of the trial run: PGlite (PostgreSQL compiled to WASM).
  *
  * A fresh in-memory PGlite runs initdb (2-6 s, ~750 MB resident). Instead, the first
- * trial on a machine runs initdb once into a template data directory in the temp folder
- * (`migratelint-pglite-template-<pglite version>`); each trial copies it (40 MB, tens of
- * milliseconds) and opens the copy: ~0.4 s and ~300 MB. The copy is deleted on close.
- * When the temp folder cannot be used, the trial falls back to an in-memory database.
+ * trial on a machine runs initdb once and keeps the result in the temp folder, as a data
+ * directory (`migratelint-pglite-template-<pglite version>`, which `--db pglite:` tests
+ * copy) and as a tar archive of it (`….tar`, 40 MB). Each trial loads the archive into an
+ * in-memory file system: ~1 s to open, and every statement after runs about twice as fast
+ * as on a copy of the directory on disk (measured on lemmy's 342 ups, 3.4 s against 7.0 s),
+ * the file system being the emulated one of WASM either way. When the archive cannot be
+ * made, the trial opens a copy of the directory (deleted on close), and when the temp
+ * folder cannot be used at all, an in-memory database of its own initdb.
  */
 
 export { PGLITE_EXTENSIONS, isAvailableExtension } from '../exec/drivers/pglite-extensions.js';
@@ -57,6 +61,27 @@ export async function templateDir(): Promise<string | undefined> {
   }
 }
 
+/** The template as a tar archive (PGlite's dumpDataDir of a fresh database), made on first use. */
+export async function templateArchive(): Promise<string | undefined> {
+  const dir = await templateDir();
+  if (!dir) return undefined;
+  const file = `${dir}.tar`;
+  if (fs.existsSync(file)) return file;
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create();
+    const blob = await db.dumpDataDir('none');
+    await db.close();
+    fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    fs.renameSync(tmp, file); // atomic: another run reads it whole or not at all
+    return file;
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    return undefined;
+  }
+}
+
 /** Removes working copies left by trials that were killed (older than an hour). */
 function sweepStaleCopies(): void {
   try {
@@ -86,6 +111,14 @@ export class TrialDatabase extends PgliteDriver {
   /** Opens a fresh, empty database with these contrib extensions loadable. */
   static async create(extensions: readonly string[] = []): Promise<TrialDatabase> {
     sweepStaleCopies();
+    const archive = await templateArchive();
+    if (archive) {
+      try {
+        return new TrialDatabase(await openPglite(null, fs.readFileSync(archive), extensions), undefined);
+      } catch {
+        // a damaged archive: the directory copy below
+      }
+    }
     const template = await templateDir();
     if (template) {
       const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-trial-'));

@@ -102,3 +102,36 @@ export function reapplyDiffersFinding(em: ExecMigration, d: SchemaDifference, fi
     details: differenceDetails(d, first, again).map((x, n) => ({ ...x, label: n === 0 ? 'after the first up' : 'after down and up again' })),
   };
 }
+
+/** ALTER TABLE ... ADD COLUMN ... NOT NULL without a default: no row can have a value for it. */
+function addsRequiredColumn(stmt: Statement | undefined): boolean {
+  if (stmt?.kind !== 'AlterTableStmt') return false;
+  return (stmt.node?.cmds ?? []).some((c: { AlterTableCmd?: { subtype?: string; def?: { ColumnDef?: { constraints?: { Constraint?: { contype?: string } }[] } } } }) => {
+    const cmd = c.AlterTableCmd;
+    if (cmd?.subtype !== 'AT_AddColumn') return false;
+    const kinds = (cmd.def?.ColumnDef?.constraints ?? []).map((k) => k.Constraint?.contype);
+    return kinds.includes('CONSTR_NOTNULL') && !kinds.includes('CONSTR_DEFAULT') && !kinds.includes('CONSTR_IDENTITY') && !kinds.includes('CONSTR_GENERATED');
+  });
+}
+
+/**
+ * An up (or a down) that fails on tables holding rows and runs on the same tables empty.
+ * ADD COLUMN ... NOT NULL without a default fails on every table with rows, so on
+ * production (an error); other failures (SET NOT NULL, a cast, a new constraint) depend on
+ * the values, which the trial made up (a warning).
+ */
+export function failsOnRowsFinding(em: ExecMigration, direction: Direction, failure: TrialFailure, statements: readonly Statement[], tables: readonly string[]): Finding {
+  const base = failureFinding(em, direction, failure, statements);
+  const certain = failure.server.code === '23502' && addsRequiredColumn(statements[failure.statementIndex - 1]);
+  const names = tables.map((t) => t.replace(/^public\./, ''));
+  const which = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more tables` : names.join(', ');
+  return {
+    ...base,
+    ruleId: `validate/trial-${direction}-fails-on-rows`,
+    severity: certain ? 'error' : 'warn',
+    message: `${direction} of ${migrationLabel(em.migration)} fails when ${which} ${tables.length === 1 ? 'holds' : 'hold'} rows (it runs on ${tables.length === 1 ? 'it' : 'them'} empty): ${failure.server.message}${failure.server.code ? ` (SQLSTATE ${failure.server.code})` : ''}`,
+    hint: certain
+      ? 'production tables hold rows: add the column nullable or with a DEFAULT, fill it, then SET NOT NULL'
+      : 'the rows were made up by the trial (--no-trial-data switches them off); check the up against rows like production\'s',
+  };
+}

@@ -42,6 +42,17 @@ let savepoints = 0;
 export async function runInTransaction(driver: Driver, plan: SectionPlan): Promise<TrialFailure | undefined> {
   const name = `migratelint_trial_${++savepoints}`;
   await driver.execute(`SAVEPOINT ${name}`);
+  // All statements in one round trip first (most sections run); on an error, again one by
+  // one from the savepoint, to know which statement failed and where.
+  if (plan.statements.length > 1) {
+    try {
+      await driver.execute(plan.statements.map((s) => s.text).join('\n;\n'));
+      await driver.execute(`RELEASE SAVEPOINT ${name}`);
+      return undefined;
+    } catch {
+      await driver.execute(`ROLLBACK TO SAVEPOINT ${name}`);
+    }
+  }
   for (let i = 0; i < plan.statements.length; i++) {
     try {
       await driver.execute(plan.statements[i].text);

@@ -19,7 +19,7 @@ export function versionNote(server: string, pgVersion: number | undefined): Vers
   if (!major) return undefined;
   const production = pgVersion ?? DEFAULT_PG_VERSION;
   if (production === major) return undefined;
-  const how = `run the trial on a PostgreSQL ${production} server with --trial-db postgres://.../<an empty scratch database>`;
+  const how = `run the trial on a PostgreSQL ${production} server with --trial-db postgres://user@host/postgres (it creates and drops a scratch database of its own there)`;
   const note = pgVersion
     ? `the trial ran on ${server}; production is PostgreSQL ${production} (pgVersion), so syntax or behaviour new since ${production} passes here: ${how}`
     : `the trial ran on ${server}; production's version is not configured (pgVersion; lint assumes ${production}): set it, and ${how}`;

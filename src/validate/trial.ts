@@ -7,9 +7,11 @@ import { SnapshotReader, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension } from './trial-db.js';
 import { trialOrder } from './trial-order.js';
 import { trialGroup, type CycleContext, type CycleTimings } from './trial-cycle.js';
-import { coverageText, type GroupCoverage } from './trial-coverage.js';
+import { coverageText, dataNote, type GroupCoverage } from './trial-coverage.js';
 import { createFrameworkTables } from './framework-tables.js';
 import { versionNote } from './trial-version.js';
+import { loadSqlParser } from '../pg/parse.js';
+import { TrialData, newDataCoverage } from './trial-data.js';
 import { plural, type CheckResult } from './types.js';
 
 /**
@@ -17,12 +19,16 @@ import { plural, type CheckResult } from './types.js';
  * per migration in the plan's order: up, down, compare the schema with the one before the
  * up, up again, then on from what the up left (src/validate/trial-cycle.ts). Statements
  * run as `migratelint apply` runs them (the execution layer's planner), and the tool's own
- * history table exists, as the tool would have created it.
+ * history table exists, as the tool would have created it. Before each cycle the tables
+ * the migration changes get a generated row (trial-data.ts), and what the down loses of
+ * them is reported (trial-data-compare.ts). The database is PGlite, or with --trial-db a
+ * scratch database on a real server (trial-server.ts).
  *
  * Decisions:
  * - Code migrations run from the SQL their builder calls lower to: close to, not byte for
  *   byte, what the framework runs. Calls that cannot be lowered (RunPython, knex.raw with
- *   SQL built in JavaScript) are listed as not tried, so such a run is never a plain pass.
+ *   SQL built in JavaScript) and statements whose values come at run time (bind parameters)
+ *   are listed as not tried, so such a run is never a plain pass.
  * - Roles that statements refer to (GRANT ... TO app, OWNER TO app) but no migration
  *   creates exist on real servers; they are created (NOLOGIN) before the trial.
  * - PGlite bundles the contrib extensions; one it does not have (postgis, timescaledb)
@@ -44,6 +50,8 @@ export interface TrialOptions {
   driver?: Driver;
   /** Production's PostgreSQL major version, for the note when the trial runs on another. */
   pgVersion?: number;
+  /** Generated rows in the tables each migration names, checked after down → up (default true). */
+  data?: boolean;
   /** Called as the trial moves on, for a progress line. */
   onProgress?: (what: string) => void;
 }
@@ -53,6 +61,8 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   const order = trialOrder(all);
   if (order.groups.length === 0) return { id: 'trial', status: 'skipped', summary: 'no migrations', findings: [] };
 
+  // Differences of views are said in their columns, read with the parser (view-columns.ts).
+  await loadSqlParser();
   const migrations = order.groups.flatMap((g) => [...g.versioned, ...g.repeatable].map((em) => em.migration));
   const extensions = [...new Set(migrations.flatMap((m) => extensionsCreated(m)))];
   const ownDb = !options.driver;
@@ -65,7 +75,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   let server = '';
   let snapshotMs = 0;
   let snapshots = 0;
-  const phases: CycleTimings = { upMs: 0, downMs: 0, reupMs: 0 };
+  const phases: CycleTimings = { upMs: 0, downMs: 0, reupMs: 0, dataMs: 0 };
   let initialRoles: Set<string> | undefined;
   try {
     const version = await driver.serverVersion();
@@ -77,10 +87,12 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       first = false;
       await ensureHistory(driver, TRIAL_SCHEMA);
       const members = [...group.versioned, ...group.repeatable].map((em) => em.migration);
-      await createFrameworkTables(driver, members.map((m) => m.format));
+      const historyTables = await createFrameworkTables(driver, members.map((m) => m.format));
       await createMissingRoles(driver, members);
       const reader = new SnapshotReader(driver, [TRIAL_SCHEMA]);
       await reader.prepare();
+      const data = options.data === false ? undefined : new TrialData(driver, TRIAL_SCHEMA, newDataCoverage());
+      await data?.prepare(historyTables);
       const snapshot = async (): Promise<Snapshot> => {
         const t = performance.now();
         const out = await reader.take();
@@ -94,6 +106,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         snapshot,
         settings: trialSettings(),
         findings,
+        data,
         timings: phases,
         onProgress: options.onProgress,
       };
@@ -105,10 +118,20 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
     else if (initialRoles) await resetDatabase(driver, initialRoles).catch(() => {});
   }
 
+  if (driver.kind === 'postgres') {
+    // On a server (--trial-db) a missing extension is the server's, not PGlite's.
+    for (const f of findings) {
+      if (f.ruleId !== 'validate/trial-extension-unavailable') continue;
+      f.message = f.message.replace('is not available in the embedded PostgreSQL (PGlite)', 'is not installed on the trial server');
+      f.hint = 'install it on the server --trial-db names (it is on production), or skip the trial with --no-trial';
+    }
+  }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const notes = groups.flatMap((g) => g.notes);
   const version = versionNote(server, options.pgVersion);
   if (version) notes.push(version.note);
+  const rows = dataNote(groups);
+  if (rows) notes.push(rows);
   const partial = groups.some((g) => g.notTried.length > 0);
   const summary =
     `${server || 'PostgreSQL'}${version?.configured ? ` (production: PostgreSQL ${version.production})` : ''}: ${coverageText(groups)}` +
@@ -135,6 +158,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         upMs: Math.round(phases.upMs),
         downMs: Math.round(phases.downMs),
         reupMs: Math.round(phases.reupMs),
+        dataMs: Math.round(phases.dataMs),
       },
     },
   };

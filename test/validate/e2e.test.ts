@@ -189,7 +189,9 @@ describe('validate on the clean fixture repository', { timeout: 120_000 }, () =>
     // The Alembic migrations are trialled from their lowered SQL too; the version it ran on is said.
     expect(lines[3]).toMatch(/^✔ trial run      PostgreSQL 18\.\d+ \(PGlite [\d.]+\): 9 ups, 9 downs compared$/);
     expect(lines[4]).toMatch(/^    note: the trial ran on PostgreSQL 18\.\d+ \(PGlite [\d.]+\); production's version is not configured \(pgVersion; lint assumes 15\): set it, and run the trial on a PostgreSQL 15 server with --trial-db/);
-    expect(lines[5]).toBe('- drift          skipped (no --db given)');
+    // Generated rows in the tables the migrations change, checked after each down → up.
+    expect(lines[5]).toBe('    note: rows: 4 rows generated in 4 tables before the cycles of the migrations changing them; 3 downs checked for rows lost after down → up');
+    expect(lines[6]).toBe('- drift          skipped (no --db given)');
     expect(run.stdout).toMatch(/✔ validate passed: 4 checks passed, 1 skipped \(drift\), 9 migrations, [\d.]+ s\n$/);
   });
 });
@@ -206,12 +208,12 @@ describe('validate: usage', () => {
   it('turns every usage mistake into one line and exit code 2', async () => {
     const ws = copyOf(CLEAN);
     const cases: [string[], string][] = [
-      [['validate', '-f', 'junit'], 'migratelint: unknown format "junit" for validate (expected one of: text, json, sarif, markdown, github, gitlab)\n'],
+      [['validate', '-f', 'xml'], 'migratelint: unknown format "xml" (expected one of: text, json, sarif, github, gitlab, markdown, junit, compact)\n'],
       [['validate', '--trial', '--no-trial'], 'migratelint: --trial and --no-trial contradict each other\n'],
       [['validate', '--db', 'mysql://x'], 'migratelint: --db: expected pglite:<dir>, pglite:memory or postgres://…, got "mysql://x"\n'],
       [['validate', '--bogus'], "migratelint: Unknown option '--bogus' (see: migratelint validate --help)\n"],
       [['validate', 'nowhere'], 'migratelint: nowhere: no such file or directory\n'],
-      [['validate', '--trial-db', 'pglite:x'], 'migratelint: --trial-db expects a postgres:// URL of an empty scratch database (the embedded trial database is the default)\n'],
+      [['validate', '--trial-db', 'pglite:x'], 'migratelint: --trial-db expects a postgres:// URL of a server (the embedded trial database is the default)\n'],
       [['validate', '--pg-version', 'x'], 'migratelint: --pg-version expects a positive whole number, got "x"\n'],
     ];
     for (const [args, stderr] of cases) {

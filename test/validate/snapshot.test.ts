@@ -1,8 +1,12 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadSqlParser } from '../../src/pg/parse.js';
 import { SnapshotReader, diffSnapshots, describeDifference, differenceDetails, takeSnapshot } from '../../src/validate/snapshot.js';
 import { resetDatabase } from '../../src/validate/trial.js';
 import { closeSharedTrialDb, sharedTrialDb } from './helpers.js';
 
+beforeAll(async () => {
+  await loadSqlParser();
+});
 afterAll(closeSharedTrialDb);
 
 /** Runs `setup`, snapshots, runs `change`, snapshots; returns the differences in words. */
@@ -64,6 +68,7 @@ describe('schema snapshot and diff', () => {
         `CREATE TYPE mood AS ENUM ('ok', 'sad');
          CREATE TABLE t (id bigint PRIMARY KEY, m mood);
          CREATE VIEW v AS SELECT id FROM t;
+         CREATE VIEW w AS SELECT id FROM t WHERE id > 0;
          CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x';
          CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
          CREATE TRIGGER t_trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
@@ -71,6 +76,7 @@ describe('schema snapshot and diff', () => {
          CREATE SEQUENCE s`,
         `ALTER TYPE mood ADD VALUE 'happy';
          CREATE OR REPLACE VIEW v AS SELECT id, m FROM t;
+         CREATE OR REPLACE VIEW w AS SELECT id FROM t WHERE id > 1;
          CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x + 1';
          DROP TRIGGER t_trg ON t;
          DROP POLICY p ON t; CREATE POLICY p ON t USING (id > 1);
@@ -83,7 +89,9 @@ describe('schema snapshot and diff', () => {
       'changes the body of function f(x integer)',
       'changes policy p on t using from (id > 0) to (id > 1)',
       'changes sequence s definition from bigint start 1 increment 1 min 1 max 9223372036854775807 to bigint start 1 increment 10 min 1 max 9223372036854775807',
-      'changes view v definition from SELECT id FROM t to SELECT id, m FROM t',
+      // A view's definition in its columns; one that changes otherwise, as definitions.
+      'recreates view v with a column more: m',
+      'changes view w definition from SELECT id FROM t WHERE id > 0 to SELECT id FROM t WHERE id > 1',
       "changes type mood definition from 'ok', 'sad' to 'ok', 'sad', 'happy'",
     ]);
   });
@@ -164,5 +172,15 @@ describe('schema snapshot and diff', () => {
     expect((await reader.take()).has('rel public.a')).toBe(true);
     await db.execute('DISCARD ALL');
     expect((await reader.take()).has('rel public.a')).toBe(true);
+  });
+});
+
+describe('view columns', () => {
+  it('says what a recreated view gained, lost or reordered; nothing for the same columns', async () => {
+    const { viewColumnChange } = await import('../../src/validate/view-columns.js');
+    expect(viewColumnChange('SELECT id, name FROM u', 'SELECT id, name, inbox_url, shared_inbox_url FROM u')).toBe('2 more columns: inbox_url, shared_inbox_url');
+    expect(viewColumnChange('SELECT id, u.name AS n FROM u', 'SELECT id FROM u')).toBe('column n gone');
+    expect(viewColumnChange('SELECT a, b FROM u UNION SELECT c, d FROM x', 'SELECT b, a FROM u')).toBe('its columns in another order');
+    expect(viewColumnChange('SELECT id FROM u WHERE id > 0', 'SELECT id FROM u')).toBeUndefined();
   });
 });

@@ -37,7 +37,10 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.findings).toEqual([]);
     expect(r.status).toBe('passed');
     expect(r.summary).toMatch(/^PostgreSQL \d+\.\d+ \(PGlite [\d.]+\): 4 ups, 4 downs compared$/);
-    expect(r.data?.groups).toEqual([{ folder: 'migrations', migrations: 4, up: 4, down: 4, reup: 4, hasDowns: true, notTried: [], notes: [] }]);
+    // A row in accounts before the cycle of 000002, which alters it (000003 runs step by step,
+    // without; 000004 only reads it).
+    const data = { tables: 1, rows: 1, checked: 1, notFilled: [] };
+    expect(r.data?.groups).toEqual([{ folder: 'migrations', migrations: 4, up: 4, down: 4, reup: 4, hasDowns: true, notTried: [], notes: [], data }]);
     // One before the first migration, then per migration after its down (a hash) and after its up (the next one's
     // "before"); the CONCURRENTLY one runs step by step and also compares its up again with its first up.
     expect((r.data?.timings as { snapshots: number }).snapshots).toBe(1 + 4 * 2 + 1);
@@ -168,6 +171,8 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(brief(r)).toEqual([
       ['validate/trial-down-leaves-schema', 'down of 000004_orders does not restore column users.plan'],
       ['validate/trial-down-leaves-schema', 'down of 000004_orders does not restore index users_plan'],
+      // The rows generated before its cycle had values in it (--trial-data).
+      ['validate/trial-down-loses-data', 'down of 000004_orders loses data the up did not create: column users.plan with its values in 1 row (the up did not add it)'],
     ]);
     expect(r.data?.groups).toMatchObject([{ up: 4, down: 3, notTried: [{ id: '000003', part: 'down', reason: 'its down is empty, and the up changes the schema' }] }]);
     expect(r.status).toBe('failed');
@@ -193,6 +198,20 @@ describe('trial run', { timeout: 120_000 }, () => {
       ['  id integer NOT NULL', '  name text', '  bio text', '  inbox_url text'],
     ]);
     expect(r.status).toBe('passed');
+  });
+
+  it('says a view a down recreates with other columns in its columns, on that down (lemmy\'s user_alias)', async () => {
+    const r = await trial({
+      ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, name text, inbox text);\nCREATE VIEW user_alias AS SELECT id, name FROM users;', 'DROP VIEW user_alias;\nDROP TABLE users;'),
+      ...gm(
+        '000002',
+        'drop_inbox',
+        'DROP VIEW user_alias;\nALTER TABLE users DROP COLUMN inbox;\nCREATE VIEW user_alias AS SELECT id, name FROM users;',
+        'DROP VIEW user_alias;\nALTER TABLE users ADD COLUMN inbox text;\nCREATE VIEW user_alias AS SELECT id, name, inbox FROM users;',
+      ),
+      ...gm('000003', 'nick', 'ALTER TABLE users ADD COLUMN nick text;', 'ALTER TABLE users DROP COLUMN nick;'),
+    });
+    expect(brief(r)).toEqual([['validate/trial-down-leaves-schema', 'down of 000002_drop_inbox recreates view user_alias with a column more: inbox']]);
   });
 
   it('runs migrations that read or write the tool\'s own history table', async () => {
@@ -288,7 +307,7 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.data?.notes).toEqual([
       'flyway: flyway migrations have no down migrations; ups only',
       expect.stringMatching(
-        /^the trial ran on PostgreSQL 18\.\d+ \(PGlite [\d.]+\); production is PostgreSQL 14 \(pgVersion\), so syntax or behaviour new since 14 passes here: run the trial on a PostgreSQL 14 server with --trial-db postgres:\/\/\.\.\.\/<an empty scratch database>$/,
+        /^the trial ran on PostgreSQL 18\.\d+ \(PGlite [\d.]+\); production is PostgreSQL 14 \(pgVersion\), so syntax or behaviour new since 14 passes here: run the trial on a PostgreSQL 14 server with --trial-db postgres:\/\/user@host\/postgres \(it creates and drops a scratch database of its own there\)$/,
       ),
     ]);
     expect(r.status).toBe('passed');
@@ -305,7 +324,7 @@ describe('trial run', { timeout: 120_000 }, () => {
       'alembic/versions/b2_owner.py': alembic(
         'b2',
         "'a1'",
-        "    op.add_column('projects', sa.Column('owner', sa.Text()))\n    op.execute(build_sql())",
+        "    op.add_column('projects', sa.Column('owner', sa.Text()))\n    op.execute(build_sql())\n    op.execute(sa.text('UPDATE projects SET owner = :o').bindparams(o='me'))",
         "    op.drop_column('projects', 'owner')\n    op.drop_column('projects', 'name')",
       ),
       'knex/migrations/20240101000000_users.js':
@@ -316,21 +335,41 @@ describe('trial run', { timeout: 120_000 }, () => {
         "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = [\n        migrations.CreateModel(name='Product', fields=[('id', models.BigAutoField(primary_key=True)), ('name', models.CharField(max_length=100))]),\n    ]\n",
       'shop/migrations/0002_price.py':
         "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    operations = [migrations.AddField(model_name='product', name='price', field=models.IntegerField(default=0))]\n",
+      // RunSQL alone: its reverse_sql is the whole down, trialled like any other.
+      'shop/migrations/0003_indexes.py':
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0002_price')]\n    operations = [\n        migrations.RunSQL(\n            sql='CREATE INDEX shop_product_name_idx ON shop_product (name); CREATE INDEX shop_product_price_idx ON shop_product (price);',\n            reverse_sql='DROP INDEX shop_product_name_idx;',\n        ),\n    ]\n",
     });
     // Each down that drops more than its up added is found on its own migration, at the call.
     expect(r.findings.map((f) => [f.ruleId, f.file, f.message])).toEqual([
+      ['validate/trial-down-leaves-schema', 'shop/migrations/0003_indexes.py', 'down of 0003_indexes leaves index shop_product_price_idx behind'],
+      [
+        'validate/trial-reapply-failed',
+        'shop/migrations/0003_indexes.py',
+        'up of 0003_indexes fails when applied again after its down: relation "shop_product_price_idx" already exists (SQLSTATE 42P07)',
+      ],
       ['validate/trial-down-leaves-schema', 'alembic/versions/b2_owner.py', 'down of b2_owner does not restore column projects.name'],
+      [
+        'validate/trial-down-loses-data',
+        'alembic/versions/b2_owner.py',
+        'down of b2_owner loses data the up did not create: column projects.name with its values in 1 row (the up did not add it)',
+      ],
       ['validate/trial-down-leaves-schema', 'knex/migrations/20240102000000_plan.js', 'down of 20240102000000_plan does not restore column users.email'],
+      [
+        'validate/trial-down-loses-data',
+        'knex/migrations/20240102000000_plan.js',
+        'down of 20240102000000_plan loses data the up did not create: column users.email with its values in 1 row (the up did not add it)',
+      ],
     ]);
     const groups = r.data?.groups as { folder: string; up: number; down: number; notTried: { label: string; part: string; reason: string; line?: number }[] }[];
     // In the plan's order: the Django apps (one history across apps) first.
     expect(groups.map((g) => [g.folder, g.up, g.down])).toEqual([
-      ['django apps', 2, 0],
+      ['django apps', 3, 1],
       ['alembic/versions', 2, 2],
       ['knex/migrations', 2, 2],
     ]);
     // What could not be lowered is listed, and the rest of the migration ran.
     expect(groups[1].notTried).toEqual([
+      expect.objectContaining({ label: 'b2_owner', part: 'up', line: 11, reason: 'SQL with bind parameters, whose values come at run time: left out, the rest runs' }),
       expect.objectContaining({ label: 'b2_owner', part: 'up', line: 10, reason: expect.stringMatching(/^not lowered to SQL: /) }),
     ]);
     expect(groups[0].notTried.map((n) => [n.label, n.part, n.reason])).toEqual([
