@@ -14,7 +14,9 @@ export interface ColumnInfo {
   /** format_type(): the column's type as SQL (`character varying(20)`, `status`, `integer[]`). */
   type: string;
   notnull: boolean;
-  default: string | null;
+  /** Whether the column has a default, and whether it is a serial's (nextval). */
+  hasDefault: boolean;
+  serial: boolean;
   identity: boolean;
   generated: boolean;
   /** The base type's name (a domain's base type), its category (pg_type.typcategory) and kind (typtype). */
@@ -29,7 +31,7 @@ export interface ColumnInfo {
 
 /** Columns the database fills itself: identities, generated columns and serials (nextval defaults). */
 export function filledByDatabase(c: ColumnInfo): boolean {
-  return c.identity || c.generated || (c.default !== null && /\bnextval\(/i.test(c.default));
+  return c.identity || c.generated || c.serial;
 }
 
 const cast = (text: string, c: ColumnInfo) => `${quoteLiteral(text)}::${c.type}`;

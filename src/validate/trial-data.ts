@@ -31,6 +31,7 @@ const PARENT_DEPTH = 4;
 
 /** Where the trial's helper function lives: the trial's own schema, left out of snapshots. */
 const ROWS_FUNCTION = 'rows_of';
+const TABLE_INFO = 'migratelint_table_info';
 
 export interface TableInfo {
   /** `schema.table`, quoted where needed (format('%I.%I')). */
@@ -74,7 +75,10 @@ const TABLE_INFO_SQL = `
 SELECT format('%I.%I', n.nspname, c.relname) AS name,
   (SELECT coalesce(json_agg(json_build_object(
       'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notnull', a.attnotnull,
-      'default', pg_get_expr(d.adbin, d.adrelid), 'identity', a.attidentity <> '', 'generated', a.attgenerated <> '',
+      -- not deparsed (the costly part): whether there is a default, and whether it calls
+      -- nextval(regclass) (oid 1574), a serial's
+      'hasDefault', d.adbin IS NOT NULL, 'serial', coalesce(d.adbin::text ~ ':funcid 1574 ', false),
+      'identity', a.attidentity <> '', 'generated', a.attgenerated <> '',
       'base', bt.typname, 'category', bt.typcategory, 'kind', bt.typtype,
       'labels', CASE WHEN bt.typtype = 'e' THEN (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = bt.oid) END,
       'len', CASE WHEN bt.typname IN ('varchar', 'bpchar') AND m.mod > 4 THEN m.mod - 4
@@ -184,6 +188,7 @@ export class TrialData {
   async prepare(historyTables: readonly string[] = []): Promise<void> {
     const skip = await this.driver.query<{ oid: number }>('SELECT to_regclass(quote_ident(x))::oid AS oid FROM unnest($1::text[]) x', [historyTables]);
     this.skip = skip.map((r) => r.oid).filter((o) => o !== null);
+    await this.prepareTableInfo();
     const fn = `${quoteIdent(this.schema)}.${ROWS_FUNCTION}`;
     await this.driver.execute(`CREATE OR REPLACE FUNCTION ${fn}(tables text[], lim int) RETURNS jsonb LANGUAGE plpgsql AS $mlt$
 DECLARE t text; r jsonb; res jsonb := '{}';
@@ -198,10 +203,32 @@ BEGIN
 END $mlt$`);
   }
 
-  /** The tables of these names (those that are tables now). */
+  /**
+   * The tables of these names (those that are tables now). Prepared once: planning the
+   * query costs several times running it for one table.
+   */
   async tableInfo(names: readonly string[]): Promise<TableInfo[]> {
     if (!names.length) return [];
-    return this.driver.query<TableInfo>(TABLE_INFO_SQL, [names, this.skip, this.schema]);
+    const list = (items: readonly (string | number)[], type: string) => `ARRAY[${items.map((i) => quoteLiteral(String(i))).join(', ')}]::${type}[]`;
+    const run = () => this.driver.query<TableInfo>(`EXECUTE ${TABLE_INFO} (${list(names, 'text')}, ${list(this.skip, 'oid')})`);
+    try {
+      return await run();
+    } catch (e) {
+      if ((e as { code?: string }).code !== '26000') throw e; // deallocated (DISCARD ALL in a migration)
+      await this.prepareTableInfo();
+      return run();
+    }
+  }
+
+  private async prepareTableInfo(): Promise<void> {
+    const sql = `PREPARE ${TABLE_INFO} (text[], oid[]) AS ${TABLE_INFO_SQL.replace('$3', quoteLiteral(this.schema))}`;
+    try {
+      await this.driver.execute(sql);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P05') throw e; // an earlier trial's, on this session
+      await this.driver.execute(`DEALLOCATE ${TABLE_INFO}`);
+      await this.driver.execute(sql);
+    }
   }
 
   /** Of these tables (SQL names), those that exist and hold rows, by their canonical names. */
@@ -335,7 +362,7 @@ END $mlt$`);
       const keys = parents.get(fk.name) ?? [];
       const cols = fk.cols.map((c) => t.columns.find((x) => x.name === c)!);
       if (!keys.length) {
-        const required = cols.find((c) => c.notnull && c.default === null);
+        const required = cols.find((c) => c.notnull && !c.hasDefault);
         if (required) return `no row in ${fk.ref} to reference (${fk.name})`;
         for (const c of cols) byColumn.set(c.name, 'NULL');
         continue;
@@ -354,7 +381,7 @@ END $mlt$`);
       }
       if (value === undefined) {
         if (!c.notnull) value = 'NULL';
-        else if (c.default !== null) continue;
+        else if (c.hasDefault) continue;
         else return `no value for column ${c.name} of type ${c.type}`;
       }
       columns.push(c.name);

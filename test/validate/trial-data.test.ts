@@ -97,7 +97,7 @@ describe('trial with generated rows', { timeout: 60_000 }, () => {
 });
 
 describe('generated values', () => {
-  const col = (over: Partial<ColumnInfo>): ColumnInfo => ({ name: 'c', type: 'text', notnull: true, default: null, identity: false, generated: false, base: 'text', category: 'S', kind: 'b', labels: null, len: null, ...over });
+  const col = (over: Partial<ColumnInfo>): ColumnInfo => ({ name: 'c', type: 'text', notnull: true, hasDefault: false, serial: false, identity: false, generated: false, base: 'text', category: 'S', kind: 'b', labels: null, len: null, ...over });
   it('fits the type: varchar length, enum labels, arrays; none for an unknown type', () => {
     expect(valueFor(col({ type: 'character varying(3)', base: 'varchar', len: 3 }), 1)).toBe("'001'::character varying(3)");
     expect(valueFor(col({ type: 'mood', kind: 'e', labels: ['sad', 'ok'] }), 3)).toBe("'ok'::mood");
