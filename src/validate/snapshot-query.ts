@@ -5,6 +5,9 @@
  * are read from the first object id of user objects on (16384, FirstNormalObjectId, through
  * the catalogs' oid indexes): nearly all of pg_proc and pg_type is PostgreSQL's own. The
  * other lists are joined to the user's relations, which the planner does best by hashing.
+ * Whether an object belongs to an extension is looked up per object through pg_depend's
+ * depender index: a list of all extension members would scan pg_depend (thousands of rows)
+ * on every snapshot, most of a partial one's cost.
  *
  * Incremental snapshots (snapshot-reader.ts): deparsing (pg_get_viewdef, format_type,
  * pg_get_indexdef, ...) is most of a snapshot's cost, and a migration changes few objects.
@@ -121,12 +124,11 @@ WITH nsp AS (
      AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
      AND nspname <> ALL(%IGNORE%::text[])
 ),
-ext AS (SELECT classid, objid FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'),
 rel AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relispartition, c.relacl, c.relowner, c.relpartbound
     FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') %REL%
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
+     AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.refclassid = 'pg_extension'::regclass AND x.deptype = 'e')
 )
 SELECT json_build_object(
   'schemas', (SELECT coalesce(json_agg(json_build_object('name', nspname)), '[]') FROM nsp),
@@ -181,14 +183,14 @@ SELECT json_build_object(
               FROM pg_type t JOIN nsp n ON n.oid = t.typnamespace
              WHERE t.oid >= 16384 AND t.typtype IN ('e', 'd', 'c', 'r') %TYPE%
                AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
-               AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)),
+               AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.refclassid = 'pg_extension'::regclass AND x.deptype = 'e')),
   'functions', (SELECT coalesce(json_agg(json_build_object(
                 'o', p.oid, 'schema', n.nspname, 'name', p.proname, 'args', pg_get_function_identity_arguments(p.oid),
                 'kind', p.prokind, 'result', pg_get_function_result(p.oid), 'grants', coalesce(p.proacl, acldefault('f', p.proowner))::text,
                 'body', md5(CASE WHEN p.prokind = 'a' THEN p.oid::regprocedure::text ELSE pg_get_functiondef(p.oid) END))), '[]')
               FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace
              WHERE p.oid >= 16384 %PROC%
-               AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)),
+               AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.refclassid = 'pg_extension'::regclass AND x.deptype = 'e')),
   'triggers', (SELECT coalesce(json_agg(json_build_object(
                 'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', tg.tgname, 'def', pg_get_triggerdef(tg.oid), 'enabled', tg.tgenabled)), '[]')
               FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal),

@@ -9,6 +9,8 @@ const SNAPSHOT = 'migratelint_snapshot';
 const PARTIAL = 'migratelint_snapshot_partial';
 const STAMPS = 'migratelint_snapshot_stamps';
 const DEPENDENTS = 'migratelint_snapshot_dependents';
+/** How many recent snapshots a new one may be built from (after up, after down). */
+const RECENT = 2;
 
 /** What STAMPS_SQL returns: the global stamp and one per relation, function and type (oid → stamp). */
 interface Stamps {
@@ -49,7 +51,8 @@ const OWNER_PREFIX: Record<(typeof SNAPSHOT_LISTS)[number], string> = {
  */
 export class SnapshotReader {
   private prepared = false;
-  private last: Taken | undefined;
+  /** The latest snapshots, newest first: what the next one is built from. */
+  private recent: Taken[] = [];
   /** How the snapshots were made, for the benchmark: full reads, partial reads, unchanged. */
   readonly counts = { full: 0, partial: 0, unchanged: 0 };
 
@@ -106,13 +109,12 @@ export class SnapshotReader {
 
   async take(): Promise<Snapshot> {
     const stamps = this.incremental ? await this.stamps() : undefined;
-    const last = this.last;
-    if (!stamps || !last || last.stamps.g !== stamps.g) return this.full(stamps);
-    const changed = { r: changes(last.stamps.r, stamps.r), p: changes(last.stamps.p, stamps.p), t: changes(last.stamps.t, stamps.t) };
-    const gone = [...dropped('r', last.stamps.r, stamps.r), ...dropped('p', last.stamps.p, stamps.p), ...dropped('t', last.stamps.t, stamps.t)];
+    const base = stamps && this.closest(stamps);
+    if (!stamps || !base) return this.full(stamps);
+    const { last, changed, gone } = base;
     if (!changed.r.length && !changed.p.length && !changed.t.length && !gone.length) {
       this.counts.unchanged++;
-      this.last = { ...last, stamps };
+      this.remember({ ...last, stamps });
       return last.snapshot;
     }
     this.counts.partial++;
@@ -128,8 +130,30 @@ export class SnapshotReader {
       const fresh = (prefix: string, oids: number[]) => oids.filter((o) => !described.has(`${prefix}${o}`));
       await this.describe(fresh('r', r), fresh('p', p), fresh('t', t), snapshot, owners);
     }
-    this.last = { snapshot, stamps, owners };
+    this.remember({ snapshot, stamps, owners });
     return snapshot;
+  }
+
+  /**
+   * Of the recent snapshots, the one these stamps differ least from, and how. The trial
+   * rolls the down back (to a savepoint after the up): the schema then is the one read
+   * after the up, not the one read after the down.
+   */
+  private closest(stamps: Stamps) {
+    let best: { last: Taken; changed: Record<'r' | 'p' | 't', number[]>; gone: string[] } | undefined;
+    for (const last of this.recent) {
+      if (last.stamps.g !== stamps.g) continue;
+      const changed = { r: changes(last.stamps.r, stamps.r), p: changes(last.stamps.p, stamps.p), t: changes(last.stamps.t, stamps.t) };
+      const gone = [...dropped('r', last.stamps.r, stamps.r), ...dropped('p', last.stamps.p, stamps.p), ...dropped('t', last.stamps.t, stamps.t)];
+      const size = (b: NonNullable<typeof best>) => b.changed.r.length + b.changed.p.length + b.changed.t.length + b.gone.length;
+      const candidate = { last, changed, gone };
+      if (!best || size(candidate) < size(best)) best = candidate;
+    }
+    return best;
+  }
+
+  private remember(taken: Taken): void {
+    this.recent = [taken, ...this.recent].slice(0, RECENT);
   }
 
   /** Describes these owners again (and the schemas and extensions), in place; returns the owners described. */
@@ -153,7 +177,7 @@ export class SnapshotReader {
     const snapshot: Snapshot = new Map();
     const owners = new Map<string, string[]>();
     addRows(raw, snapshot, owners);
-    if (stamps) this.last = { snapshot, stamps, owners };
+    if (stamps) this.remember({ snapshot, stamps, owners });
     return snapshot;
   }
 }

@@ -129,7 +129,9 @@ export function failsOnRowsFinding(em: ExecMigration, direction: Direction, fail
     ...base,
     ruleId: `validate/trial-${direction}-fails-on-rows`,
     severity: certain ? 'error' : 'warn',
-    message: `${direction} of ${migrationLabel(em.migration)} fails when ${which} ${tables.length === 1 ? 'holds' : 'hold'} rows (it runs on ${tables.length === 1 ? 'it' : 'them'} empty): ${failure.server.message}${failure.server.code ? ` (SQLSTATE ${failure.server.code})` : ''}`,
+    // Certain: any row at all makes it fail. Otherwise it failed on the values the trial
+    // made up, which production's rows may or may not share.
+    message: `${direction} of ${migrationLabel(em.migration)} fails ${certain ? `when ${which} ${tables.length === 1 ? 'holds' : 'hold'} rows` : `on the rows the trial made up in ${which}`} (it runs on ${tables.length === 1 ? 'it' : 'them'} empty): ${failure.server.message}${failure.server.code ? ` (SQLSTATE ${failure.server.code})` : ''}`,
     hint: certain
       ? 'production tables hold rows: add the column nullable or with a DEFAULT, fill it, then SET NOT NULL'
       : 'the rows were made up by the trial (--no-trial-data switches them off); check the up against rows like production\'s',

@@ -73,7 +73,7 @@ describe('trial with generated rows', { timeout: 60_000 }, () => {
     expect(brief(r)).toEqual([
       ['validate/trial-up-fails-on-rows', 'up of 000002_tenant fails when users holds rows (it runs on it empty): column "tenant_id" of relation "users" contains null values (SQLSTATE 23502)'],
       ['validate/trial-down-fails-on-rows', 'down of 000005_drop_nick fails when users holds rows (it runs on it empty): column "nick" of relation "users" contains null values (SQLSTATE 23502)'],
-      ['validate/trial-up-fails-on-rows', 'up of 000006_email_int fails when users holds rows (it runs on it empty): invalid input syntax for type bigint: "mlt9003@example.com" (SQLSTATE 22P02)'],
+      ['validate/trial-up-fails-on-rows', 'up of 000006_email_int fails on the rows the trial made up in users (it runs on it empty): invalid input syntax for type bigint: "mlt9003@example.com" (SQLSTATE 22P02)'],
     ]);
     expect(r.findings.map((f) => f.severity)).toEqual(['error', 'error', 'warn']);
     expect(r.findings[0]).toMatchObject({ severity: 'error', file: 'migrations/000002_tenant.up.sql', range: { start: { line: 2 } } });
