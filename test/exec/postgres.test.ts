@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, postgresBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, lastReport, reports, workspace } from './helpers/env.js';
+import { cleanupTempDirs, cli, lastReport, reports, stressed, workspace } from './helpers/env.js';
 import { scenarios } from './scenarios.js';
 import { crashScenarios, waitFor } from './crash-scenarios.js';
 import { PgDriver } from '../../src/exec/drivers/pg.js';
@@ -33,7 +33,7 @@ describe.skipIf(!PG_URL)('execution layer on PostgreSQL', { timeout: 120_000 }, 
   scenarios(backend);
 
   crashScenarios(backend, {
-    randomKills: 2,
+    randomKills: stressed(1),
     waitPhrase: /waiting for the migration lock held by pid \d+/,
     busyPhrase: /another apply holds the lock on postgres:\/\/postgres:\*\*\*\*@[^ ]+ \(pid \d+, postgres@127\.0\.0\.1, "migratelint apply"/,
     lockHeld: async (db) => {

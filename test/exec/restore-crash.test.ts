@@ -17,7 +17,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCli } from './helpers/build-cli.mjs';
 import { PG_URL, pgliteBackend } from './helpers/backends.js';
-import { cleanupTempDirs, cli, workspace } from './helpers/env.js';
+import { cleanupTempDirs, cli, stressed, workspace } from './helpers/env.js';
 import { interruptedRestore } from '../../src/exec/backup/restore-marker.js';
 import { PgliteDriver, isDataDir } from '../../src/exec/drivers/pglite.js';
 import { PgDriver } from '../../src/exec/drivers/pg.js';
@@ -154,7 +154,7 @@ function pgliteSpec(): BackendSpec {
   let oldDir = '';
   return {
     name: 'pglite',
-    trials: 10,
+    trials: stressed(5),
     concurrency: 2,
     // The whole restore takes 2-3 s here (open, load 5 MiB, swap).
     killPoints: [
@@ -211,7 +211,7 @@ function postgresSpec(): BackendSpec {
   const source = `${tag}_src`;
   return {
     name: 'postgres',
-    trials: 18,
+    trials: stressed(10),
     concurrency: 2,
     // The whole restore takes 0.5-1 s here (process start, pg_dump safety backup, CREATE, pg_restore, swap).
     killPoints: [

@@ -146,3 +146,13 @@ export function lastReport(cwd: string): Record<string, any> {
   const all = reports(cwd);
   return all[all.length - 1];
 }
+
+/**
+ * How many random kills a crash test makes: `base` in `npm test`, times
+ * MIGRATELINT_STRESS (e.g. `MIGRATELINT_STRESS=5 npx vitest run test/exec/restore-crash.test.ts`)
+ * for a longer hunt.
+ */
+export function stressed(base: number): number {
+  const factor = Number(process.env.MIGRATELINT_STRESS ?? 1);
+  return Number.isFinite(factor) && factor > 0 ? Math.max(1, Math.round(base * factor)) : base;
+}
