@@ -38,6 +38,12 @@ export interface SqlChunk {
   readonly origin: StatementOrigin;
   /** Maps a UTF-16 offset in `sql` to a position in the original file. */
   position(offset: number): Position;
+  /**
+   * Spans of `sql` (UTF-16 offsets) standing for values the code fills in when it runs: a
+   * `${value}` inside a quoted string of a template literal. The text there is a
+   * placeholder, so the SQL parses and rules read it, but it cannot be run as it stands.
+   */
+  readonly runTimeValues?: readonly { start: number; end: number }[];
 }
 
 export interface ParseFailure {

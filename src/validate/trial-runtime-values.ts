@@ -5,8 +5,9 @@ import { findNodes } from '../pg/ast.js';
 /**
  * Statements of code migrations whose values come when the migration runs: SQLAlchemy's
  * `text("... :name")` with bind parameters, `op.execute(sql, params)`, a knex.raw with `?`
- * bindings, lowered to `$1`, `$2`. PostgreSQL cannot run them without the values, so the
- * trial leaves them out (listed as not tried, at their line) and runs the rest.
+ * bindings, lowered to `$1`, `$2`; a template literal's `'${value}'` (SqlChunk.runTimeValues).
+ * PostgreSQL cannot run them without the values, so the trial leaves them out (listed as
+ * not tried, at their line) and runs the rest.
  */
 
 export interface LeftOut {
@@ -15,7 +16,12 @@ export interface LeftOut {
 }
 
 function needsValues(s: Statement): boolean {
-  return s.chunk.origin !== 'sql' && s.node !== undefined && findNodes(s.node, 'ParamRef').length > 0;
+  if (s.chunk.origin === 'sql' || s.node === undefined) return false;
+  if (s.chunk.runTimeValues?.some((v) => v.start < s.end && v.end > s.start)) return true;
+  if (findNodes(s.node, 'ParamRef').length > 0) return true;
+  // A value the code computes (`defaultValue: process.env.X`, `${id}` outside quotes) is
+  // lowered to a placeholder name, `"${process.env.X}"`: as a column it names nothing.
+  return findNodes(s.node, 'ColumnRef').some((c) => (c.fields ?? []).some((f: { String?: { sval?: string } }) => f.String?.sval?.startsWith('${')));
 }
 
 function without(section: Section, part: 'up' | 'down', out: LeftOut[]): Section {

@@ -402,6 +402,7 @@ export function buildChunk(
   const starts: number[] = [];
   const maps: ((i: number) => number)[] = [];
   const holes: { start: number; end: number }[] = [];
+  const runTimeValues: { start: number; end: number }[] = [];
   let sql = '';
   let paramNo = 0;
   for (const p of glueNameHoles(s).pieces) {
@@ -418,6 +419,9 @@ export function buildChunk(
       const { start, end: holeEnd } = p;
       map = (i) => (i >= len ? holeEnd : start);
       holes.push({ start: sql.length, end: sql.length + len });
+      // Inside a quoted string a hole is a value (`WHERE id = '${id}'`); in code it is most
+      // often a name (`CREATE TABLE ${table}`), which the placeholder stands in for well.
+      if (state === 'single' || state === 'dollar') runTimeValues.push({ start: sql.length, end: sql.length + len });
     }
     if (text.length === 0) continue;
     starts.push(sql.length);
@@ -435,5 +439,6 @@ export function buildChunk(
     }
     return lines.position(maps[lo](offset - starts[lo]));
   };
-  return { chunk: { sql, file, origin, position }, holes };
+  const chunk: SqlChunk = runTimeValues.length ? { sql, file, origin, position, runTimeValues } : { sql, file, origin, position };
+  return { chunk, holes };
 }

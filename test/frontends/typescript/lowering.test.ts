@@ -53,7 +53,7 @@ const CASES: { name: string; file: string; code: string; sql: string[] }[] = [
       'ALTER TABLE "users" RENAME COLUMN "age" TO "years"',
       'DROP INDEX CONCURRENTLY IF EXISTS "users_email"',
       'ALTER TABLE "users" ADD CONSTRAINT "users_email_uk" UNIQUE ("email")',
-      'ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE',
+      'ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_users_fk" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE',
       'ALTER TABLE "users" DROP CONSTRAINT "users_email_uk"',
       'DROP TABLE IF EXISTS "tmp" CASCADE',
       `INSERT INTO "roles" ("name", "level") VALUES ('admin', 1)`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsIn, lintFixtures, migrationOf } from './helpers.js';
+import { findingsIn, lintCode, lintFixtures, migrationOf } from './helpers.js';
 
 const RULES = ['no-not-null-without-default', 'require-concurrent-index', 'no-delete-without-where', 'no-update-without-where', 'require-downgrade', 'parse-error', 'no-concurrently-in-transaction'];
 
@@ -29,7 +29,7 @@ describe('Sequelize fixtures', async () => {
     expect(m.up.transaction).toBe(false);
     expect(m.down.state).toBe('empty');
     expect(m.up.statements.map((s) => s.text).slice(3)).toEqual([
-      'CREATE INDEX CONCURRENTLY "users_logincount" ON "Users" ("loginCount")',
+      'CREATE INDEX CONCURRENTLY "users_login_count" ON "Users" ("loginCount")',
       'DELETE FROM "Sessions"',
       `UPDATE "Users" SET "loginCount" = 0 WHERE "status" = 'disabled'`,
     ]);
@@ -42,5 +42,36 @@ describe('Sequelize fixtures', async () => {
     expect(m.down.transaction).toBe(false);
     expect(m.up.statements[1].range.start).toEqual({ line: 8, column: 8 });
     expect(findingsIn(result, '20230303000000-split-names.ts', RULES)).toEqual([]);
+  });
+});
+
+describe('Sequelize lowering that later migrations depend on', () => {
+  it('changeColumn with references adds the foreign key unnamed (PostgreSQL names it <table>_<column>_fkey)', async () => {
+    const { migration } = await lintCode(
+      `module.exports = { up: async (qi, Sequelize) => { await qi.changeColumn('stars', 'documentId', { type: Sequelize.UUID, onDelete: 'cascade', references: { model: 'documents' } }); } };`,
+      '20220402032204-stars.js',
+    );
+    expect(migration!.up.statements.map((s) => s.text)).toEqual([
+      'ALTER TABLE "stars" ALTER COLUMN "documentId" DROP NOT NULL',
+      'ALTER TABLE "stars" ALTER COLUMN "documentId" DROP DEFAULT',
+      'ALTER TABLE "stars" ALTER COLUMN "documentId" TYPE UUID',
+      'ALTER TABLE "stars" ADD FOREIGN KEY ("documentId") REFERENCES "documents" ("id") ON DELETE CASCADE',
+    ]);
+  });
+
+  it('casts an array default to the column type, and names an index as inflection.underscore does', async () => {
+    const { migration } = await lintCode(
+      `module.exports = { up: async (qi, Sequelize) => {
+  await qi.addColumn('revisions', 'collaboratorIds', { type: Sequelize.ARRAY(Sequelize.UUID), allowNull: false, defaultValue: [] });
+  await qi.addIndex('documents', ['id', 'deletedAt']);
+  await qi.removeIndex('documents', ['collaboratorIds']);
+} };`,
+      '20250530235814-collaborators.js',
+    );
+    expect(migration!.up.statements.map((s) => s.text)).toEqual([
+      'ALTER TABLE "revisions" ADD COLUMN "collaboratorIds" UUID[] NOT NULL DEFAULT ARRAY[]::UUID[]',
+      'CREATE INDEX "documents_id_deleted_at" ON "documents" ("id", "deletedAt")',
+      'DROP INDEX IF EXISTS "documents_collaborator_ids"',
+    ]);
   });
 });

@@ -98,8 +98,10 @@ function typeSql(w: Walker, type: Val | undefined, table: string, column: string
 }
 
 /** Defaults Sequelize computes in JavaScript (UUIDV4, NOW, functions) never reach the table. */
-function defaultSql(w: Walker, v: Val | undefined): string | undefined {
+function defaultSql(w: Walker, v: Val | undefined, type?: string): string | undefined {
   if (!v || v.t === 'undef') return undefined;
+  // Sequelize casts an array default to the column's type: `ARRAY[]` alone has no type.
+  if (v.t === 'arr' && type?.endsWith('[]')) return `${valueSql(w, v)}::${type}`;
   if (v.t === 'fn') return undefined;
   if (v.t === 'path' && /^(UUIDV1|UUIDV4|NOW)$/.test(v.parts[v.parts.length - 1])) return undefined;
   if (v.t === 'new' && /^(UUIDV1|UUIDV4|NOW)$/.test(v.cls)) return undefined;
@@ -124,22 +126,27 @@ function attributeSql(w: Walker, table: string, column: string, attr: Val | unde
   let sql = t0.sql;
   if (isTrue(opt('autoIncrement'))) sql = /BIGINT/.test(sql) ? 'BIGSERIAL' : 'SERIAL';
   if (isFalse(opt('allowNull'))) sql += ' NOT NULL';
-  const d = defaultSql(w, opt('defaultValue'));
+  const d = defaultSql(w, opt('defaultValue'), t0.sql);
   if (d !== undefined) sql += ` DEFAULT ${d}`;
   if (isTrue(opt('unique'))) sql += ' UNIQUE';
   const primary = isTrue(opt('primaryKey'));
   if (primary && forAdd) sql += ' PRIMARY KEY';
-  const refs = opt('references');
-  if (refs) {
-    const model = prop(w, refs, 'model');
-    const key = strOpt(w, refs, 'key') ?? 'id';
-    sql += ` REFERENCES ${tableRef(w, model)} (${quoteIdent(key)})`;
-    const onDelete = nameOf(opt('onDelete'));
-    const onUpdate = nameOf(opt('onUpdate'));
-    if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
-    if (onUpdate) sql += ` ON UPDATE ${onUpdate.toUpperCase()}`;
-  }
+  sql += referencesSql(w, opt);
   return { sql, before, primary };
+}
+
+/** ` REFERENCES t (key) ON DELETE … ON UPDATE …` of an attribute's `references`, or nothing. */
+function referencesSql(w: Walker, opt: (k: string) => Val | undefined): string {
+  const refs = opt('references');
+  if (!refs) return '';
+  const model = prop(w, refs, 'model');
+  const key = strOpt(w, refs, 'key') ?? 'id';
+  let sql = ` REFERENCES ${tableRef(w, model)} (${quoteIdent(key)})`;
+  const onDelete = nameOf(opt('onDelete'));
+  const onUpdate = nameOf(opt('onUpdate'));
+  if (onDelete) sql += ` ON DELETE ${onDelete.toUpperCase()}`;
+  if (onUpdate) sql += ` ON UPDATE ${onUpdate.toUpperCase()}`;
+  return sql;
 }
 
 /** A `where` object as SQL: `{}` and null mean no WHERE at all. */
@@ -270,12 +277,16 @@ function changeColumn(c: SequelizeCall): StepResult {
   const col = `ALTER TABLE ${c.table()} ALTER COLUMN ${quoteIdent(column)}`;
   const sql: string[] = [];
   sql.push(`${col} ${isFalse(opt('allowNull')) ? 'SET' : 'DROP'} NOT NULL`);
-  const d = defaultSql(w, opt('defaultValue'));
-  sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
   const type = typeSql(w, isObject ? opt('type') : attr, c.bare(), column);
+  const d = defaultSql(w, opt('defaultValue'), type.sql);
+  sql.push(d !== undefined ? `${col} SET DEFAULT ${d}` : `${col} DROP DEFAULT`);
   if (type.enumValues) sql.push(`CREATE TYPE ${type.sql} AS ENUM(${type.enumValues.map(quoteLiteral).join(', ')})`);
   sql.push(`${col} TYPE ${type.sql}${type.enumValues ? ` USING (${quoteIdent(column)}::${type.sql})` : ''}`);
   if (isTrue(opt('unique'))) sql.push(`ALTER TABLE ${c.table()} ADD UNIQUE (${quoteIdent(column)})`);
+  // Sequelize adds the foreign key unnamed, so PostgreSQL names it <table>_<column>_fkey,
+  // the name later migrations drop it by.
+  const refs = referencesSql(w, opt);
+  if (refs) sql.push(`ALTER TABLE ${c.table()} ADD FOREIGN KEY (${quoteIdent(column)})${refs}`);
   c.emit(...sql);
   return keepRole(c);
 }
@@ -301,12 +312,23 @@ function dropTable(c: SequelizeCall): StepResult {
 }
 
 /** addIndex(table, fields, options) or addIndex(table, options). */
+/**
+ * The name Sequelize gives an index without one: `<table>_<fields joined by _>` passed
+ * through inflection's underscore (an `_` before every capital, none leading, then lower
+ * case), so `documents` on `collaboratorIds` is `documents_collaborator_ids`. A part known
+ * only at run time is kept whole.
+ */
+function sequelizeIndexName(table: string, fields: string[]): string {
+  if ([table, ...fields].some((p) => p.includes('${'))) return derivedName(table, ...fields);
+  return `${table}_${fields.join('_')}`.replace(/([A-Z])/g, '_$1').replace(/^_/, '').toLowerCase();
+}
+
 function addIndex(c: SequelizeCall): StepResult {
   const { w, args } = c;
   const opts = args[1]?.t === 'obj' ? args[1] : args[2];
   const fieldsVal = args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields');
   const fields = fieldsVal?.t === 'arr' ? fieldsVal.items.map((f) => (f.t === 'obj' ? (strOpt(w, f, 'name') ?? strOpt(w, f, 'attribute') ?? '${field}') : (nameOf(f) ?? '${field}'))) : namesOf(fieldsVal);
-  const name = strOpt(w, opts, 'name') ?? derivedName(c.bare(), ...fields);
+  const name = strOpt(w, opts, 'name') ?? sequelizeIndexName(c.bare(), fields);
   const unique = isTrue(prop(w, opts, 'unique')) || strOpt(w, opts, 'type')?.toUpperCase() === 'UNIQUE' ? 'UNIQUE ' : '';
   const concurrently = isTrue(prop(w, opts, 'concurrently')) ? 'CONCURRENTLY ' : '';
   const using = strOpt(w, opts, 'using') ?? strOpt(w, opts, 'method');
@@ -318,7 +340,7 @@ function addIndex(c: SequelizeCall): StepResult {
 function removeIndex(c: SequelizeCall): StepResult {
   const { w, args } = c;
   const target = args[1];
-  const name = target?.t === 'arr' ? derivedName(c.bare(), ...namesOf(target)) : (nameOf(target) ?? '${index}');
+  const name = target?.t === 'arr' ? sequelizeIndexName(c.bare(), namesOf(target)) : (nameOf(target) ?? '${index}');
   const concurrently = isTrue(prop(w, args[2], 'concurrently')) ? 'CONCURRENTLY ' : '';
   c.emit(`DROP INDEX ${concurrently}IF EXISTS ${quoteIdent(name)}`);
   return keepRole(c);
@@ -353,14 +375,23 @@ const CONSTRAINT_TYPES: Record<string, (spec: ConstraintSpec) => string> = {
   default: ({ c, opts, fields }) => `ALTER TABLE ${c.table()} ALTER COLUMN ${quoteIdent(fields[0] ?? '${column}')} SET DEFAULT ${valueSql(c.w, prop(c.w, opts, 'defaultValue'))}`,
 };
 
+/**
+ * The name Sequelize gives a constraint without one: table, fields and a suffix joined by
+ * `_`, letters kept as written (`shares_urlId_teamId_uk`); a foreign key names the table
+ * it references before `_fk`.
+ */
+function sequelizeConstraintName(c: SequelizeCall, opts: Val | undefined, type: string, fields: string[]): string {
+  const suffix = type === 'foreign key' ? `${bareTable(c.w, prop(c.w, prop(c.w, opts, 'references'), 'table'))}_fk` : (handlerFor(CONSTRAINT_SUFFIXES, type) ?? 'fk');
+  return [c.bare(), ...fields, suffix].join('_').replace(/"/g, '');
+}
+
 /** addConstraint(table, options) or the older addConstraint(table, fields, options). */
 function addConstraint(c: SequelizeCall): StepResult | undefined {
   const { w, args } = c;
   const opts = args[1]?.t === 'arr' ? args[2] : args[1];
   const fields = namesOf(args[1]?.t === 'arr' ? args[1] : prop(w, opts, 'fields'));
   const type = (strOpt(w, opts, 'type') ?? '').toLowerCase();
-  const suffix = handlerFor(CONSTRAINT_SUFFIXES, type) ?? 'fkey';
-  const name = strOpt(w, opts, 'name') ?? derivedName(c.bare(), ...fields, suffix);
+  const name = strOpt(w, opts, 'name') ?? sequelizeConstraintName(c, opts, type, fields);
   const head = `ALTER TABLE ${c.table()} ADD CONSTRAINT ${quoteIdent(name)}`;
   const print = handlerFor(CONSTRAINT_TYPES, type);
   if (!print) return undefined;
