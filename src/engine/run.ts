@@ -75,7 +75,14 @@ export function lintMigration(
       const wrapping = sectionWrapping(migration, section, settings.transaction, settings.tools ?? {});
       const transactions = new SectionTransactions(all, wrapping, embeddingStatement, doBlockHasTransactionControl);
       // Whatever a rule reports while checking this section is in this section's direction.
-      const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix']) => report(name, file, range, message, fix);
+      // Rules see SQL the framework computes (its context counts), but do not judge it: a
+      // finding on it is dropped. Such a chunk maps every offset to its call's start, so a
+      // finding placed there by range is on it too (see `SqlChunk.derived`).
+      const derivedAt = frameworkPlaces(all);
+      const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix']) => {
+        if (derivedAt.size && derivedAt.has(placeKey(file, range))) return;
+        report(name, file, range, message, fix);
+      };
       return {
         migration,
         pgVersion,
@@ -93,8 +100,9 @@ export function lintMigration(
         sameTransaction: (a: Statement, b: Statement) => transactions.sameTransaction(a, b),
         transactions,
         embeddedIn: embeddingStatement,
-        report: (stmt: Statement, message: string, opts?: ReportOptions) =>
-          reportInSection(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix),
+        report: (stmt: Statement, message: string, opts?: ReportOptions) => {
+          if (!stmt.chunk.derived) reportInSection(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix);
+        },
       };
     });
 
@@ -118,4 +126,13 @@ const wholeSectionInTransaction = (wrapping: Wrapping): boolean | undefined => (
 
 function inTransactionOf(migration: Migration, section: Section, settings: EngineSettings): boolean | undefined {
   return wholeSectionInTransaction(sectionWrapping(migration, section, settings.transaction, settings.tools ?? {}));
+}
+
+const placeKey = (file: string, range: Range) => `${file}:${range.start.line}:${range.start.column}`;
+
+/** Where the section's framework-computed statements sit (their call's start). */
+function frameworkPlaces(statements: readonly Statement[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of statements) if (s.chunk.derived) out.add(placeKey(s.chunk.file, s.range));
+  return out;
 }

@@ -18,7 +18,8 @@ export function sectionOfFinding(f: Finding, m: Migration): 'up' | 'down' | unde
   // Both sections in one file (dbmate, goose, code migrations): where does the finding sit?
   const at = f.range.start;
   const inDown =
-    down.statements.some((s) => within(at, s.range) || (s.range.start.line === at.line && s.range.start.column === at.column)) ||
+    // SQL the framework computes for the down (Django's reverses) sits at the up's calls, and rules do not judge it.
+    down.statements.some((s) => !s.chunk.derived && (within(at, s.range) || (s.range.start.line === at.line && s.range.start.column === at.column))) ||
     (down.range !== undefined && before(down.range.start, down.range.end) && within(at, down.range));
   return inDown ? 'down' : 'up';
 }

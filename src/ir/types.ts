@@ -39,6 +39,15 @@ export interface SqlChunk {
   /** Maps a UTF-16 offset in `sql` to a position in the original file. */
   position(offset: number): Position;
   /**
+   * `framework`: SQL the framework computes by itself, which the author neither wrote nor
+   * can change (the reverse of a Django schema operation, run by Django's schema editor on
+   * the way down). It is lowered so the executor and validate's trial see what really runs,
+   * but rules do not judge it: a finding there would be one nobody can act on. Marked per
+   * chunk, not per section, because one Django down mixes it with reverse_sql the author
+   * wrote, which is linted as usual.
+   */
+  readonly derived?: 'framework';
+  /**
    * Spans of `sql` (UTF-16 offsets) standing for values the code fills in when it runs: a
    * `${value}` inside a quoted string of a template literal. The text there is a
    * placeholder, so the SQL parses and rules read it, but it cannot be run as it stands.
@@ -142,6 +151,11 @@ export interface UnanalysedCall {
   file: string;
   range: Range;
   reason: string;
+  /**
+   * The half whose SQL the call was to give, when its place cannot tell: Django lowers
+   * both halves from the same operations (the down is their reverse).
+   */
+  part?: Direction;
   /**
    * The call's source text, shortened to one line; filled in before the migration's
    * sources are dropped (see `describeCalls`), so reports can name it without the file.

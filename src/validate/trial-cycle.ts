@@ -81,11 +81,12 @@ type DownPlan = { run: true } | { run: false; reason?: string };
 
 function downPlan(m: Migration, hasDowns: boolean): DownPlan {
   if (!hasDowns) return { run: false };
-  // Django's down holds only the reverses an author wrote (RunSQL's reverse_sql,
-  // RunPython's reverse_code, CreateExtension's): Django reverses schema operations itself,
-  // and that reverse is not lowered. A migration of those alone is trialled whole.
-  if (m.format === 'django' && m.down.state === 'present' && m.up.statements.some(isSchemaOperation)) {
-    return { run: false, reason: 'Django reverses schema operations itself, and migratelint does not lower that reverse' };
+  // A Django down holds the reverses the author wrote and those Django's schema editor
+  // computes (lowered too, see django-ops/reverse.ts): it is trialled like any other, unless
+  // a reverse could not be lowered (listed by `notLowered`): compared, it would only show
+  // what that reverse leaves out.
+  if (m.down.state === 'present' && m.coverage?.unanalysed.some((c) => c.part === 'down')) {
+    return { run: false, reason: 'part of its down could not be lowered (listed), so what it leaves is not compared' };
   }
   switch (m.down.state) {
     case 'present':
@@ -99,14 +100,6 @@ function downPlan(m: Migration, hasDowns: boolean): DownPlan {
     case 'missing':
       return m.expectsDown ? { run: false, reason: 'no down migration' } : { run: false };
   }
-}
-
-/**
- * A statement lowered from a Django schema operation (CreateModel, AddField, ...): not the
- * SQL of a RunSQL, a RunPython's queries or a CreateExtension, whose reverses are lowered.
- */
-function isSchemaOperation(s: Statement): boolean {
-  return s.chunk.origin === 'builder' && !['CreateExtensionStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(s.kind);
 }
 
 export async function trialGroup(ctx: CycleContext, group: TrialGroup): Promise<GroupCoverage> {
@@ -166,7 +159,7 @@ class GroupTrial {
     const { serverVersionNum: v, findings } = this.ctx;
     const { em, leftOut } = withoutRunTimeValues(given);
     for (const { part, statement } of leftOut) {
-      this.coverage.notTried.push({ ...notTried(em, part, 'SQL with bind parameters, whose values come at run time: left out, the rest runs'), file: statement.chunk.file, line: statement.range.start.line });
+      this.coverage.notTried.push({ ...notTried(em, part, 'SQL whose values come at run time (bind parameters, a computed value): left out, the rest runs'), file: statement.chunk.file, line: statement.range.start.line });
     }
     if (this.notLowered(em) || leftOut.length) this.incomplete = em;
     const up = planSection(em, 'up', v);
@@ -489,7 +482,7 @@ class GroupTrial {
   private notLowered(em: ExecMigration): boolean {
     const calls = em.migration.coverage?.unanalysed ?? [];
     for (const call of calls) {
-      const part = halfOf(em.migration, call.range.start.line);
+      const part = call.part ?? halfOf(em.migration, call.range.start.line);
       this.coverage.notTried.push({ ...notTried(em, part, `not lowered to SQL: ${call.reason}`), file: call.file, line: call.range.start.line });
     }
     return calls.length > 0;

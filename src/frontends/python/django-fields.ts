@@ -21,6 +21,11 @@ export interface DjField {
   null: boolean;
   primaryKey: boolean;
   unique: boolean;
+  /**
+   * The unique constraint's name when AlterField added it (`<table>_<column>_<hash>_uniq`);
+   * undefined for one declared with the column (PostgreSQL names it `<table>_<column>_key`).
+   */
+  uniqueName?: string;
   dbIndex: boolean;
   /** The default Django applies when adding the column (then drops), as SQL. */
   effectiveDefault?: string;

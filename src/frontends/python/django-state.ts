@@ -21,11 +21,23 @@ export interface DjModel {
   fields: Map<string, DjField>;
   uniqueTogether: string[][];
   indexTogether: string[][];
-  /** Index and constraint names, and whether each is an index or a table constraint. */
-  constraints: Map<string, 'index' | 'constraint'>;
+  /** Indexes and constraints by name (Meta.indexes / constraints, AddIndex, AddConstraint). */
+  constraints: Map<string, DjConstraint>;
   managed: boolean;
   /** Created on the fly for a model no earlier migration defines (its history is unknown). */
   stub?: boolean;
+}
+
+/** An index or a table constraint of a model, and how to create it again (its reverse needs that). */
+export interface DjConstraint {
+  kind: 'index' | 'constraint';
+  /**
+   * Its SQL as printed when it was defined, on `table`: `sql` (ALTER TABLE ... ADD, or
+   * CREATE [UNIQUE] INDEX), `concurrently` (a plain index built CONCURRENTLY), `inline`
+   * (its clause inside CREATE TABLE, when it has one). Undefined when the definition was not
+   * understood, or a column was renamed since (the print names the old column).
+   */
+  create?: { table: string; sql: string; concurrently?: string; inline?: string };
 }
 
 export type DjState = Map<string, DjModel>;

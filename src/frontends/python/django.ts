@@ -49,8 +49,9 @@ export function readDjango(
   if (info.runBefore.length) graph.runBefore = info.runBefore.map(id);
   migration.graph = graph;
 
-  const up = new SectionBuilder(file, coverage, migration.comments);
-  const down = new SectionBuilder(file, coverage, migration.comments);
+  // Both halves come from the same operations: a call not lowered says which half it is in.
+  const up = new SectionBuilder(file, coverage, migration.comments, 'up');
+  const down = new SectionBuilder(file, coverage, migration.comments, 'down');
   const emit: Emit = { up, down, reverse: [], irreversible: [] };
   if (info.operations === undefined) {
     up.unanalysed(info.operationsNode ?? cls, 'operations is not a list migratelint can read');
@@ -79,7 +80,7 @@ export function readDjango(
         transaction: info.atomic,
       }
     : {
-        // Schema operations are reversed by Django itself; RunSQL / RunPython reverses are lowered.
+        // The reverses the author wrote (RunSQL, RunPython) and those Django computes for schema operations (derived SQL).
         state: 'present',
         statements: down.statements,
         file: file.file,

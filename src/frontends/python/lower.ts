@@ -3,7 +3,7 @@
  * calls (positioned at the call) and raw SQL strings (positioned inside the string).
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { Comment, Migration, MigrationFormat, Range, Section, SqlChunk, Statement } from '../../ir/types.js';
+import type { Comment, Direction, Migration, MigrationFormat, Range, Section, SqlChunk, Statement } from '../../ir/types.js';
 import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { splitSql } from '../../pg/splitter.js';
@@ -49,14 +49,19 @@ export class SectionBuilder {
     private readonly file: PyFile,
     private readonly coverage: Coverage,
     private readonly comments: Comment[],
+    /** Which half this section is, for calls it cannot lower, when their place cannot tell (Django). */
+    private readonly part?: Direction,
   ) {}
 
-  /** SQL printed for a builder call: every position is the call's start. */
-  builder(sql: string | string[], at: SyntaxNode, opts: { outside?: boolean } = {}): void {
+  /**
+   * SQL printed for a builder call: every position is the call's start. `derived`: SQL the
+   * framework computes by itself (see `SqlChunk.derived`), which rules do not judge.
+   */
+  builder(sql: string | string[], at: SyntaxNode, opts: { outside?: boolean; derived?: boolean } = {}): void {
     const text = Array.isArray(sql) ? sql.filter(Boolean).join(';\n') : sql;
     if (!text) return;
     const pos = this.file.position(at.from);
-    const chunk: SqlChunk = { sql: text, file: this.file.file, origin: 'builder', position: () => pos };
+    const chunk: SqlChunk = { sql: text, file: this.file.file, origin: 'builder', position: () => pos, ...(opts.derived ? { derived: 'framework' as const } : {}) };
     this.push(parseChunk(chunk), opts.outside, undefined);
   }
 
@@ -93,7 +98,7 @@ export class SectionBuilder {
 
   /** Code between two offsets that is not analysed (a branch for another database). */
   unanalysedSpan(from: number, to: number, reason: string): void {
-    this.coverage.unanalysed.push({ file: this.file.file, range: this.file.range(from, to), reason });
+    this.coverage.unanalysed.push({ file: this.file.file, range: this.file.range(from, to), reason, ...(this.part ? { part: this.part } : {}) });
   }
 
   analysed(): void {

@@ -122,11 +122,18 @@ describe('Django fixtures', () => {
     // SeparateDatabaseAndState: only database_operations reach the database.
     expect(up[up.length - 1]).toBe('37:22 RenameStmt ALTER TABLE "shop_order" RENAME TO "shop_purchase"');
     expect(up.filter((s) => s.startsWith('42:'))).toEqual([]);
-    // Reverse SQL is the down section, in reverse operation order.
+    // The down: reverse_sql and the reverses Django computes, in reverse operation order.
     expect(statements(m, 'down')).toEqual([
       '38:34 RenameStmt ALTER TABLE "shop_purchase" RENAME TO "shop_order"',
       '31:18 DropStmt DROP INDEX shop_customer_name_idx',
+      '21:9 AlterTableStmt ALTER TABLE "shop_customer" ADD COLUMN "last_order_id" bigint NULL CONSTRAINT "shop_customer_last_order_id_eb6c6702_fk_shop_order_id" REFERENCES "shop_order"("id") DEFERRABLE INITIALLY DEFERRED',
+      '21:9 IndexStmt CREATE INDEX "shop_customer_last_order_id_eb6c6702" ON "shop_customer" ("last_order_id")',
+      '16:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "status" TYPE varchar(20) USING "status"::varchar(20)',
+      '11:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "note" DROP NOT NULL',
     ]);
+    // Only the SQL the author wrote is judged: Django's CREATE INDEX on the way down is not.
+    expect(m.down.statements.map((s) => !!s.chunk.derived)).toEqual([false, false, true, true, true, true]);
+    expect(at(result, file, 'require-concurrent-index')).toEqual(['27:18']);
     expect(at(result, file, 'require-concurrent-index-drop')).toEqual(['31:18']);
     expect(at(result, file, 'require-downgrade')).toEqual([]);
   });

@@ -40,6 +40,8 @@ export class OpContext {
   readonly owned = new Set<DjModel>();
   readonly scope: Scope;
   readonly app: string;
+  /** How many calls this context could not lower: the dispatcher tells an operation that failed by it. */
+  notLowered = 0;
 
   constructor(
     readonly info: DjMigrationInfo,
@@ -65,10 +67,18 @@ export class OpContext {
     return lookupFor(this.state);
   }
 
+  /**
+   * The state as it stands, kept: the models in it stop being this context's to change, so
+   * the next write copies them (`mutableModel`) and the returned state never changes.
+   */
+  settle(): DjState {
+    this.owned.clear();
+    return new Map(this.state);
+  }
+
   /** `'Book'` → `shop.book`: operations name models of their own app. */
   modelKey(node: SyntaxNode | undefined): string {
-    const name = strConst(this.scope, node);
-    return `${this.app}.${(name ?? '?').toLowerCase()}`;
+    return modelKeyIn(this.scope, this.app, node);
   }
 
   tableOf(key: string): string {
@@ -96,8 +106,15 @@ export class OpContext {
   }
 
   unanalysed(node: SyntaxNode, reason: string): void {
+    this.notLowered++;
     this.emit?.up.unanalysed(node, reason);
   }
+}
+
+/** `'Book'` → `shop.book`: operations name models of their own app. */
+export function modelKeyIn(scope: Scope, app: string, node: SyntaxNode | undefined): string {
+  const name = strConst(scope, node);
+  return `${app}.${(name ?? '?').toLowerCase()}`;
 }
 
 /** A field's column; `pk` names the primary key, and an unknown field is taken to be its own column. */

@@ -6,12 +6,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { DjMigrationInfo, DjState } from '../django-state.js';
 import { asCall, lastName, resolve } from '../values.js';
-import { OpContext, type Emit, type OperationHandler } from './context.js';
+import { OpContext, type Emit, type Operation, type OperationHandler } from './context.js';
 import { extensionOperations } from './extensions.js';
-import { fieldOperations } from './fields.js';
-import { indexAndConstraintOperations } from './indexes-constraints.js';
-import { modelOperations } from './models.js';
+import { fieldOperations, fieldReverses } from './fields.js';
+import { indexAndConstraintOperations, indexAndConstraintReverses } from './indexes-constraints.js';
+import { modelOperations, modelReverses } from './models.js';
 import { rawOperations } from './raw.js';
+import { Reversal, type ReverseHandler } from './reverse.js';
 
 /** Operations that change only Django's state: no SQL, nothing to analyse. */
 const stateOnly: OperationHandler = (ctx) => ctx.analysed();
@@ -33,6 +34,18 @@ for (const family of [modelOperations, fieldOperations, indexAndConstraintOperat
   }
 }
 
+/**
+ * How each schema operation is undone (see reverse.ts). RunSQL, RunPython and the extension
+ * operations lower their reverses themselves; state-only operations have none.
+ */
+const REVERSES = new Map<string, ReverseHandler>();
+for (const family of [modelReverses, fieldReverses, indexAndConstraintReverses]) {
+  for (const [kind, handler] of Object.entries(family)) {
+    if (!HANDLERS.has(kind) || REVERSES.has(kind)) throw new Error(`Django operation ${kind}: reverse without one handler`);
+    REVERSES.set(kind, handler);
+  }
+}
+
 function lowerOperation(ctx: OpContext, node: SyntaxNode): void {
   const call = asCall(ctx.scope.file, resolve(ctx.scope, node));
   if (!call) {
@@ -45,7 +58,20 @@ function lowerOperation(ctx: OpContext, node: SyntaxNode): void {
     ctx.unanalysed(call.node, `${kind || 'operation'} is not a Django operation migratelint knows; not analysed`);
     return;
   }
-  handler(ctx, { kind, call, arg: (index, keyword) => call.kwargs.get(keyword) ?? call.args[index] });
+  const op: Operation = { kind, call, arg: (index, keyword) => call.kwargs.get(keyword) ?? call.args[index] };
+  const emit = ctx.emit;
+  const reverse = emit ? REVERSES.get(kind) : undefined;
+  if (!emit || !reverse) {
+    handler(ctx, op);
+    return;
+  }
+  const before = ctx.settle();
+  const failures = ctx.notLowered;
+  handler(ctx, op);
+  const after = ctx.settle();
+  // An operation whose up could not be lowered is listed once, there; its reverse is not tried.
+  if (ctx.notLowered > failures) return;
+  emit.reverse.push(() => reverse(new Reversal(ctx.scope, ctx.app, before, after, emit.down, call.node), op));
 }
 
 /**

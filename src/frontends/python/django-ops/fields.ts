@@ -15,9 +15,10 @@ import {
   type DjField,
   type ModelLookup,
 } from '../django-fields.js';
-import { mutableModel } from '../django-state.js';
+import { mutableModel, type DjModel } from '../django-state.js';
 import { strConst } from '../values.js';
 import type { OpContext, Operation, OperationHandler } from './context.js';
+import type { ReverseHandler } from './reverse.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
 import { cascadeFor, dependentsOfColumn } from './cascade.js';
 
@@ -36,20 +37,22 @@ function addField(ctx: OpContext, { call, arg }: Operation): void {
   if (!field) return ctx.unanalysed(call.node, 'AddField: field definition not understood');
   model?.fields.set(name, field);
   if (!ctx.isManaged(key)) return;
-  const table = ctx.tableOf(key);
+  const sql = addFieldSql(ctx.tableOf(key), model, field, ctx.lookup);
+  if (sql.length) ctx.emitSql(call.node, sql);
+}
+
+/** Django's add_field: the column (through a temporary default), its foreign key and indexes; or a many-to-many table. */
+function addFieldSql(table: string, model: DjModel | undefined, field: DjField, lookup: ModelLookup): string[] {
   const t = q(table);
-  if (field.m2m) {
-    if (!field.m2m.through && model) ctx.emitSql(call.node, createThroughTableSql(model, field, ctx.lookup));
-    return;
-  }
-  const fk = field.fk?.dbConstraint ? inlineForeignKey(table, field, ctx.lookup) : '';
+  if (field.m2m) return !field.m2m.through && model ? createThroughTableSql(model, field, lookup) : [];
+  const fk = field.fk?.dbConstraint ? inlineForeignKey(table, field, lookup) : '';
   const sql = [`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(field, { includeDefault: true })}${fk}`];
   // Django fills existing rows through a temporary default, unless the default lives in the database (db_default).
   if (field.effectiveDefault !== undefined && field.dbDefault === undefined) {
     sql.push(`ALTER TABLE ${t} ALTER COLUMN ${q(field.column)} DROP DEFAULT`);
   }
   sql.push(...fieldIndexes(table, field));
-  ctx.emitSql(call.node, sql);
+  return sql;
 }
 
 function removeField(ctx: OpContext, { call, arg }: Operation): void {
@@ -57,25 +60,29 @@ function removeField(ctx: OpContext, { call, arg }: Operation): void {
   const name = strConst(ctx.scope, arg(1, 'name')) ?? '?';
   const model = mutableModel(ctx.state, key, ctx.owned);
   const field = model?.fields.get(name);
-  const column = field?.column ?? name;
   // Asked before the field leaves the state: a primary key's dependents are found through it.
-  const dependents = field?.m2m ? [] : dependentsOfColumn(ctx.state, ctx.lookup, key, column, name);
+  const dependents = field?.m2m ? [] : dependentsOfColumn(ctx.state, ctx.lookup, key, field?.column ?? name, name);
   model?.fields.delete(name);
   if (!ctx.isManaged(key)) return;
-  const table = ctx.tableOf(key);
+  // Nothing references an auto-created m2m table: Django's CASCADE on it drops nothing more.
+  const sql = removeFieldSql(ctx.tableOf(key), name, field, ctx.lookup, { column: cascadeFor(dependents), through: '' });
+  if (sql.length) ctx.emitSql(call.node, sql);
+}
+
+/**
+ * Django's remove_field: a many-to-many table, or the column after its foreign key. Django
+ * ends both DROPs with CASCADE; `cascade` says what is printed (see cascade.ts).
+ */
+function removeFieldSql(table: string, name: string, field: DjField | undefined, lookup: ModelLookup, cascade: { column: string; through: string }): string[] {
   const t = q(table);
-  if (field?.m2m) {
-    // Nothing references an auto-created m2m table: Django's CASCADE on it drops nothing more.
-    if (!field.m2m.through) ctx.emitSql(call.node, [`DROP TABLE ${q(throughTableName(table, field))}`]);
-    return;
-  }
+  if (field?.m2m) return field.m2m.through ? [] : [`DROP TABLE ${q(throughTableName(table, field))}${cascade.through}`];
   const sql: string[] = [];
   if (field?.fk?.dbConstraint) {
-    const target = fkTarget(field, ctx.lookup);
+    const target = fkTarget(field, lookup);
     sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, field.column, target.table, target.column))}`);
   }
-  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(column)}${cascadeFor(dependents)}`);
-  ctx.emitSql(call.node, sql);
+  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)}${cascade.column}`);
+  return sql;
 }
 
 function alterField(ctx: OpContext, { call, arg }: Operation): void {
@@ -85,7 +92,13 @@ function alterField(ctx: OpContext, { call, arg }: Operation): void {
   const before = model?.fields.get(name);
   const after = ctx.fieldOf(arg(2, 'field'), name, key.slice(key.indexOf('.') + 1));
   if (!after) return ctx.unanalysed(call.node, 'AlterField: field definition not understood');
+  // The unique constraint keeps the name it got: inline (`_key`, PostgreSQL's) or AlterField's (`_uniq`).
+  if (after.unique && !after.primaryKey) {
+    const uniqueName = before?.unique ? before.uniqueName : djangoIndexName(ctx.tableOf(key), [after.column], '_uniq');
+    if (uniqueName) after.uniqueName = uniqueName;
+  }
   model?.fields.set(name, after);
+  if (model && before && before.column !== after.column) forgetDefinitions(model, before.column);
   if (!ctx.emit || !ctx.isManaged(key)) return;
   if (!before) {
     ctx.unanalysed(call.node, `AlterField ${key}.${name}: the field's previous definition was not found in earlier migrations, so what changes is unknown`);
@@ -116,7 +129,7 @@ function alterColumnSql(table: string, before: DjField, after: DjField, lookup: 
     sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, before.column, target.table, target.column))}`);
   }
   if (before.unique && !before.primaryKey && !after.unique) {
-    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(`${table}_${before.column}_key`.slice(0, 63))}`);
+    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(before.uniqueName ?? `${table}_${before.column}_key`.slice(0, 63))}`);
   }
   const indexedBefore = before.dbIndex && !before.unique;
   const indexedAfter = after.dbIndex && !after.unique;
@@ -144,7 +157,7 @@ function alterColumnSql(table: string, before: DjField, after: DjField, lookup: 
     sql.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL`);
   }
   if (after.unique && !after.primaryKey && !before.unique) {
-    sql.push(`ALTER TABLE ${t} ADD CONSTRAINT ${q(djangoIndexName(table, [after.column], '_uniq'))} UNIQUE (${col})`);
+    sql.push(`ALTER TABLE ${t} ADD CONSTRAINT ${q(after.uniqueName ?? djangoIndexName(table, [after.column], '_uniq'))} UNIQUE (${col})`);
   }
   if (indexedAfter && !indexedBefore) sql.push(`CREATE INDEX ${q(djangoIndexName(table, [after.column]))} ON ${t} (${col})`);
   if (after.fk?.dbConstraint && (fkChanged || !before.fk?.dbConstraint)) sql.push(addForeignKey(table, after, lookup));
@@ -168,6 +181,7 @@ function renameField(ctx: OpContext, { call, arg }: Operation): void {
     model!.fields.set(to, { ...field, name: to, column: toColumn });
     model!.uniqueTogether = model!.uniqueTogether.map((g) => g.map((n) => (n === from ? to : n)));
     model!.indexTogether = model!.indexTogether.map((g) => g.map((n) => (n === from ? to : n)));
+    if (fromColumn !== toColumn) forgetDefinitions(model!, fromColumn);
   }
   if (fromColumn === toColumn || field?.m2m || !ctx.isManaged(key)) {
     ctx.analysed();
@@ -175,3 +189,58 @@ function renameField(ctx: OpContext, { call, arg }: Operation): void {
   }
   ctx.emitSql(call.node, [`ALTER TABLE ${q(ctx.tableOf(key))} RENAME COLUMN ${q(fromColumn)} TO ${q(toColumn)}`]);
 }
+
+/**
+ * A column was renamed: the index and constraint prints that name it (quoted, as every
+ * print here quotes columns) would create them on the old column, so they are kept by name only.
+ */
+function forgetDefinitions(model: DjModel, column: string): void {
+  for (const [name, c] of model.constraints) {
+    if (c.create?.sql.includes(q(column))) model.constraints.set(name, { kind: c.kind });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reverses (Django's database_backwards; see reverse.ts)
+
+export const fieldReverses: Record<string, ReverseHandler> = {
+  // remove_field of the field as it is after the AddField.
+  AddField(r, { arg }) {
+    const key = r.modelKey(arg(0, 'model_name'));
+    const name = strConst(r.scope, arg(1, 'name')) ?? '?';
+    const field = r.after.get(key)?.fields.get(name);
+    if (!r.managed(key) || !field) return;
+    r.emit(removeFieldSql(r.lookup(r.after).tableOf(key), name, field, r.lookup(r.after), { column: ' CASCADE', through: ' CASCADE' }));
+  },
+  // add_field of the field as it was before the RemoveField.
+  RemoveField(r, { arg }) {
+    const key = r.modelKey(arg(0, 'model_name'));
+    const name = strConst(r.scope, arg(1, 'name')) ?? '?';
+    if (!r.managed(key)) return;
+    const model = r.known(r.before, key);
+    const field = model?.fields.get(name);
+    if (!model || !field) return r.notLowered(`RemoveField ${key}.${name}: the field's definition was not found in earlier migrations, so Django's reverse (adding it back) is not known`);
+    r.emit(addFieldSql(model.table, model, field, r.lookup(r.before)));
+  },
+  // alter_field from the field after the AlterField back to the one before.
+  AlterField(r, { arg }) {
+    const key = r.modelKey(arg(0, 'model_name'));
+    const name = strConst(r.scope, arg(1, 'name')) ?? '?';
+    const before = r.before.get(key)?.fields.get(name);
+    const after = r.after.get(key)?.fields.get(name);
+    if (!r.managed(key) || !before || !after || before.m2m || after.m2m) return;
+    r.emit(alterColumnSql(r.lookup(r.after).tableOf(key), after, before, r.lookup(r.after)));
+  },
+  // Renames the column back; a field earlier migrations do not define is its own column, as in the up.
+  RenameField(r, { arg }) {
+    const key = r.modelKey(arg(0, 'model_name'));
+    const oldName = strConst(r.scope, arg(1, 'old_name')) ?? '?';
+    const newName = strConst(r.scope, arg(2, 'new_name')) ?? '?';
+    const from = r.before.get(key)?.fields.get(oldName);
+    const to = r.after.get(key)?.fields.get(newName);
+    const fromColumn = from?.column ?? oldName;
+    const toColumn = to?.column ?? newName;
+    if (!r.managed(key) || from?.m2m || fromColumn === toColumn) return;
+    r.emit([`ALTER TABLE ${q(r.lookup(r.after).tableOf(key))} RENAME COLUMN ${q(toColumn)} TO ${q(fromColumn)}`]);
+  },
+};

@@ -4,13 +4,14 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { q } from '../lower.js';
-import { addForeignKey, columnDefinition, djangoIndexName, fieldIndexes } from '../django-fields.js';
-import { defaultTable, mutableModel, type DjModel } from '../django-state.js';
+import { addForeignKey, columnDefinition, djangoIndexName, fieldIndexes, type ModelLookup } from '../django-fields.js';
+import { defaultTable, mutableModel, type DjModel, type DjState } from '../django-state.js';
 import { boolConst, constOf, dictOf, itemsOf, strConst, type Scope } from '../values.js';
 import { columnOf, type OpContext, type Operation, type OperationHandler } from './context.js';
 import { constraintDefinition, indexDefinition } from './indexes-constraints.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
 import { cascadeFor, dependentsOfModel } from './cascade.js';
+import type { Reversal, ReverseHandler } from './reverse.js';
 
 export const modelOperations: Record<string, OperationHandler> = {
   CreateModel: createModel,
@@ -29,10 +30,10 @@ function createModel(ctx: OpContext, { call, arg }: Operation): void {
     ctx.analysed();
     return;
   }
-  ctx.emitSql(call.node, createTableSql(ctx, model, options));
+  ctx.emitSql(call.node, createTableSql(model, ctx.lookup).sql);
 }
 
-/** Puts the model CreateModel describes into the state. */
+/** Puts the model CreateModel describes into the state, with its constraints and indexes. */
 function declareModel(ctx: OpContext, arg: Operation['arg'], options: Map<string, SyntaxNode>): DjModel {
   const scope = ctx.scope;
   const name = strConst(scope, arg(0, 'name')) ?? '?';
@@ -60,25 +61,36 @@ function declareModel(ctx: OpContext, arg: Operation['arg'], options: Map<string
     const field = ctx.fieldOf(fieldNode, fieldName, lower);
     if (field) model.fields.set(fieldName, field);
   }
+  for (const c of itemsOf(scope, options.get('constraints')) ?? []) {
+    const spec = constraintDefinition(ctx, model, key, c, false);
+    if (spec) model.constraints.set(spec.name, spec.stored);
+  }
+  for (const i of itemsOf(scope, options.get('indexes')) ?? []) {
+    const spec = indexDefinition(ctx, model, key, i, false);
+    if (spec) model.constraints.set(spec.name, spec.stored);
+  }
   return model;
 }
 
 /**
- * CREATE TABLE with the columns, unique_together and the constraints that fit inline;
- * then, as Django orders them, what must follow: foreign keys, indexes, many-to-many tables.
+ * Django's create_model, from the model as the state has it: CREATE TABLE with the columns,
+ * unique_together and the constraints that fit inline; then, as Django orders them, what
+ * must follow: foreign keys, indexes, many-to-many tables. `unknown`: constraints and
+ * indexes whose definition the state does not hold (left out).
  */
-function createTableSql(ctx: OpContext, model: DjModel, options: Map<string, SyntaxNode>): string[] {
-  const { table, key } = model;
+function createTableSql(model: DjModel, lookup: ModelLookup): { sql: string[]; unknown: string[] } {
+  const { table } = model;
   const t = q(table);
   const columns: string[] = [];
   const after: string[] = [];
+  const unknown: string[] = [];
   for (const f of model.fields.values()) {
     if (f.m2m) {
-      if (!f.m2m.through) after.push(...createThroughTableSql(model, f, ctx.lookup));
+      if (!f.m2m.through) after.push(...createThroughTableSql(model, f, lookup));
       continue;
     }
     columns.push(columnDefinition(f, { includeDefault: false }));
-    if (f.fk?.dbConstraint) after.push(addForeignKey(table, f, ctx.lookup));
+    if (f.fk?.dbConstraint) after.push(addForeignKey(table, f, lookup));
     after.push(...fieldIndexes(table, f));
   }
   for (const group of model.uniqueTogether) {
@@ -89,31 +101,30 @@ function createTableSql(ctx: OpContext, model: DjModel, options: Map<string, Syn
     const cols = group.map((g) => columnOf(model, g));
     after.push(`CREATE INDEX ${q(djangoIndexName(table, cols, '_idx'))} ON ${t} (${cols.map(q).join(', ')})`);
   }
-  for (const c of itemsOf(ctx.scope, options.get('constraints')) ?? []) {
-    const spec = constraintDefinition(ctx, model, key, c, false);
-    if (!spec) continue;
-    model.constraints.set(spec.name, spec.index ? 'index' : 'constraint');
-    if (spec.index || !spec.inline) after.push(spec.sql);
-    else columns.push(spec.inline);
+  // Constraints inline where they can be; unique indexes and indexes after, in the order defined.
+  for (const [name, c] of model.constraints) {
+    if (!c.create || c.create.table !== table) unknown.push(name);
+    else if (c.create.inline) columns.push(c.create.inline);
+    else after.push(c.create.sql);
   }
-  for (const i of itemsOf(ctx.scope, options.get('indexes')) ?? []) {
-    const spec = indexDefinition(ctx, model, key, i, false);
-    if (!spec) continue;
-    model.constraints.set(spec.name, 'index');
-    after.push(spec.sql);
+  return { sql: [`CREATE TABLE ${t} (${columns.join(', ')})`, ...after], unknown };
+}
+
+/** Django's delete_model: its auto-created many-to-many tables, then the table; `cascade` as for removeFieldSql. */
+function dropModelSql(model: DjModel | undefined, table: string, cascade: { table: string; through: string }): string[] {
+  const sql: string[] = [];
+  for (const f of model?.fields.values() ?? []) {
+    if (f.m2m && !f.m2m.through) sql.push(`DROP TABLE ${q(throughTableName(model!.table, f))}${cascade.through}`);
   }
-  return [`CREATE TABLE ${t} (${columns.join(', ')})`, ...after];
+  sql.push(`DROP TABLE ${q(table)}${cascade.table}`);
+  return sql;
 }
 
 function deleteModel(ctx: OpContext, { call, arg }: Operation): void {
   const key = ctx.modelKey(arg(0, 'name'));
   const model = ctx.state.get(key);
-  const sql: string[] = [];
   // Django's CASCADE is printed only where the state shows a foreign key it would drop (see cascade.ts).
-  for (const f of model?.fields.values() ?? []) {
-    if (f.m2m && !f.m2m.through) sql.push(`DROP TABLE ${q(throughTableName(model!.table, f))}`);
-  }
-  sql.push(`DROP TABLE ${q(ctx.tableOf(key))}${cascadeFor(dependentsOfModel(ctx.state, key))}`);
+  const sql = dropModelSql(model, ctx.tableOf(key), { table: cascadeFor(dependentsOfModel(ctx.state, key)), through: '' });
   if (ctx.isManaged(key)) ctx.emitSql(call.node, sql);
   ctx.state.delete(key);
 }
@@ -162,16 +173,23 @@ function alterModelTable(ctx: OpContext, { call, arg }: Operation): void {
 function alterOrderWithRespectTo(ctx: OpContext, { call, arg }: Operation): void {
   const key = ctx.modelKey(arg(0, 'name'));
   const model = mutableModel(ctx.state, key, ctx.owned);
-  const t = q(ctx.tableOf(key));
   const to = constOf(ctx.scope, arg(1, 'order_with_respect_to'));
-  if (to === null || to === undefined) {
-    // Django's CASCADE left out: nothing can reference the `_order` column it manages.
-    if (model?.fields.has('_order')) ctx.emitSql(call.node, [`ALTER TABLE ${t} DROP COLUMN "_order"`]);
-    model?.fields.delete('_order');
-  } else {
-    ctx.emitSql(call.node, [`ALTER TABLE ${t} ADD COLUMN "_order" integer DEFAULT 0 NOT NULL`, `ALTER TABLE ${t} ALTER COLUMN "_order" DROP DEFAULT`]);
-    model?.fields.set('_order', { name: '_order', kind: 'OrderWrt', column: '_order', type: 'integer', null: false, primaryKey: false, unique: false, dbIndex: false });
-  }
+  const had = !!model?.fields.has('_order');
+  const has = to !== null && to !== undefined;
+  if (has) model?.fields.set('_order', { name: '_order', kind: 'OrderWrt', column: '_order', type: 'integer', null: false, primaryKey: false, unique: false, dbIndex: false });
+  else model?.fields.delete('_order');
+  const sql = orderColumnSql(ctx.tableOf(key), had, has);
+  if (sql.length) ctx.emitSql(call.node, sql);
+  else ctx.analysed();
+}
+
+/** Django adds `_order` when the model gains an order_with_respect_to, and drops it when it loses one. */
+function orderColumnSql(table: string, had: boolean, has: boolean): string[] {
+  const t = q(table);
+  // Django's CASCADE left out: nothing can reference the `_order` column it manages.
+  if (had && !has) return [`ALTER TABLE ${t} DROP COLUMN "_order"`];
+  if (!had && has) return [`ALTER TABLE ${t} ADD COLUMN "_order" integer DEFAULT 0 NOT NULL`, `ALTER TABLE ${t} ALTER COLUMN "_order" DROP DEFAULT`];
+  return [];
 }
 
 /** `unique_together` / `index_together`: one group (`('a', 'b')`) or a list of groups. */
@@ -195,12 +213,19 @@ function alterTogether(ctx: OpContext, { kind, call, arg }: Operation, which: 'u
     return;
   }
   const previous = unique ? model.uniqueTogether : model.indexTogether;
-  const id = (g: string[]) => g.join('\u0000');
-  const removed = previous.filter((g) => !next.some((n) => id(n) === id(g)));
-  const added = next.filter((g) => !previous.some((p) => id(p) === id(g)));
   if (unique) model.uniqueTogether = next;
   else model.indexTogether = next;
   if (!model.managed) return;
+  const sql = togetherSql(model, previous, next, unique);
+  if (sql.length) ctx.emitSql(call.node, sql);
+  else ctx.analysed();
+}
+
+/** Django diffs the old and new groups: drops what went, adds what came. */
+function togetherSql(model: DjModel, previous: string[][], next: string[][], unique: boolean): string[] {
+  const id = (g: string[]) => g.join('\u0000');
+  const removed = previous.filter((g) => !next.some((n) => id(n) === id(g)));
+  const added = next.filter((g) => !previous.some((p) => id(p) === id(g)));
   const table = model.table;
   const t = q(table);
   const sql: string[] = [];
@@ -220,6 +245,63 @@ function alterTogether(ctx: OpContext, { kind, call, arg }: Operation, which: 'u
         : `CREATE INDEX ${q(djangoIndexName(table, cols, '_idx'))} ON ${t} (${cols.map(q).join(', ')})`,
     );
   }
-  if (sql.length) ctx.emitSql(call.node, sql);
-  else ctx.analysed();
+  return sql;
 }
+
+// ---------------------------------------------------------------------------
+// Reverses (Django's database_backwards; see reverse.ts)
+
+/** The table a model has in a state (one no migration defined: its default name). */
+const tableIn = (r: Reversal, state: DjState, key: string) => r.lookup(state).tableOf(key);
+
+/** Renames a table back, when the operation renamed it. */
+function renameBack(r: Reversal, fromKey: string, toKey: string): void {
+  const from = tableIn(r, r.before, fromKey);
+  const to = tableIn(r, r.after, toKey);
+  if (from !== to && r.managed(toKey)) r.emit([`ALTER TABLE ${q(to)} RENAME TO ${q(from)}`]);
+}
+
+function togetherBack(r: Reversal, { arg }: Operation, unique: boolean): void {
+  const key = r.modelKey(arg(0, 'name'));
+  const before = r.known(r.before, key);
+  const after = r.after.get(key);
+  if (!after || !after.managed) return;
+  const groups = (m: DjModel | undefined) => (unique ? m?.uniqueTogether : m?.indexTogether) ?? [];
+  r.emit(togetherSql(after, groups(after), groups(before), unique));
+}
+
+export const modelReverses: Record<string, ReverseHandler> = {
+  // delete_model of the model as it is after the CreateModel; Django's DROPs end with CASCADE.
+  CreateModel(r, { arg }) {
+    const key = r.modelKey(arg(0, 'name'));
+    const model = r.after.get(key);
+    if (model?.managed) r.emit(dropModelSql(model, model.table, { table: ' CASCADE', through: ' CASCADE' }));
+  },
+  // create_model of the model as it was before the DeleteModel.
+  DeleteModel(r, { arg }) {
+    const key = r.modelKey(arg(0, 'name'));
+    if (!r.managed(key)) return;
+    const model = r.known(r.before, key);
+    if (!model) return r.notLowered(`DeleteModel ${key}: the model was not found in earlier migrations, so Django's reverse (creating it again) is not known`);
+    const { sql, unknown } = createTableSql(model, r.lookup(r.before));
+    r.emit(sql);
+    if (unknown.length) r.notLowered(`DeleteModel ${key}: the definition of ${unknown.join(', ')} is not known (not understood, or a column was renamed since), so creating the model again leaves it out`);
+  },
+  RenameModel(r, { arg }) {
+    const fromKey = r.modelKey(arg(0, 'old_name'));
+    const toKey = r.modelKey(arg(1, 'new_name'));
+    renameBack(r, fromKey, toKey);
+  },
+  AlterModelTable(r, { arg }) {
+    const key = r.modelKey(arg(0, 'name'));
+    renameBack(r, key, key);
+  },
+  AlterUniqueTogether: (r, op) => togetherBack(r, op, true),
+  AlterIndexTogether: (r, op) => togetherBack(r, op, false),
+  AlterOrderWithRespectTo(r, { arg }) {
+    const key = r.modelKey(arg(0, 'name'));
+    const after = r.after.get(key);
+    if (!after?.managed) return;
+    r.emit(orderColumnSql(after.table, after.fields.has('_order'), !!r.before.get(key)?.fields.has('_order')));
+  },
+};
