@@ -24,7 +24,7 @@ const DIST = path.resolve(process.env.MIGRATELINT_DIST ?? path.join(ROOT, 'dist'
 const args = process.argv.slice(2);
 
 if (args[0] === '--child') {
-  const [, dir, pgVersion, data] = args;
+  const [, dir, pgVersion, data, out] = args;
   const { lint } = await import(pathToFileURL(path.join(DIST, 'src/lint.js')).href);
   const { trialCheck } = await import(pathToFileURL(path.join(DIST, 'src/validate/trial.js')).href);
   const t0 = performance.now();
@@ -35,7 +35,9 @@ if (args[0] === '--child') {
   const trialMs = performance.now() - t1;
   const byRule = {};
   for (const f of trial.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
-  process.stdout.write(
+  // To a file, not stdout: a library that prints to stdout would corrupt the JSON.
+  fs.writeFileSync(
+    out,
     JSON.stringify({
       status: trial.status,
       summary: trial.summary,
@@ -109,7 +111,8 @@ console.log(`migratelint trial benchmark: node ${process.version}, ${os.cpus().l
 try {
   for (const dir of targets) {
     for (let run = 1; run <= runs; run++) {
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data'], {
+      const out = path.join(os.tmpdir(), `mlt-trial-bench-${process.pid}-${run}.json`);
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data', out], {
         encoding: 'utf8',
         maxBuffer: 256 << 20,
       });
@@ -117,7 +120,8 @@ try {
         console.log(`\n${dir}: the run failed\n${child.stderr.slice(0, 4000)}`);
         continue;
       }
-      const r = JSON.parse(child.stdout);
+      const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+      fs.rmSync(out, { force: true });
       const d = r.data;
       const t = d.timings ?? {};
       const count = d.migrations ?? 0;

@@ -95,10 +95,14 @@ function bareYield(node: SyntaxNode): boolean {
 // ---------------------------------------------------------------------------
 // Node helpers
 
-/** Named children (skipping punctuation such as `(`, `,`, `.`). */
+/**
+ * A node's children, punctuation included, comments left out: lezer keeps a `# …` inside
+ * a list or a call as a child, where it would pass for an operation or an argument.
+ * (Comments are collected by their own walk, for ignore directives.)
+ */
 export function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
   return out;
 }
 

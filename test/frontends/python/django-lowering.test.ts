@@ -294,3 +294,17 @@ describe('Django: app label', () => {
     }
   });
 });
+
+describe('Django: comments inside the operations', () => {
+  it('a comment in the operations list or among a call\'s arguments is neither an operation nor an argument', async () => {
+    const { migration, up } = await lintOps(`        # Drop the index an earlier migration made without CONCURRENTLY.
+        migrations.AddField(
+            'product',  # the model
+            'weight',
+            models.IntegerField(null=True),
+        ),
+        # Then add it back.`);
+    expect(up).toEqual(['12:9 AlterTableStmt ALTER TABLE "shop_product" ADD COLUMN "weight" integer NULL']);
+    expect(migration.coverage?.unanalysed ?? []).toEqual([]);
+  });
+});
