@@ -1,4 +1,4 @@
-import { defineRule, isNullConstant, nameParts, nodeBody, quoted, tableAlterCommands, volatileCall, type Origin, type VolatileCall } from './kit/index.js';
+import { defineRule, isNullConstant, lockOnTable, nameParts, nodeBody, quoted, tableAlterCommands, volatileCall, type Origin, type VolatileCall } from './kit/index.js';
 
 const SERIAL = new Set(['smallserial', 'serial', 'bigserial', 'serial2', 'serial4', 'serial8']);
 
@@ -54,11 +54,13 @@ export default defineRule({
         const column = nodeBody(cmd.def, 'ColumnDef');
         if (!column) continue;
         const added = `column ${column.colname} is added to ${quoted(table)}`;
+        const lock = lockOnTable(table, 'ACCESS EXCLUSIVE', 'rewrite');
         const rewrite = `so the table is rewritten under ACCESS EXCLUSIVE: blocks reads and writes for the whole rewrite`;
         const type = nameParts(column.typeName?.names).pop() ?? '';
         if (SERIAL.has(type)) {
           report(s, `${added} as ${type}: its nextval() default fills every row, ${rewrite}; add a plain column, backfill it in batches, then attach the sequence`, {
             location: column.typeName?.location ?? column.location,
+            lock,
           });
           continue;
         }
@@ -68,10 +70,12 @@ export default defineRule({
           if (con.contype === 'CONSTR_IDENTITY') {
             report(s, `${added} as an identity column: every row gets a value from its sequence, ${rewrite}; add a plain column, backfill it, then ADD GENERATED ... AS IDENTITY`, {
               location: con.location,
+              lock,
             });
           } else if (con.contype === 'CONSTR_GENERATED' && con.generated_kind !== 'v') {
             report(s, `${added} as GENERATED ... STORED: the value is computed and stored for every row, ${rewrite}; backfill a plain column instead${pgVersion >= 18 ? ', or make it VIRTUAL' : ''}`, {
               location: con.location,
+              lock,
             });
           } else if (con.contype === 'CONSTR_DEFAULT' && !isNullConstant(con.raw_expr)) {
             const call = volatileCall(con.raw_expr, created);
@@ -80,10 +84,12 @@ export default defineRule({
               const declared = call.source === 'declared' ? schema.before(s).function(call.name.split('.').pop()!, call.arity) : undefined;
               report(s, `${added} with DEFAULT ${call.name}(), ${volatileWhy(call, declared?.declared)}: every row gets its own value, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches${unsure}`, {
                 location: call.location ?? con.location,
+                lock,
               });
             } else if (pgVersion < 11) {
               report(s, `${added} with a DEFAULT: before PostgreSQL 11 every row is filled with it, ${rewrite}; add it without the default, SET DEFAULT, then backfill in batches`, {
                 location: con.location,
+                lock,
               });
             }
           }

@@ -1,4 +1,4 @@
-import { addedConstraints, defineRule, quoted } from './kit/index.js';
+import { addedConstraints, defineRule, lockOnTable, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'no-add-exclusion-constraint',
@@ -30,7 +30,7 @@ export default defineRule({
           s,
           `${name} on ${quoted(table)} builds its index while holding ACCESS EXCLUSIVE on ${quoted(table)}: blocks reads and writes for the whole build, ` +
             'and there is no NOT VALID or USING INDEX way around it',
-          { location: con.location },
+          { location: con.location, lock: lockOnTable(table, 'ACCESS EXCLUSIVE', 'index-build') },
         );
       }
     }

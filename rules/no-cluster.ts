@@ -1,4 +1,4 @@
-import { defineRule, quoted } from './kit/index.js';
+import { defineRule, lockOnTable, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'no-cluster',
@@ -21,7 +21,7 @@ export default defineRule({
       const rel = s.node.relation;
       if (rel && createdBefore(s).table(rel.relname)) continue;
       const on = rel ? quoted(rel) : 'every previously clustered table';
-      report(s, `CLUSTER takes ACCESS EXCLUSIVE on ${on}: blocks reads and writes while the table and its indexes are rewritten`);
+      report(s, `CLUSTER takes ACCESS EXCLUSIVE on ${on}: blocks reads and writes while the table and its indexes are rewritten`, { lock: lockOnTable(rel, 'ACCESS EXCLUSIVE', 'rewrite') });
     }
   },
 });

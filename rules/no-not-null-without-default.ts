@@ -1,4 +1,4 @@
-import { defineRule, isNullConstant, nameParts, nodeBody, qualifiedName, tableAlterCommands } from './kit/index.js';
+import { defineRule, isNullConstant, nameParts, nodeBody, qualifiedName, tableAlterCommands, tableRef } from './kit/index.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
@@ -54,7 +54,7 @@ export default defineRule({
         report(
           s,
           `column ${column.colname} is added to ${qualifiedName(s.node.relation)} as ${why} ${without}: fails if the table has any rows`,
-          { location: column.location },
+          { location: column.location, harmlessWhenEmpty: tableRef(s.node.relation) },
         );
       }
     }

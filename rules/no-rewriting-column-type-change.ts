@@ -1,4 +1,4 @@
-import { defineRule, formatType, isUnboundedText, nameParts, noRewriteSources, nodeBody, qualifiedName, sqlType, tableAlterCommands, typeChangeRewrites, unwrap, type SqlType } from './kit/index.js';
+import { defineRule, formatType, isUnboundedText, lockOnTable, nameParts, nodeBody, noRewriteSources, qualifiedName, sqlType, tableAlterCommands, typeChangeRewrites, unwrap, type SqlType } from './kit/index.js';
 
 /** Whether a USING expression only hands the column's own value on: `col` or `col::newtype`. */
 function keepsValues(using: unknown, column: string, target: SqlType): boolean {
@@ -81,7 +81,7 @@ export default defineRule({
         if (!def || !to) continue;
         const column = c.name as string;
         const where = `${table}.${column}`;
-        const at = { location: def.location };
+        const at = { location: def.location, lock: lockOnTable(s.node.relation, 'ACCESS EXCLUSIVE', 'rewrite') };
         const lock = 'rewrites the table and its indexes under an ACCESS EXCLUSIVE lock';
         if (!keepsValues(def.raw_default, column, to)) {
           report(s, `ALTER COLUMN ${where} TYPE ${formatType(to)} USING an expression that changes the values ${lock}`, at);

@@ -1,4 +1,4 @@
-import { defineRule, nameParts, nodeBody, quoted, tableAlterCommands, type ConstraintFacts, type Origin, type Statement } from './kit/index.js';
+import { defineRule, lockOnTable, nameParts, nodeBody, quoted, tableAlterCommands, type ConstraintFacts, type Origin, type Statement } from './kit/index.js';
 
 /** Where a proof was added or validated, for messages: a line of this migration, or an earlier migration. */
 const where = (o: Origin) => (o.statement ? `on line ${o.line}` : `in ${o.migration}`);
@@ -68,13 +68,13 @@ export default defineRule({
 
         const what = `SET NOT NULL on ${quoted(s.node.relation)}.${column} takes ACCESS EXCLUSIVE on ${quoted(s.node.relation)}: blocks reads and writes while every row is scanned`;
         if (pgVersion < 12) {
-          report(s, `${what} (before PostgreSQL 12 no CHECK constraint can spare the scan)`);
+          report(s, `${what} (before PostgreSQL 12 no CHECK constraint can spare the scan)`, { lock: lockOnTable(s.node.relation, 'ACCESS EXCLUSIVE', 'scan') });
           continue;
         }
         // Proofs from earlier migrations and from this one, as the schema model knows them just before.
         const proofs = schema.before(s).constraints(table).filter((c) => c.notNullColumn === column && (c.kind === 'check' || c.kind === 'not-null'));
         if (proofs.some((p) => sparesScan(p, sameTransaction))) continue;
-        report(s, `${what}; ${whyNot(proofs[proofs.length - 1], column)}`);
+        report(s, `${what}; ${whyNot(proofs[proofs.length - 1], column)}`, { lock: lockOnTable(s.node.relation, 'ACCESS EXCLUSIVE', 'scan') });
       }
     }
   },

@@ -1,4 +1,4 @@
-import { defineRule, quoted, tableAlterCommands, type AlterTableCmd } from './kit/index.js';
+import { defineRule, lockOnTable, quoted, tableAlterCommands, type AlterTableCmd } from './kit/index.js';
 
 /**
  * The ALTER TABLE forms that copy the whole relation into new files while holding
@@ -65,6 +65,8 @@ export default defineRule({
         const blocked = kind === 'index' ? 'blocks reads and writes of its table' : 'blocks reads and writes';
         report(s, `${rewrite.form} on ${subject} ${rewrite.what} while holding ACCESS EXCLUSIVE: ${blocked} for as long as that takes`, {
           location: rel?.location,
+          // An index's table is not known by the index's name here: only a table or materialized view is weighed.
+          lock: kind === 'index' ? undefined : lockOnTable(rel, 'ACCESS EXCLUSIVE', 'rewrite'),
         });
       }
     }

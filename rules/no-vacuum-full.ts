@@ -1,4 +1,4 @@
-import { defineRule, hasOption, qualifiedName } from './kit/index.js';
+import { defineRule, hasOption, lockOnTable, qualifiedName } from './kit/index.js';
 
 function isFull(node: any): boolean {
   return node.is_vacuumcmd && hasOption(node.options, 'full');
@@ -27,7 +27,9 @@ export default defineRule({
       const live = rels.filter((r: any) => !createdBefore(s).table(r.relname));
       if (rels.length > 0 && live.length === 0) continue;
       const on = live.length ? live.map((r: any) => `"${qualifiedName(r)}"`).join(', ') : 'every table of the database';
-      report(s, `VACUUM FULL takes ACCESS EXCLUSIVE on ${on}: blocks reads and writes while each table and its indexes are rewritten; use plain VACUUM, or pg_repack outside the migration`);
+      report(s, `VACUUM FULL takes ACCESS EXCLUSIVE on ${on}: blocks reads and writes while each table and its indexes are rewritten; use plain VACUUM, or pg_repack outside the migration`, {
+        lock: live.length === 1 ? lockOnTable(live[0], 'ACCESS EXCLUSIVE', 'rewrite') : undefined,
+      });
     }
   },
 });

@@ -1,4 +1,4 @@
-import { codeTokens, concurrentFix, defineRule, insertAfterToken, nodeBody, quoted, tableAlterCommands, tokenIndexAt, type Statement, type TextEdit } from './kit/index.js';
+import { codeTokens, concurrentFix, defineRule, insertAfterToken, lockOnTable, nodeBody, quoted, tableAlterCommands, tokenIndexAt, type Statement, type TextEdit } from './kit/index.js';
 
 /** Inserts CONCURRENTLY after the partition's (possibly qualified) name. */
 function concurrentlyEdit(s: Statement, partition: any, source: string | undefined): TextEdit | undefined {
@@ -43,7 +43,7 @@ export default defineRule({
           s,
           `DETACH PARTITION ${quoted(part?.name)} takes ACCESS EXCLUSIVE on ${quoted(s.node.relation)} and the partition: blocks reads and writes ` +
             'on the whole partitioned table; use DETACH PARTITION ... CONCURRENTLY',
-          { location: part?.name?.location, fix },
+          { location: part?.name?.location, fix, lock: lockOnTable(s.node.relation, 'ACCESS EXCLUSIVE', 'catalog') },
         );
       }
     }

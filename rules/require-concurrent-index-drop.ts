@@ -1,4 +1,4 @@
-import { concurrentlyFix, defineRule, nameParts, type Migration, type Statement } from './kit/index.js';
+import { concurrentlyFix, defineRule, lockViaIndex, nameParts, type Migration, type Statement } from './kit/index.js';
 
 /**
  * Indexes of a down migration whose table the same down drops as well: the index was
@@ -53,7 +53,7 @@ export default defineRule({
       report(
         s,
         `DROP INDEX ${live.map((p: string[]) => p.join('.')).join(', ')} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait${where}`,
-        { fix: concurrentlyFix(s, ctx) },
+        { fix: concurrentlyFix(s, ctx), lock: live.length === 1 ? lockViaIndex(live[0], 'ACCESS EXCLUSIVE', 'catalog') : undefined },
       );
     }
   },

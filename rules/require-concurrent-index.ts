@@ -1,4 +1,4 @@
-import { concurrentlyFix, defineRule, qualifiedName } from './kit/index.js';
+import { concurrentlyFix, defineRule, lockOnTable, qualifiedName } from './kit/index.js';
 
 export default defineRule({
   id: 'require-concurrent-index',
@@ -28,7 +28,7 @@ export default defineRule({
       report(
         s,
         `CREATE ${unique}INDEX on ${qualifiedName(s.node.relation)} without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built${where}`,
-        { fix: concurrentlyFix(s, ctx) },
+        { fix: concurrentlyFix(s, ctx), lock: lockOnTable(s.node.relation, 'SHARE', 'index-build') },
       );
     }
   },

@@ -1,4 +1,4 @@
-import { defineRule, quoted } from './kit/index.js';
+import { defineRule, lockOnTable, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'require-concurrent-refresh',
@@ -24,6 +24,8 @@ export default defineRule({
         s,
         `REFRESH MATERIALIZED VIEW ${quoted(s.node.relation)} takes ACCESS EXCLUSIVE on materialized view ${quoted(s.node.relation)}: ` +
           'blocks reads while its query reruns; use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index on the view)',
+        // Rewritten from its query: the view's own size is the floor of that work.
+        { lock: lockOnTable(s.node.relation, 'ACCESS EXCLUSIVE', 'rewrite') },
       );
     }
   },

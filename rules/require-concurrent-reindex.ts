@@ -1,4 +1,4 @@
-import { codeTokens, concurrentFix, defineRule, hasOption, insertAfterToken, qualifiedName, type Statement, type TextEdit } from './kit/index.js';
+import { codeTokens, concurrentFix, defineRule, hasOption, insertAfterToken, lockOnTable, lockViaIndex, qualifiedName, type Statement, type TextEdit, type FindingLock } from './kit/index.js';
 
 const TARGET_WORDS = new Set(['INDEX', 'TABLE', 'SCHEMA', 'DATABASE']);
 
@@ -46,11 +46,16 @@ export default defineRule({
       const created = createdBefore(s);
       const name = s.node.relation ? qualifiedName(s.node.relation) : (s.node.name ?? '');
       let what: string;
+      // REINDEX reads the whole table to rebuild: an index build under SHARE on the table.
+      let lock: FindingLock | undefined;
       if (kind === 'REINDEX_OBJECT_INDEX') {
         if (created.index(s.node.relation?.relname)) continue;
+        const rv = s.node.relation;
+        lock = rv?.relname ? lockViaIndex(rv.schemaname ? [rv.schemaname, rv.relname] : [rv.relname], 'SHARE', 'index-build') : undefined;
         what = `REINDEX INDEX ${name} takes ACCESS EXCLUSIVE on index "${name}" and SHARE on its table: blocks writes, and reads that use the index`;
       } else if (kind === 'REINDEX_OBJECT_TABLE') {
         if (created.table(s.node.relation?.relname)) continue;
+        lock = lockOnTable(s.node.relation, 'SHARE', 'index-build');
         what = `REINDEX TABLE ${name} takes SHARE on "${name}" and ACCESS EXCLUSIVE on each of its indexes: blocks writes, and reads that use an index`;
       } else {
         const word = kind.replace('REINDEX_OBJECT_', '');
@@ -61,13 +66,13 @@ export default defineRule({
         }
       }
       if (pgVersion < 12) {
-        report(s, `${what}; before PostgreSQL 12, build a replacement with CREATE INDEX CONCURRENTLY and swap it in`);
+        report(s, `${what}; before PostgreSQL 12, build a replacement with CREATE INDEX CONCURRENTLY and swap it in`, { lock });
         continue;
       }
       const spelled = (s.node.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently');
       const edit = spelled ? undefined : concurrentlyEdit(s, migration.sources.get(s.chunk.file));
       const fix = edit && concurrentFix(s, ctx, edit);
-      report(s, `${what}; use REINDEX ... CONCURRENTLY`, { fix });
+      report(s, `${what}; use REINDEX ... CONCURRENTLY`, { fix, lock });
     }
   },
 });

@@ -1,4 +1,4 @@
-import { addedConstraints, defineRule, quoted } from './kit/index.js';
+import { addedConstraints, defineRule, lockOnTable, quoted } from './kit/index.js';
 
 export default defineRule({
   id: 'require-constraint-using-index',
@@ -33,7 +33,7 @@ export default defineRule({
           s,
           `${what} builds its index while holding ACCESS EXCLUSIVE on ${quoted(table)}: blocks reads and writes for the whole build; ` +
             `create the unique index CONCURRENTLY first, then ADD CONSTRAINT ... ${kind} USING INDEX`,
-          { location: con.location },
+          { location: con.location, lock: lockOnTable(table, 'ACCESS EXCLUSIVE', 'index-build') },
         );
       }
     }

@@ -1,4 +1,4 @@
-import { addedConstraints, defineRule, notValidFix, quoted, validateTableConstraint } from './kit/index.js';
+import { addedConstraints, defineRule, lockOnTable, notValidFix, quoted, validateTableConstraint } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
@@ -34,6 +34,7 @@ export default defineRule({
             'blocks reads and writes while every row is checked; add it NOT VALID and VALIDATE it in a separate transaction',
           {
             location: con.location,
+            lock: lockOnTable(table, 'ACCESS EXCLUSIVE', 'scan'),
             fix: notValidFix(
               s,
               con.location,

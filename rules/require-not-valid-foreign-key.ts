@@ -1,4 +1,4 @@
-import { addedConstraints, defineRule, notValidFix, quoted, validateTableConstraint } from './kit/index.js';
+import { addedConstraints, defineRule, lockOnTable, notValidFix, quoted, validateTableConstraint } from './kit/index.js';
 
 export default defineRule({
   id: 'require-not-valid-foreign-key',
@@ -36,7 +36,7 @@ export default defineRule({
             s,
             `column ${column.colname} is added to ${quoted(table)} with REFERENCES ${quoted(con.pktable)}: every row is checked ` +
               `while ADD COLUMN holds ACCESS EXCLUSIVE on ${quoted(table)} (blocks reads and writes); add the column, then the foreign key NOT VALID`,
-            { location: con.location },
+            { location: con.location, lock: lockOnTable(table, 'ACCESS EXCLUSIVE', 'scan') },
           );
           continue;
         }
@@ -47,6 +47,7 @@ export default defineRule({
             'blocks writes while every row is checked; add it NOT VALID and VALIDATE it in a separate transaction',
           {
             location: con.location,
+            lock: lockOnTable(table, 'SHARE ROW EXCLUSIVE', 'scan'),
             fix: notValidFix(
               s,
               con.location,

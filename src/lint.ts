@@ -20,6 +20,7 @@ import { workerCount } from './pipeline/worker-count.js';
 import { toolVersion } from './meta.js';
 import { setAsideOtherDatabases, type OtherDatabaseProject } from './discover/project-database/index.js';
 import type { DialectSetting } from './config/schema.js';
+import type { RiskContext } from './engine/risk.js';
 
 export { DEFAULT_PG_VERSION, activeRules } from './pipeline/unit-linter.js';
 
@@ -74,6 +75,12 @@ export interface LintOptions {
   cacheDir?: string;
   /** Worker threads; unset decides from the number of migrations (only without retainIR). */
   workers?: number;
+  /**
+   * A table-statistics snapshot and the risk settings: lock findings on tables it knows
+   * get the table's size and an estimate of the lock's duration, and a severity by size
+   * (`src/engine/risk.ts`). Unset: findings as the rules report them.
+   */
+  risk?: RiskContext;
 }
 
 export interface LintResult {
@@ -143,8 +150,9 @@ function cacheKey(options: LintOptions, rules: readonly Rule[]): string {
   return JSON.stringify({
     tool: toolVersion(),
     // Bumped when what a cached result holds changes (2: findings carry their direction, coverage its call texts;
-    // 3: results depend on the migrations before them, through the schema model).
-    results: 3,
+    // 3: results depend on the migrations before them, through the schema model;
+    // 4: lock findings carry their lock, for table statistics).
+    results: 4,
     config: config && { ...config, file: undefined, dir: undefined, pluginRules: undefined },
     plugins: config?.pluginRules.map((r) => [r.id, String(r.check ?? ''), String(r.checkMigration ?? '')]),
     rules: rules.map((r) => r.id),
@@ -220,7 +228,7 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
   const linter = new UnitLinter(options);
   const retain = options.retainIR !== false;
   const down = options.down ?? options.config?.down ?? 'lint';
-  const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration, down);
+  const collector = new RunCollector(retain ? 'all' : (options.keep ?? 'all'), retain ? undefined : options.onMigration, down, options.risk);
   const files = new RunFiles(readFile);
   const cache = !retain && options.cacheDir ? new LintCache(options.cacheDir, cacheKey(options, linter.rules)) : undefined;
   // A run whose findings are handed on holds next to nothing, so its heap is kept

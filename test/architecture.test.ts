@@ -21,6 +21,7 @@ const LAYERS: Record<string, number> = {
   'src/sha256.ts': 0,
   'src/formats': 0,
   'src/pg': 1,
+  'src/stats': 1,
   'src/schema': 2,
   'rules/kit': 3,
   rules: 4,

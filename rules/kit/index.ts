@@ -24,7 +24,8 @@ export {
   type SectionSchema,
 } from './rule.js';
 export { StatementList } from './statements.js';
-export type { Fix, FollowUp, Migration, NodeKind, NodeOf, Range, Section, Statement, TextEdit } from '../../src/ir/types.js';
+export { lockOnTable, lockViaIndex, tableRef } from './lock-info.js';
+export type { Fix, FindingLock, FollowUp, LockWork, Migration, NodeKind, NodeOf, Range, Section, Statement, TableRef, TextEdit } from '../../src/ir/types.js';
 export type { Node } from '@pgsql/types';
 
 // The AST

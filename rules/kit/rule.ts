@@ -1,4 +1,4 @@
-import type { Fix, Migration, Range, Section, Statement } from '../../src/ir/types.js';
+import type { Fix, FindingLock, Migration, Range, Section, Statement, TableRef } from '../../src/ir/types.js';
 import type { StatementList } from './statements.js';
 import type { SectionTransactions, Transaction } from '../../src/pg/transactions.js';
 import type { CreatedObjects } from '../../src/schema/created-objects.js';
@@ -30,6 +30,14 @@ export interface ReportOptions {
   /** A parser `location` (byte offset in the statement's SQL) to point at instead of the whole statement. */
   location?: number;
   fix?: Fix;
+  /**
+   * Lock rules: the table the statement locks, the level and the work done under it
+   * (`lockOnTable`). With a table-statistics snapshot the finding then says how big the
+   * table is and how long the lock is held, and its severity follows the size.
+   */
+  lock?: FindingLock;
+  /** Correctness rules whose hazard needs rows: the table that, when empty, makes it harmless. */
+  harmlessWhenEmpty?: TableRef;
 }
 
 export interface RuleContext {

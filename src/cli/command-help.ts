@@ -15,6 +15,7 @@ export const commandHelp: Record<string, () => Promise<string>> = {
   restore: async () => (await import('./help-texts.js')).RESTORE_HELP,
   backups: async () => (await import('./backups-command.js')).BACKUPS_HELP,
   health: async () => (await import('./help-texts.js')).HEALTH_HELP,
+  stats: async () => (await import('./stats-command.js')).STATS_HELP,
   comment: async () => (await import('./comment-command.js')).COMMENT_HELP,
 };
 

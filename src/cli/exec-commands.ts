@@ -1,6 +1,6 @@
 import type { Command } from './commands.js';
 
-/** Commands of the execution layer (apply, rollback, status, repair, backup, restore, backups, health). */
+/** Commands of the execution layer (apply, rollback, status, repair, backup, restore, backups, health, stats). */
 export const execCommands: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./apply-command.js')).applyCommand,
   rollback: async () => (await import('./rollback-command.js')).rollbackCommand,
@@ -10,4 +10,5 @@ export const execCommands: Record<string, () => Promise<Command>> = {
   backups: async () => (await import('./backups-command.js')).backupsCommand,
   health: async () => (await import('./health-command.js')).healthCommand,
   repair: async () => (await import('./repair-command.js')).repairCommand,
+  stats: async () => (await import('./stats-command.js')).statsCommand,
 };

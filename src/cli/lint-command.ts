@@ -14,6 +14,7 @@ import type { Io } from './main.js';
 import { parseOutputs, ReportOutputs, reportContext } from './report-outputs.js';
 import { keepYoungGenerationSmall } from '../pipeline/heap.js';
 import { otherDatabaseLine } from '../discover/project-database/index.js';
+import { riskForRun } from './lint-stats.js';
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -51,6 +52,7 @@ export async function runLint(
     retainIR: false,
     cacheDir: useCache ? path.resolve(io.cwd, values['cache-location'] ?? defaultCacheDir(io.cwd)) : undefined,
     workers: values.workers === undefined ? undefined : wholeNumber(values.workers, 'workers'),
+    risk: riskForRun(values.stats, config, io.cwd),
     ...tune?.(config),
   };
   if (values['changed-since'] !== undefined) {
@@ -85,6 +87,7 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
     baseline: { type: 'string' },
     'fail-on': { type: 'string' },
     fix: { type: 'boolean' },
+    stats: { type: 'string' },
   });
   const outputs = await ReportOutputs.open(parseOutputs(values.format, values.output), io, reportContext(values, args, io));
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'error' && values['fail-on'] !== 'warn') {

@@ -18,6 +18,9 @@ Options:
       --fail-on <level>      exit 1 on "error" (default) or also on "warn" findings
       --stdin-filename <p>   the name (and so the format) of SQL read from stdin
       --pg-version <n>       major version of the production PostgreSQL server
+      --stats <file>         weigh lock findings by table size from a snapshot (migratelint stats;
+                             default: the config's "stats"): size and lock time in the message,
+                             tables under risk.small (10MB) only warn
       --fix                  apply the safe mechanical fixes in place, print the recipe for the rest
       --cache                reuse results for unchanged files (in node_modules/.cache/migratelint
                              in a Node project, else .migratelint/cache)
@@ -30,6 +33,7 @@ Examples:
   migratelint lint db/migrations
   migratelint lint --changed-since origin/main --format sarif:migratelint.sarif --format github
   migratelint lint db/migrations --rule require-concurrent-index:warn --rule no-drop-column:off
+  migratelint lint db/migrations --stats .migratelint-stats.json
   cat 001_init.sql | migratelint lint - --stdin-filename db/migrations/001_init.sql
 
 Exit codes: 0 nothing at the --fail-on level, 1 findings at it, 2 usage or input error

@@ -28,6 +28,7 @@ postgres://..., or postgres: for the PG* environment variables):
   migratelint restore <backup> [--db URL] [--yes]  |  restore --resume | --undo   (settle an interrupted restore)
   migratelint backups [--prune --keep N | --max-age 30d] [--yes] [--verify] [--json]
   migratelint health [dir] [--db URL] [--json]
+  migratelint stats [--db URL] [-o FILE] [--json]    snapshot table sizes for lint --stats
 
 Lint options:
   -f, --format <name>        text (default), json, sarif, github, gitlab, markdown, junit, compact

@@ -17,6 +17,7 @@ import { openScratchTrialDb } from '../validate/trial-server.js';
 import { CHECK_IDS, type CheckId } from '../validate/types.js';
 import { RULE_OPTION, withRuleFlags } from './rule-flag.js';
 import { requireIncludedFiles, requireMigrationFiles, requireSomeMigrations } from './no-silent-green.js';
+import { riskForRun } from './lint-stats.js';
 
 export const VALIDATE_HELP = `Usage: migratelint validate [paths...] [options]
 
@@ -45,6 +46,9 @@ Options:
       --schema <name>     schema of the target's history table (default public)
       --pg-version <n>    major version of the production PostgreSQL server
       --baseline <file>   hide lint findings recorded in this baseline
+      --stats <file>      a table-statistics snapshot (default: the config's "stats"): lint
+                          findings weighed by table size, and a warning for each statement
+                          holding a lock that blocks writes longer than risk.maxLock
       --rule <id:severity>  set a rule's severity over the config: off, warn or error (repeatable)
       --trial             run the trial (the default whenever there are SQL migrations)
       --trial-data        generated rows in the tables each migration names, and what its
@@ -75,6 +79,7 @@ const OPTIONS = {
   schema: { type: 'string' },
   'pg-version': { type: 'string' },
   baseline: { type: 'string' },
+  stats: { type: 'string' },
   'trial-db': { type: 'string' },
   trial: { type: 'boolean' },
   'trial-data': { type: 'boolean' },
@@ -161,6 +166,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
       trialDriver,
       trialData: !values['no-trial-data'],
       baseline: values.baseline,
+      risk: riskForRun(values.stats, config, io.cwd),
       onProgress: (what) => task.update(what),
     });
   } finally {

@@ -52,6 +52,10 @@ export interface ResolvedConfig {
   onFailure: NonNullable<UserConfig['onFailure']>;
   /** Host or URL patterns of production databases. */
   protect: string[];
+  /** The table-statistics snapshot to weigh lock findings with, as an absolute path (the config names it relative to itself). */
+  stats?: string;
+  /** The lock-risk settings as written (`resolveRisk` fills in the defaults). */
+  risk?: UserConfig['risk'];
   /** Rules from plugins. */
   pluginRules: Rule[];
 }
@@ -238,6 +242,8 @@ export async function resolve(user: UserConfig, file: string | undefined, dir: s
     runner: merged.runner ?? {},
     onFailure: merged.onFailure ?? 'stop',
     protect: merged.protect ?? [],
+    ...(merged.stats ? { stats: path.resolve(dir, merged.stats) } : {}),
+    ...(merged.risk ? { risk: merged.risk } : {}),
     pluginRules,
   };
 }

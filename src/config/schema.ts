@@ -2,6 +2,8 @@ import type { MigrationFormat } from '../ir/types.js';
 import { FORMAT_IDS } from '../formats/index.js';
 import { ConfigError } from './errors.js';
 import { DOWN_SETTINGS, type DownSetting } from '../engine/down-setting.js';
+import type { RiskConfig } from '../stats/risk-settings.js';
+import { parseDuration, parseSize } from '../stats/units.js';
 
 export type SeveritySetting = 'off' | 'warn' | 'error';
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -34,6 +36,10 @@ export interface UserConfig {
   onFailure?: OnFailurePolicy;
   /** Databases that are production: host or URL patterns; changing them needs a typed confirmation or --i-know-this-is-production. */
   protect?: string[];
+  /** A table-statistics snapshot (`migratelint stats`), relative to the config file: lint weighs lock findings with it. */
+  stats?: string;
+  /** Thresholds and throughputs of the lock-risk model (see README, "Lock risk from table statistics"). */
+  risk?: RiskConfig;
 }
 
 export const DIALECT_SETTINGS = ['auto', 'postgresql'] as const;
@@ -48,7 +54,7 @@ export type ValidateCheck = (typeof VALIDATE_CHECKS)[number];
 export const FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 
 const SEVERITIES = ['off', 'warn', 'error'];
-export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'golangMigrate', 'plugins', 'failOn', 'down', 'dialect', 'baseline', 'validate', 'nativeHistory', 'runner', 'onFailure', 'protect'];
+export const CONFIG_KEYS = ['extends', 'rules', 'include', 'exclude', 'formats', 'pgVersion', 'transaction', 'golangMigrate', 'plugins', 'failOn', 'down', 'dialect', 'baseline', 'validate', 'nativeHistory', 'runner', 'onFailure', 'protect', 'stats', 'risk'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'string' ? `"${v}"` : typeof v);
@@ -141,7 +147,34 @@ export function validateShape(raw: unknown, file: string, absolutePath = file): 
   if (config.onFailure !== undefined && !(ON_FAILURE_POLICIES as readonly unknown[]).includes(config.onFailure)) {
     fail(['onFailure'], `expected one of ${ON_FAILURE_POLICIES.map((p) => `"${p}"`).join(', ')}, got ${describe(config.onFailure)}`);
   }
+  if (config.stats !== undefined && (typeof config.stats !== 'string' || !config.stats)) {
+    fail(['stats'], `expected the path of a stats snapshot (migratelint stats -o FILE), got ${describe(config.stats)}`);
+  }
+  if (config.risk !== undefined) validateRisk(config.risk, fail);
   return config as UserConfig;
+}
+
+const RISK_KEYS = ['small', 'large', 'maxLock', 'throughput'];
+const THROUGHPUT_KEYS = ['indexBuild', 'rewrite', 'scan'];
+
+function validateRisk(risk: unknown, fail: (p: (string | number)[], m: string) => never): void {
+  if (!isObject(risk)) fail(['risk'], `expected an object such as { small: "10MB", large: "1GB", maxLock: "5s" }, got ${describe(risk)}`);
+  const r = risk as Record<string, unknown>;
+  for (const key of Object.keys(r)) if (!RISK_KEYS.includes(key)) fail(['risk', key], `unknown key (expected one of: ${RISK_KEYS.join(', ')})`);
+  for (const key of ['small', 'large'] as const) {
+    if (r[key] !== undefined && parseSize(r[key]) === undefined) fail(['risk', key], `expected a size such as "10MB" or "1GB", got ${describe(r[key])}`);
+  }
+  if (r.small !== undefined && r.large !== undefined && parseSize(r.small)! > parseSize(r.large)!) {
+    fail(['risk', 'small'], `${describe(r.small)} is larger than risk.large ${describe(r.large)}`);
+  }
+  if (r.maxLock !== undefined && parseDuration(r.maxLock) === undefined) fail(['risk', 'maxLock'], `expected a duration such as "5s" or "500ms", got ${describe(r.maxLock)}`);
+  if (r.throughput !== undefined) {
+    if (!isObject(r.throughput)) fail(['risk', 'throughput'], `expected an object of work → MB per second, such as { indexBuild: 40 }, got ${describe(r.throughput)}`);
+    for (const [key, value] of Object.entries(r.throughput as object)) {
+      if (!THROUGHPUT_KEYS.includes(key)) fail(['risk', 'throughput', key], `unknown key (expected one of: ${THROUGHPUT_KEYS.join(', ')})`);
+      if (typeof value !== 'number' || !(value > 0)) fail(['risk', 'throughput', key], `expected MB per second, a number above 0, got ${describe(value)}`);
+    }
+  }
 }
 
 function validateRuleSetting(setting: unknown, keyPath: string[], fail: (p: (string | number)[], m: string) => never): void {

@@ -47,8 +47,18 @@ export function lintMigration(
   const findings: Finding[] = [];
   const pgVersion = settings.pgVersion ?? DEFAULT_PG_VERSION;
   let current: ActiveRule = rules[0];
-  const report = (direction: Direction, file: string, range: Range, message: string, fix?: Finding['fix']) => {
-    findings.push({ ruleId: current.rule.id, severity: current.severity, message, file, range, direction, ...(fix ? { fix } : {}) });
+  const report = (direction: Direction, file: string, range: Range, message: string, fix?: Finding['fix'], extra?: ReportOptions) => {
+    findings.push({
+      ruleId: current.rule.id,
+      severity: current.severity,
+      message,
+      file,
+      range,
+      direction,
+      ...(fix ? { fix } : {}),
+      ...(extra?.lock ? { lock: extra.lock } : {}),
+      ...(extra?.harmlessWhenEmpty ? { harmlessWhenEmpty: extra.harmlessWhenEmpty } : {}),
+    });
   };
   // A rule checking the whole migration may report in either half: where it points decides.
   const reportAt = (file: string, range: Range, message: string, fix?: Finding['fix']) =>
@@ -79,9 +89,9 @@ export function lintMigration(
       // finding on it is dropped. Such a chunk maps every offset to its call's start, so a
       // finding placed there by range is on it too (see `SqlChunk.derived`).
       const derivedAt = frameworkPlaces(all);
-      const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix']) => {
+      const reportInSection = (file: string, range: Range, message: string, fix?: Finding['fix'], extra?: ReportOptions) => {
         if (derivedAt.size && derivedAt.has(placeKey(file, range))) return;
-        report(name, file, range, message, fix);
+        report(name, file, range, message, fix, extra);
       };
       return {
         migration,
@@ -101,7 +111,7 @@ export function lintMigration(
         transactions,
         embeddedIn: embeddingStatement,
         report: (stmt: Statement, message: string, opts?: ReportOptions) => {
-          if (!stmt.chunk.derived) reportInSection(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix);
+          if (!stmt.chunk.derived) reportInSection(stmt.chunk.file, opts?.location !== undefined ? stmt.locate(opts.location) : stmt.range, message, opts?.fix, opts);
         },
       };
     });

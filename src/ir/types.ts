@@ -233,4 +233,61 @@ export interface Finding {
    * validate's findings about a run or the database have none.
    */
   direction?: Direction;
+  /**
+   * What the finding's statement locks and the work it does under the lock, set by lock
+   * rules: with a table-statistics snapshot, `src/engine/risk.ts` turns it into `risk`.
+   * Reporters do not print it.
+   */
+  lock?: FindingLock;
+  /**
+   * A correctness finding that cannot happen on an empty table (NOT NULL without a
+   * default): with a snapshot saying the table has no rows, the message says so. The
+   * severity stays: the table may have rows by the time the migration runs.
+   */
+  harmlessWhenEmpty?: TableRef;
+  /** The lock weighed against table statistics (only with a snapshot that knows the table). */
+  risk?: FindingRisk;
+}
+
+/** A table as a statement names it: `schema` only when the SQL qualifies it. */
+export interface TableRef {
+  table: string;
+  schema?: string;
+}
+
+/**
+ * What a lock rule's statement does under its lock, for the duration model
+ * (`src/stats/estimate.ts`): build an index from the table's rows, rewrite the table and
+ * its indexes, read every row (a validation scan), or change the catalog only (instant
+ * once the lock is granted).
+ */
+export type LockWork = 'index-build' | 'rewrite' | 'scan' | 'catalog';
+
+/**
+ * The lock a finding is about. `index` instead of `table` when the statement names only
+ * an index (DROP INDEX, REINDEX INDEX): the snapshot's index list gives its table.
+ */
+export interface FindingLock {
+  table?: string;
+  index?: string;
+  schema?: string;
+  /** A lock level of src/pg/locks.ts (`ACCESS EXCLUSIVE`, `SHARE`, ...). */
+  mode: string;
+  work: LockWork;
+}
+
+/** A lock finding weighed with table statistics: JSON's and SARIF's `risk`. */
+export interface FindingRisk {
+  /** `schema.name` as the snapshot knows it. */
+  table: string;
+  /** Estimated rows (pg_class.reltuples); null when never analysed. */
+  rows: number | null;
+  /** Heap + indexes + TOAST, in bytes. */
+  bytes: number;
+  /** The lock level held. */
+  lock: string;
+  /** How long the lock is estimated to be held (the work under it, not the wait for it). */
+  estimate: { lowSeconds: number; highSeconds: number };
+  /** Where the table's size falls against the config's `risk.small` and `risk.large`. */
+  size: 'small' | 'medium' | 'large';
 }

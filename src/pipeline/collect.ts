@@ -1,6 +1,7 @@
 import type { Finding, Migration } from '../ir/types.js';
 import type { Keep } from '../report/registry.js';
 import { applyDownSetting, type DownSetting } from '../engine/down-setting.js';
+import { applyRisk, type RiskContext } from '../engine/risk.js';
 
 export type { Keep };
 
@@ -40,6 +41,7 @@ export class RunCollector {
     private readonly keep: Keep,
     private readonly onMigration?: OnMigration,
     private readonly down: DownSetting = 'lint',
+    private readonly risk?: RiskContext,
   ) {}
 
   /** The result of the run's unit number `index`; `migration` is undefined when the file was not a migration. */
@@ -62,7 +64,8 @@ export class RunCollector {
     this.counts.files += migration.files.length;
     this.countCoverage(migration);
     // Applied here, not in the engine: cached and worker results stay the same whatever the setting.
-    const { findings, hidden } = applyDownSetting(all, this.down);
+    // Table statistics first: a lock finding downgraded on a small table is then one more warning in a down.
+    const { findings, hidden } = applyDownSetting(applyRisk(all, this.risk), this.down);
     this.hiddenDown += hidden;
     for (const f of findings) {
       if (f.severity === 'error') this.errorCount++;

@@ -77,6 +77,8 @@ export const jsonReporter: Reporter = (result, ctx) => {
       // Null only for a finding about no migration (validate's about the database).
       direction: f.direction ?? null,
       message: f.message,
+      // Only with a stats snapshot that knows the table: { table, rows, bytes, lock, estimate, size }.
+      ...(f.risk ? { risk: f.risk } : {}),
       fix: f.fix
         ? {
             description: f.fix.description,

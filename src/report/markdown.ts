@@ -4,6 +4,7 @@ import type { Reporter, ReportInput } from './context.js';
 import { downMark, hasFile } from './finding.js';
 import { fileLinker } from './links.js';
 import { uncheckedLines } from './summary-lines.js';
+import { largeLockLine } from './risk-line.js';
 
 /** Above this many findings the table is folded into a `<details>` block. */
 export const MARKDOWN_FOLD_AFTER = 20;
@@ -139,8 +140,11 @@ export const markdownReporter: Reporter = (result, ctx) => {
   out.push(
     `**❌ ${plural(findings.length, 'problem')}** (${plural(result.errorCount, 'error')}, ${plural(result.warningCount, 'warning')}) in ${files}.`,
     '',
-    ...ruleTable(findings),
   );
+  const large = largeLockLine(findings);
+  // Names a table from the snapshot: escaped like any text from outside.
+  if (large) out.push(`⚠️ ${escapeMarkdown(large)}.`, '');
+  out.push(...ruleTable(findings));
 
   const link = fileLinker(ctx);
   const parts = sections(findings, ctx.markdown?.changed);

@@ -221,10 +221,11 @@ export function sarifLog(run: SarifRun, ctx: ReportContext): string {
 /**
  * A result's properties: its direction (which half of the migration; not part of the
  * fingerprint, so an up finding keeps the identity it had before directions existed),
- * then whatever the caller adds.
+ * its lock risk, then whatever the caller adds.
  */
 function resultProperties(f: Finding, extra: SarifRun['resultProperties']): { properties?: Record<string, unknown> } {
-  const properties = { ...(f.direction ? { direction: f.direction } : {}), ...extra?.(f) };
+  // `risk`: the lock weighed with table statistics (lint --stats), when the snapshot knew the table.
+  const properties = { ...(f.direction ? { direction: f.direction } : {}), ...(f.risk ? { risk: f.risk } : {}), ...extra?.(f) };
   return Object.keys(properties).length ? { properties } : {};
 }
 

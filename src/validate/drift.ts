@@ -30,6 +30,8 @@ export interface TargetState {
   otherTools: string[];
   /** The tools' own history tables of the linted formats that were read (status reads the same). */
   nativeTables: string[];
+  /** The latest ANALYZE (manual or auto) of any user table, ISO 8601; undefined when none or unreadable. */
+  lastAnalyze?: string;
   /** Set when the target could not be read. */
   error?: string;
 }
@@ -52,6 +54,18 @@ const OTHER_TOOLS: [string, string][] = [
 ];
 
 /** Opens the target read-only and reads its migration history. Never throws for an unreachable target. */
+/** When the statistics were last gathered (what a stats snapshot would see changed since). */
+async function latestAnalyze(driver: Driver): Promise<string | undefined> {
+  try {
+    const [row] = await driver.query<{ at: string | Date | null }>(
+      `SELECT max(greatest(last_analyze, last_autoanalyze)) AS at FROM pg_stat_user_tables`,
+    );
+    return row?.at ? new Date(row.at).toISOString() : undefined;
+  } catch {
+    return undefined; // the view hidden from this role: nothing to compare with
+  }
+}
+
 export async function readTarget(
   db: string,
   options: { cwd: string; env?: NodeJS.ProcessEnv; schema?: string; migrations?: readonly Migration[]; nativeHistory?: boolean },
@@ -84,6 +98,7 @@ export async function readTarget(
       state.states = withNativeStates(state.states, native, migrations);
       state.nativeTables = native.tables;
     }
+    state.lastAnalyze = await latestAnalyze(driver);
     if (!state.historyPresent && !state.nativeTables.length) {
       for (const [table, tool] of OTHER_TOOLS) {
         const [row] = await driver.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);

@@ -5,12 +5,14 @@ import type { Migration } from '../ir/types.js';
 import { applyBaseline, readBaseline, DEFAULT_BASELINE, type BaselineOutcome } from '../baseline.js';
 import { UsageError } from '../errors.js';
 import { lintCheck } from './lint-check.js';
+import { staleStatsFinding } from './lock-budget.js';
 import { sequenceCheck } from './sequence.js';
 import { migrationId } from '../plan/plan.js';
 import { reversibilityCheck } from './reversibility.js';
 import { trialCheck } from './trial.js';
 import { appliedView, driftCheck, readTarget, type TargetState } from './drift.js';
 import { CHECK_IDS, type CheckId, type CheckResult, type ValidateResult } from './types.js';
+import type { RiskContext } from '../engine/risk.js';
 
 export type { ValidateResult, CheckResult, CheckId } from './types.js';
 export { CHECK_IDS } from './types.js';
@@ -37,6 +39,8 @@ export interface ValidateOptions {
   /** Baseline file for the lint check; undefined = the config's, or .migratelint-baseline.json when present; false = none. */
   baseline?: string | false;
   onProgress?: (what: string) => void;
+  /** A table-statistics snapshot and risk settings: lint findings are weighed with it, and locks over risk.maxLock listed. */
+  risk?: RiskContext;
 }
 
 /** Runs every enabled check and returns one verdict. */
@@ -45,7 +49,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const off = options.off ?? {};
   const enabled = (id: CheckId) => off[id] === undefined;
   options.onProgress?.('linting');
-  let linted = await lint(options.paths, { cwd: options.cwd, config: options.config, pgVersion: options.pgVersion });
+  let linted = await lint(options.paths, { cwd: options.cwd, config: options.config, pgVersion: options.pgVersion, risk: options.risk });
   const migrations: Migration[] = linted.migrations;
 
   // The lint check uses the project's baseline like `migratelint lint` does.
@@ -83,7 +87,10 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     switch (id) {
       case 'lint': {
         const pendingFiles = view ? new Set(migrations.filter((m) => !view.applied.has(migrationId(m))).flatMap((m) => m.files)) : undefined;
-        checks.push(lintCheck(linted, { failOn: options.config?.failOn, pendingFiles, baseline }));
+        const check = lintCheck(linted, { failOn: options.config?.failOn, pendingFiles, baseline, maxLockSeconds: options.risk?.settings.maxLockSeconds });
+        const stale = options.risk && target ? staleStatsFinding(options.risk.stats.takenAt, target.lastAnalyze, target.target) : undefined;
+        if (stale) check.findings.push(stale);
+        checks.push(check);
         break;
       }
       case 'sequence':

@@ -2,6 +2,7 @@ import type { Finding } from '../ir/types.js';
 import type { LintResult } from '../lint.js';
 import type { BaselineOutcome } from '../baseline.js';
 import { plural, FILE_START, type CheckResult } from './types.js';
+import { lockBudgetFindings } from './lock-budget.js';
 
 /**
  * Check 1, lint: the project's config and rules over every pending migration. Without
@@ -11,7 +12,7 @@ import { plural, FILE_START, type CheckResult } from './types.js';
  */
 export function lintCheck(
   result: LintResult,
-  options: { failOn?: 'error' | 'warn'; pendingFiles?: ReadonlySet<string>; baseline?: BaselineOutcome } = {},
+  options: { failOn?: 'error' | 'warn'; pendingFiles?: ReadonlySet<string>; baseline?: BaselineOutcome; maxLockSeconds?: number } = {},
 ): CheckResult {
   const { pendingFiles } = options;
   const pending = pendingFiles ? result.migrations.filter((m) => m.files.some((f) => pendingFiles.has(f))) : result.migrations;
@@ -20,6 +21,8 @@ export function lintCheck(
   const findings: Finding[] = result.findings
     .filter((f) => files.has(f.file))
     .map(({ fix, ...f }) => (fix ? { ...f, hint: `fix: ${fix.description} (migratelint lint --fix)` } : f));
+  // With a stats snapshot: the statements holding a write-blocking lock longer than risk.maxLock.
+  if (options.maxLockSeconds !== undefined) findings.push(...lockBudgetFindings(findings, options.maxLockSeconds));
   for (const m of pending) {
     for (const p of m.problems) {
       if (!p.message.startsWith('cannot read')) continue;

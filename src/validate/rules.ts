@@ -18,6 +18,23 @@ export const VALIDATE_RULES: readonly ValidateRule[] = [
     help: 'The file exists but could not be read (permissions, a broken symlink, an encoding problem). Nothing about it was checked.',
   },
   {
+    id: 'validate/lock-over-budget',
+    check: 'lint',
+    summary: 'A statement is estimated to block writes for longer than risk.maxLock',
+    help:
+      'With a table-statistics snapshot (`stats` in the config, or --stats), each statement whose lock blocks writes is estimated from the size ' +
+      'of its table (README, "Lock risk from table statistics"); one whose estimate (its high end) exceeds risk.maxLock (default 5s) is listed ' +
+      'as a warning. Run it where a long lock is acceptable, or use the non-blocking form the lint finding names.',
+  },
+  {
+    id: 'validate/stats-stale',
+    check: 'lint',
+    summary: 'The table-statistics snapshot is much older than the target database\'s statistics',
+    help:
+      'With --db and a stats snapshot, the snapshot\'s date is compared with the latest ANALYZE of the database\'s tables; more than 7 days ' +
+      'older, table sizes (and the lock estimates made with them) may be out of date. Take it again: migratelint stats --db URL.',
+  },
+  {
     id: 'validate/sequence-duplicate-version',
     check: 'sequence',
     summary: 'Two migrations in one folder share a version (or two Alembic files a revision id)',
