@@ -105,6 +105,8 @@ export interface LintResult {
   otherDatabases?: OtherDatabaseProject[];
   /** Cache use, when a cache was used. */
   cache?: { hits: number; misses: number };
+  /** One line each about what the run could not use (a schema dump that does not parse). */
+  notes?: string[];
 }
 
 /** Lints migration files, directories or globs. */
@@ -234,8 +236,10 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
   // A run whose findings are handed on holds next to nothing, so its heap is kept
   // bounded; not with a cache, which holds every result until it is saved.
   const heap = !retain && options.onMigration && !cache ? new HeapBound() : undefined;
+  const notes: string[] = [];
   await replayRun(units, {
     linter,
+    onNote: (note) => notes.push(note),
     files,
     reported,
     changeSet: only !== undefined,
@@ -263,6 +267,7 @@ async function lintUnits(found: MigrationUnit[], readFile: (file: string) => str
     ...(down === 'lint' ? {} : { down: { setting: down, hidden: collector.hiddenDown } }),
     coverage,
     ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }
 

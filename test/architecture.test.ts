@@ -37,6 +37,7 @@ const LAYERS: Record<string, number> = {
   'src/exec': 9,
   'src/validate': 10,
   'src/cli': 11,
+  'src/lsp': 11,
   'src/index.ts': 11,
 };
 

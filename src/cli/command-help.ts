@@ -17,6 +17,7 @@ export const commandHelp: Record<string, () => Promise<string>> = {
   health: async () => (await import('./help-texts.js')).HEALTH_HELP,
   stats: async () => (await import('./stats-command.js')).STATS_HELP,
   comment: async () => (await import('./comment-command.js')).COMMENT_HELP,
+  lsp: async () => (await import('./lsp-command.js')).LSP_HELP,
 };
 
 /** Whether the arguments ask for help: `-h` or `--help` before any `--`. */

@@ -13,5 +13,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init-command.js')).initCommand,
   'print-config': async () => (await import('./print-config-command.js')).printConfigCommand,
   comment: async () => (await import('./comment-command.js')).commentCommand,
+  lsp: async () => (await import('./lsp-command.js')).lspCommand,
   ...execCommands,
 };

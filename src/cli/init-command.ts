@@ -63,13 +63,50 @@ function djangoDirs(root: string): string[] {
   return out;
 }
 
+/** A Rails app: `config/application.rb`, or a Gemfile that names `rails`. */
+function isRailsApp(root: string): boolean {
+  if (fs.existsSync(path.join(root, 'config', 'application.rb'))) return true;
+  try {
+    return /^\s*gem\s+['"](rails|activerecord)['"]/m.test(fs.readFileSync(path.join(root, 'Gemfile'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** A Rails app's engines keep their own migrations: `engines/<name>/db/migrate`, `components/<name>/db/migrate`. */
+function railsEngineDirs(root: string): string[] {
+  const out: string[] = [];
+  for (const parent of ['engines', 'components', 'gems']) {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(path.join(root, parent), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.isDirectory() && hasMigrationFiles(path.join(root, parent, e.name, 'db', 'migrate'))) out.push(`${parent}/${e.name}/db/migrate`);
+  }
+  return out;
+}
+
+/** strong_migrations' `target_version` (the production server's major version), when the app sets one. */
+function strongMigrationsTarget(root: string): number | undefined {
+  try {
+    const text = fs.readFileSync(path.join(root, 'config', 'initializers', 'strong_migrations.rb'), 'utf8');
+    const m = /^\s*StrongMigrations\.target_version\s*=\s*(\d+)/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `migratelint init`: detect the framework and migrations folder, write a starting config. */
 export async function initCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(args, { force: { type: 'boolean' }, 'pg-version': { type: 'string' } });
   const existing = CONFIG_NAMES.find((n) => fs.existsSync(path.join(io.cwd, n)));
   if (existing && !values.force) throw new UsageError(`${existing} already exists (use --force to overwrite it with ${'.migratelintrc.json'})`);
 
-  const dirs = [...new Set([...djangoDirs(io.cwd), ...CANDIDATE_DIRS.filter((d) => hasMigrationFiles(path.join(io.cwd, d)))])];
+  const rails = isRailsApp(io.cwd);
+  const dirs = [...new Set([...djangoDirs(io.cwd), ...(rails ? railsEngineDirs(io.cwd) : []), ...CANDIDATE_DIRS.filter((d) => hasMigrationFiles(path.join(io.cwd, d)))])];
   // Prefer the most specific folder: migrations/versions rather than all of migrations.
   const folders = dirs.filter((d) => !dirs.some((o) => o !== d && o.startsWith(`${d}/`)));
 
@@ -86,9 +123,9 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
     const result = await lint(folders, { cwd: io.cwd });
     for (const m of result.migrations) formats.set(m.format, (formats.get(m.format) ?? 0) + 1);
   }
-  const detected = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0] ?? framework;
+  const detected = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0] ?? framework ?? (rails ? 'rails' : undefined);
 
-  const pgVersion = values['pg-version'] ? Number(values['pg-version']) : DEFAULT_PG_VERSION;
+  const pgVersion = values['pg-version'] ? Number(values['pg-version']) : (rails ? strongMigrationsTarget(io.cwd) : undefined) ?? DEFAULT_PG_VERSION;
   // No folder found: no include at all. A guessed one would lint nothing and pass.
   const config = {
     extends: 'migratelint:recommended',

@@ -133,6 +133,7 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   // With --changed-since, a pull-request comment shows the changed files' findings first.
   outputs.finish(result, streamed, changed ? { markdown: { changed } } : {});
   for (const project of result.otherDatabases ?? []) io.stderr.write(`migratelint: ${otherDatabaseLine(project)}\n`);
+  for (const note of result.notes ?? []) io.stderr.write(`migratelint: ${note}\n`);
 
   const unreadable = result.migrations.flatMap((m) => m.problems).filter((p) => p.message.startsWith('cannot read'));
   for (const p of unreadable) io.stderr.write(`migratelint: ${p.file}: ${p.message}\n`);

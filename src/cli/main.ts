@@ -16,6 +16,7 @@ Usage:
   migratelint print-config <file>         show the effective config for one file
   migratelint rules                       list the rules with their severity in each preset
   migratelint explain <rule>              print a rule's documentation
+  migratelint lsp --stdio                 the language server editors start (diagnostics, quick fixes, hover)
   migratelint help <command>              a command's flags and examples (also: <command> --help)
 
 Applying migrations (--db defaults to pglite:.migratelint/db; also pglite:<dir>, pglite:memory,

@@ -2,7 +2,7 @@
  * A lint or validate that read no migration is not a pass: a folder named on the command
  * line (or by the config's include) that holds no migration file is a usage error saying
  * what was looked for, and what was found instead when it is a format migratelint does not
- * read (a Rails db/migrate folder).
+ * read (an Ecto priv/repo/migrations folder).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -4,10 +4,9 @@ import { SKIPPED_DIRS } from '../discover/index.js';
 
 /**
  * Migration formats migratelint recognises but does not read, so that "no migrations
- * found" can say what WAS found (a Rails db/migrate folder is not an empty folder).
+ * found" can say what WAS found (an Ecto priv/repo/migrations folder is not an empty folder).
  */
 const UNSUPPORTED: { label: string; matches: (rel: string) => boolean }[] = [
-  { label: 'Ruby on Rails (Active Record) migrations', matches: (f) => /(^|\/)migrate\/[^/]+\.rb$/.test(f) },
   { label: 'Liquibase changelogs', matches: (f) => /(^|\/)[^/]*changelog[^/]*\.(xml|ya?ml|json)$/i.test(f) },
   { label: 'Laravel or Doctrine migrations (PHP)', matches: (f) => /(^|\/)[^/]*migrations?\/[^/]+\.php$/i.test(f) },
   { label: 'Ecto migrations (Elixir)', matches: (f) => /(^|\/)migrations\/[^/]+\.exs$/.test(f) },

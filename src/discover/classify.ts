@@ -25,9 +25,9 @@ export function classifyPath(file: string): PathClass {
   const dir = path.dirname(file);
   const lower = base.toLowerCase();
   if (!lower.endsWith('.sql')) {
-    // Code migrations: the frontend decides the format once it has read the file.
+    // Code migrations: the frontend decides the format once it has read the file (Ruby has one: Rails).
     const { version, name } = splitVersion(base, VERSION_NAME);
-    return { format: 'sql', role: 'single', key: file, version, name };
+    return { format: lower.endsWith('.rb') ? 'rails' : 'sql', role: 'single', key: file, version, name };
   }
 
   if (lower === 'up.sql' || lower === 'down.sql') {

@@ -70,6 +70,7 @@ export function applyDirectives(
     if (severity !== 'off') meta.push({ ruleId, severity, file, range, message, direction: directionAt(migration, file, range.start) });
   };
   for (const d of directives) {
+    if (d.comment.implied) continue;
     const { file, range } = d.comment;
     if (d.rules.length === 0 && !d.usedForAll) {
       add(UNUSED_DISABLE, range, file, `migratelint-${d.kind} suppresses nothing here; remove it`);
@@ -89,7 +90,9 @@ function collectDirectives(migration: Migration): Directive[] {
     const parsed = parseDirective(comment.text);
     if (!parsed) continue;
     let scope: Directive['scope'];
-    if (parsed.kind === 'disable') {
+    if (comment.implied) {
+      scope = { from: comment.range.start, to: comment.range.end };
+    } else if (parsed.kind === 'disable') {
       scope = { from: comment.range.end };
     } else {
       const next = statements

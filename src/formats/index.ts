@@ -28,6 +28,8 @@ export const FORMAT_IDS = [
   // Python
   'alembic',
   'django',
+  // Ruby
+  'rails',
 ] as const;
 
 /** Known migration formats. `sql` is a plain SQL file with no up/down convention. */
@@ -294,6 +296,19 @@ export const FORMATS: Readonly<Record<MigrationFormat, FormatDescriptor>> = {
     versionKeyed: false,
     historyTable: 'django_migrations',
     outOfOrder: 'Django stops with InconsistentMigrationHistory',
+  },
+  rails: {
+    id: 'rails',
+    label: 'Rails',
+    frontend: 'ruby',
+    files: 'db/migrate/<14-digit version>_<name>.rb (engines\' …/db/migrate/ too) with class … < ActiveRecord::Migration[x.y]',
+    down: 'code',
+    transaction: true,
+    outsideTransaction: 'disable_ddl_transaction! in a migration of its own (with algorithm: :concurrently for indexes)',
+    order: 'version',
+    versionKeyed: true,
+    historyTable: 'schema_migrations',
+    outOfOrder: 'Rails applies it: db:migrate runs every version schema_migrations does not list, older ones included',
   },
 };
 

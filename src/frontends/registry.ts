@@ -1,4 +1,4 @@
-import type { Migration } from '../ir/types.js';
+import type { Migration, Statement } from '../ir/types.js';
 import type { MigrationUnit } from '../ir/unit.js';
 import type { FrontendName } from '../formats/frontends.js';
 
@@ -16,12 +16,27 @@ export interface Frontend {
    * (a helper module next to the migrations), which is then skipped silently.
    */
   read(unit: MigrationUnit, readFile: ReadFile): Migration | undefined;
+  /**
+   * What existed before the oldest of these migrations, as statements to replay before
+   * the first one (Rails' `db/schema.rb`): the pipeline seeds the schema model with
+   * those of their objects no migration of the run creates. A `note` says why a file
+   * meant to seed could not (it does not parse).
+   */
+  seeds?(units: readonly MigrationUnit[], readFile: ReadFile): SchemaSeed[];
+}
+
+/** A framework's dump of the schema, lowered to statements (see `Frontend.seeds`). */
+export interface SchemaSeed {
+  file: string;
+  statements: Statement[];
+  note?: string;
 }
 
 const IMPORTERS: Record<FrontendName, () => Promise<{ default: Frontend }>> = {
   sql: () => import('./sql/frontend.js'),
   typescript: () => import('./typescript/frontend.js'),
   python: () => import('./python/frontend.js'),
+  ruby: () => import('./ruby/frontend.js'),
 };
 
 const loaded = new Map<string, Promise<Frontend>>();

@@ -103,6 +103,12 @@ export interface Comment {
   range: Range;
   /** UTF-16 offset just past the comment inside its file. */
   endOffset: number;
+  /**
+   * A directive the migration's code implies rather than a comment (strong_migrations'
+   * `safety_assured { ... }` block): it covers `range` itself, and is never reported as
+   * unused, since nobody wrote it for migratelint.
+   */
+  implied?: boolean;
 }
 
 export interface FileProblem {

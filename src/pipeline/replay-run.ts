@@ -16,6 +16,7 @@ import type { UnitLinter } from './unit-linter.js';
 import { unitResult } from './unit-result.js';
 import { replayOrder } from './replay-order.js';
 import { migrationLabel } from './migration-label.js';
+import { seedModel, upEvents } from './schema-seed.js';
 
 /** The run's files: read once, with content hashes for the cache. */
 export interface RunFileAccess {
@@ -36,6 +37,8 @@ export interface ReplayRun {
   /** Keep each migration's IR in its result rather than a summary. */
   retainIR: boolean;
   cache?: LintCache;
+  /** A line for the user about what the run could not use (a schema dump that does not parse). */
+  onNote?(note: string): void;
   onResult(index: number, migration: Migration | undefined, findings: Finding[]): void;
 }
 
@@ -69,7 +72,13 @@ export async function replayRun(units: readonly MigrationUnit[], run: ReplayRun)
 
   const model = new SchemaModel();
   let prefix = '';
-  for (const unit of planned.slice(0, last + 1)) {
+  // What existed before the first migration (Rails' db/schema.rb), when a frontend knows.
+  const seeds = linter.seeds(units, files.read);
+  for (const seed of seeds) if (seed.note) run.onNote?.(seed.note);
+  const inRun = planned.slice(0, last + 1);
+  const seeded = seeds.length ? seedModel(model, seeds, units, (unit) => cached.get(unit)?.entry?.schema ?? upEvents(held.has(unit) ? held.get(unit) : linter.read(unit, files.read))) : undefined;
+  if (cache && seeded) for (const s of seeded) prefix = LintCache.prefix(prefix, s.file, false, s.events);
+  for (const unit of inRun) {
     const fresh = run.changeSet && reported.has(unit);
     const turn = step(unit, model, fresh, prefix, cached.get(unit), held, run);
     if (cache) prefix = LintCache.prefix(prefix, turn.label, fresh, turn.events);

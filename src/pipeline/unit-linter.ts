@@ -3,7 +3,7 @@ import type { Rule } from '../../rules/kit/rule.js';
 import { lintMigration, type ActiveRule, type EngineSettings } from '../engine/run.js';
 import type { MigrationUnit } from '../ir/unit.js';
 import { describeCalls } from '../ir/coverage.js';
-import { loadFrontend, type Frontend, type ReadFile } from '../frontends/registry.js';
+import { loadFrontend, type Frontend, type ReadFile, type SchemaSeed } from '../frontends/registry.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PG_VERSION } from '../pg/version.js';
@@ -81,6 +81,13 @@ export class UnitLinter {
     const migration = frontend.read(unit, readFile);
     if (migration) describeCalls(migration);
     return migration;
+  }
+
+  /** The schema dumps the prepared frontends find for these units (`Frontend.seeds`): what existed before them. */
+  seeds(units: readonly MigrationUnit[], readFile: ReadFile): SchemaSeed[] {
+    const out: SchemaSeed[] = [];
+    for (const frontend of this.frontends.values()) if (frontend.seeds) out.push(...frontend.seeds(units, readFile));
+    return out;
   }
 
   /** Lints a migration read by `read`, in its turn in the run's schema model (alone without `replay`). */

@@ -7,7 +7,8 @@ import { cleanupProjects, runCli, tempProject } from '../helpers/cli.js';
 afterEach(cleanupProjects);
 
 const MIGRATION = { 'db/migrations/001_a.up.sql': 'CREATE TABLE t (id bigint);', 'db/migrations/001_a.down.sql': 'DROP TABLE t;' };
-const RAILS = { 'db/migrate/20240101000000_create_users.rb': 'class CreateUsers < ActiveRecord::Migration[7.1]\nend\n', Gemfile: '' };
+// A format migratelint recognises but does not read (Rails migrations used to be the example; they are read now).
+const ECTO = { 'priv/repo/migrations/20240101000000_create_users.exs': 'defmodule Repo.Migrations.CreateUsers do\nend\n', 'mix.exs': '' };
 
 /** One line on stderr, exit 2. */
 function expectUsageError(run: { code: number; stderr: string }, message: RegExp) {
@@ -21,16 +22,16 @@ describe('a named path that holds no migration file is exit 2, saying what was l
     const cwd = tempProject({ 'docs/README.md': '# hi', ...MIGRATION });
     fs.mkdirSync(path.join(cwd, 'empty'));
     for (const dir of ['empty', 'docs']) {
-      expectUsageError(await runCli([command, dir], { cwd }), new RegExp(`^migratelint: ${dir}: no migration files \\(looked for \\*\\.sql, .*\\*\\.py files`));
+      expectUsageError(await runCli([command, dir], { cwd }), new RegExp(`^migratelint: ${dir}: no migration files \\(looked for \\*\\.sql, .*\\*\\.py, \\*\\.rb files`));
     }
     // One empty folder among good ones is still a mistake.
     expectUsageError(await runCli([command, 'db/migrations', 'empty'], { cwd }), /^migratelint: empty: no migration files/);
   });
 
-  it.each(['lint', 'validate'])('%s on a Rails db/migrate folder names the Rails migrations it found', async (command) => {
-    const cwd = tempProject(RAILS);
-    const run = await runCli([command, 'db/migrate'], { cwd });
-    expectUsageError(run, /db\/migrate: no migration files .*found Ruby on Rails \(Active Record\) migrations: 1 file such as db\/migrate\/20240101000000_create_users\.rb — migratelint does not read these/);
+  it.each(['lint', 'validate'])('%s on an Ecto migrations folder names the Ecto migrations it found', async (command) => {
+    const cwd = tempProject(ECTO);
+    const run = await runCli([command, 'priv/repo/migrations'], { cwd });
+    expectUsageError(run, /priv\/repo\/migrations: no migration files .*found Ecto migrations \(Elixir\): 1 file such as priv\/repo\/migrations\/20240101000000_create_users\.exs — migratelint does not read these/);
   });
 
   it('a folder of code that holds no migration (helper modules) is exit 2 too', async () => {
@@ -39,8 +40,8 @@ describe('a named path that holds no migration file is exit 2, saying what was l
   });
 
   it('the config include: a path that does not exist or holds nothing, and a glob that matches nothing', async () => {
-    const missing = tempProject({ '.migratelintrc.json': '{ "include": ["migrations"] }', ...RAILS });
-    expectUsageError(await runCli(['lint'], { cwd: missing }), /^migratelint: \.migratelintrc\.json: include "migrations": no such file or folder; found Ruby on Rails/);
+    const missing = tempProject({ '.migratelintrc.json': '{ "include": ["migrations"] }', ...ECTO });
+    expectUsageError(await runCli(['lint'], { cwd: missing }), /^migratelint: \.migratelintrc\.json: include "migrations": no such file or folder; found Ecto migrations/);
     expectUsageError(await runCli(['validate'], { cwd: missing }), /include "migrations": no such file or folder/);
     const empty = tempProject({ '.migratelintrc.json': '{ "include": ["migrations"] }', 'migrations/.keep': '' });
     expectUsageError(await runCli(['lint'], { cwd: empty }), /include "migrations": no migration files \(looked for/);
@@ -83,10 +84,10 @@ describe('init that finds no migrations', () => {
     expectUsageError(await runCli(['lint'], { cwd }), /no paths given/);
   });
 
-  it('names the formats it recognised but cannot read: Rails, Liquibase', async () => {
-    const cwd = tempProject({ ...RAILS, 'src/main/resources/db/changelog/db.changelog-master.xml': '<databaseChangeLog/>' });
+  it('names the formats it recognised but cannot read: Ecto, Liquibase', async () => {
+    const cwd = tempProject({ ...ECTO, 'src/main/resources/db/changelog/db.changelog-master.xml': '<databaseChangeLog/>' });
     const run = await runCli(['init'], { cwd });
-    expect(run.stdout).toMatch(/found instead \(migratelint does not read these\):\n {4}Ruby on Rails \(Active Record\) migrations: 1 file such as db\/migrate\/20240101000000_create_users\.rb/);
+    expect(run.stdout).toMatch(/found instead \(migratelint does not read these\):\n {4}Ecto migrations \(Elixir\): 1 file such as priv\/repo\/migrations\/20240101000000_create_users\.exs/);
     expect(run.stdout).toMatch(/Liquibase changelogs: 1 file such as src\/main\/resources\/db\/changelog\/db\.changelog-master\.xml/);
     expect(JSON.parse(fs.readFileSync(path.join(cwd, '.migratelintrc.json'), 'utf8')).include).toBeUndefined();
   });

@@ -108,7 +108,7 @@ describe('validation errors name the file, line, key path and what was expected'
     ['{ "rules": { "no-drop-cascade": ["error", 3] } }', /rules\.no-drop-cascade\.1: rule options must be an object/],
     ['{ "pgVersion": "15" }', /pgVersion: expected a PostgreSQL major version such as 15, got "15"/],
     ['{ "include": "migrations" }', /include: expected an array of strings/],
-    ['{ "formats": { "db/**": "rails" } }', /formats\.db\/\*\*: unknown format "rails"/],
+    ['{ "formats": { "db/**": "ecto" } }', /formats\.db\/\*\*: unknown format "ecto"/],
     ['{ "failOn": "info" }', /failOn: expected "error" or "warn"/],
     ['{ "down": "ignore" }', /down: expected "lint", "warn", "off", got "ignore"/],
     ['{ "down": false }', /down: expected "lint", "warn", "off", got boolean/],

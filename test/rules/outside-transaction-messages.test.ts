@@ -52,6 +52,10 @@ const CASES: Record<MigrationFormat, (sql: string) => { file: string; text: stri
     file: 'shop/migrations/0002_idx.py',
     text: `from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("shop", "0001_initial")]\n    operations = [migrations.RunSQL("${sql}", reverse_sql=migrations.RunSQL.noop)]\n`,
   }),
+  rails: (sql) => ({
+    file: 'db/migrate/20240101000000_idx.rb',
+    text: `class Idx < ActiveRecord::Migration[7.1]\n  def up\n    execute "${sql}"\n  end\n\n  def down\n  end\nend\n`,
+  }),
 };
 
 async function messageOf(format: MigrationFormat, ruleId: string, sql: string, pgVersion?: number): Promise<{ format: string; message: string | undefined }> {

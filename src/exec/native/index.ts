@@ -15,6 +15,7 @@ import { prisma } from './prisma.js';
 import { drizzle } from './drizzle.js';
 import { alembic } from './alembic.js';
 import { django } from './django.js';
+import { rails } from './rails.js';
 import { dbMigrate, knex, kysely, mikroOrm, nodePgMigrate, sequelize, typeorm } from './code-frameworks.js';
 
 export type { NativeHistory, NativeState } from './types.js';
@@ -29,6 +30,7 @@ const HISTORIES: Partial<Record<MigrationFormat, NativeHistory>> = {
   drizzle,
   alembic,
   django,
+  rails,
   knex,
   typeorm,
   sequelize,

@@ -20,6 +20,7 @@ import { which } from './shared.js';
 import { alembic } from './alembic.js';
 import { django } from './django.js';
 import { knex } from './knex.js';
+import { rails } from './rails.js';
 import { sequelize } from './sequelize.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { typeorm } from './typeorm.js';
@@ -32,7 +33,7 @@ export { formatCommandLine, splitCommandLine, CommandSyntaxError } from './argv.
 export { stepArgv, describeStep } from './step.js';
 export { runFrameworkStep, checkStep, frameworkEnv, type FrameworkStepOptions, type FrameworkStepResult } from './run.js';
 
-const RUNNERS: readonly FrameworkRunner[] = [alembic, django, knex, sequelize, nodePgMigrate, typeorm, mikroOrm, kysely, dbMigrate];
+const RUNNERS: readonly FrameworkRunner[] = [alembic, django, rails, knex, sequelize, nodePgMigrate, typeorm, mikroOrm, kysely, dbMigrate];
 
 const BY_FORMAT = new Map<MigrationFormat, FrameworkRunner>(RUNNERS.map((r) => [r.format, r]));
 
