@@ -188,6 +188,18 @@ function extensionsCreated(m: Migration): string[] {
   return out;
 }
 
+/**
+ * Statements whose syntax has no place for a role: their trees (views' and functions'
+ * are large) need no walk. A function body or a DO block is a string here; what it
+ * grants at run time is not seen either way.
+ */
+const WITHOUT_ROLES = new Set([
+  'SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CreateStmt', 'IndexStmt', 'ViewStmt', 'CreateFunctionStmt',
+  'CreateTrigStmt', 'DoStmt', 'CommentStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'RenameStmt', 'DropStmt', 'TruncateStmt',
+  'CreateTableAsStmt', 'RefreshMatViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'VariableSetStmt', 'TransactionStmt',
+  'CreateDomainStmt', 'CompositeTypeStmt', 'CreateExtensionStmt',
+]);
+
 /** Roles named by statements (GRANT ... TO x, OWNER TO x, CREATE POLICY ... TO x) that no migration creates. */
 export function referencedRoles(migrations: readonly Migration[]): string[] {
   const named = new Set<string>();
@@ -196,7 +208,7 @@ export function referencedRoles(migrations: readonly Migration[]): string[] {
     for (const s of [...m.up.statements, ...m.down.statements]) {
       if (!s.node) continue;
       if (s.kind === 'CreateRoleStmt' && s.node.role) created.add(String(s.node.role));
-      visitRoleSpecs(s.node, (name) => named.add(name));
+      if (!WITHOUT_ROLES.has(s.kind)) visitRoleSpecs(s.node, (name) => named.add(name));
     }
   }
   return [...named].filter((r) => !created.has(r)).sort();
