@@ -69,6 +69,31 @@ export function emptyState(table: string): NativeState {
   return { table, applied: new Set(), dirty: [], unknown: [] };
 }
 
+/**
+ * The state of a history that is a set of versions, one row per applied migration and
+ * nothing else (dbmate's and Rails' `schema_migrations`, diesel's table): a migration of
+ * `format` is applied when its version is a row; rows no migration has are `unknown`.
+ */
+export async function readVersionSet(
+  driver: Driver,
+  t: FoundTable,
+  plan: readonly PlannedMigration[],
+  format: MigrationFormat,
+  versionOf: (p: PlannedMigration) => string | undefined,
+): Promise<NativeState> {
+  const state = emptyState(t.display);
+  const rows = new Set((await driver.query<{ version: unknown }>(`SELECT version::text AS version FROM ${t.sql}`)).map((r) => str(r.version)));
+  const known = new Set<string>();
+  for (const p of ofFormat(plan, format)) {
+    const v = versionOf(p);
+    if (v === undefined) continue;
+    known.add(v);
+    if (rows.has(v)) state.applied.add(p.id);
+  }
+  for (const v of rows) if (!known.has(v)) state.unknown.push(v);
+  return state;
+}
+
 export const base = (file: string): string => path.basename(file);
 /** The file name without its (last) extension. */
 export const stem = (file: string): string => path.basename(file).replace(/\.[^.]*$/, '');

@@ -16,7 +16,7 @@ import type { PlannedMigration } from '../../plan/plan.js';
 import type { Driver } from '../drivers/types.js';
 import { ExecError } from '../errors.js';
 import type { NativeHistory, NativeState } from './types.js';
-import { emptyState, findTable, ofFormat, str, type FoundTable } from './common.js';
+import { findTable, readVersionSet, type FoundTable } from './common.js';
 
 const TABLE = 'schema_migrations';
 
@@ -49,18 +49,7 @@ export const dbmate: NativeHistory = {
 
   async read(driver, plan): Promise<NativeState | undefined> {
     const t = await table(driver);
-    if (!t) return undefined;
-    const state = emptyState(t.display);
-    const rows = new Set((await driver.query<{ version: unknown }>(`SELECT version::text AS version FROM ${t.sql}`)).map((r) => str(r.version)));
-    const known = new Set<string>();
-    for (const p of ofFormat(plan, 'dbmate')) {
-      const v = dbmateVersion(p);
-      if (v === undefined) continue;
-      known.add(v);
-      if (rows.has(v)) state.applied.add(p.id);
-    }
-    for (const v of rows) if (!known.has(v)) state.unknown.push(v);
-    return state;
+    return t && readVersionSet(driver, t, plan, 'dbmate', dbmateVersion);
   },
 
   async ensure(driver) {

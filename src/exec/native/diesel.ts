@@ -17,7 +17,7 @@
 import type { PlannedMigration } from '../../plan/plan.js';
 import type { Driver } from '../drivers/types.js';
 import type { NativeHistory, NativeState } from './types.js';
-import { emptyState, findTable, folderName, ofFormat, type FoundTable } from './common.js';
+import { findTable, folderName, readVersionSet, type FoundTable } from './common.js';
 
 const TABLE = '__diesel_schema_migrations';
 
@@ -42,17 +42,7 @@ export const diesel: NativeHistory = {
 
   async read(driver, plan): Promise<NativeState | undefined> {
     const t = await table(driver);
-    if (!t) return undefined;
-    const state = emptyState(t.display);
-    const rows = new Set((await driver.query<{ version: string }>(`SELECT version::text AS version FROM ${t.sql}`)).map((r) => r.version));
-    const known = new Set<string>();
-    for (const p of ofFormat(plan, 'diesel')) {
-      const v = dieselVersion(p);
-      known.add(v);
-      if (rows.has(v)) state.applied.add(p.id);
-    }
-    for (const v of rows) if (!known.has(v)) state.unknown.push(v);
-    return state;
+    return t && readVersionSet(driver, t, plan, 'diesel', dieselVersion);
   },
 
   async ensure(driver) {

@@ -16,7 +16,7 @@
 import path from 'node:path';
 import type { PlannedMigration } from '../../plan/plan.js';
 import type { NativeHistory, NativeState } from './types.js';
-import { emptyState, findTable, ofFormat, str } from './common.js';
+import { findTable, readVersionSet } from './common.js';
 
 const TABLE = 'schema_migrations';
 
@@ -30,19 +30,9 @@ export const rails: NativeHistory = {
   table: TABLE,
 
   async read(driver, plan): Promise<NativeState | undefined> {
-    const t = await findTable(driver, TABLE);
-    if (!t || !t.columns.has('version') || t.columns.has('dirty')) return undefined;
-    const state = emptyState(t.display);
-    const rows = new Set((await driver.query<{ version: unknown }>(`SELECT version::text AS version FROM ${t.sql}`)).map((r) => str(r.version)));
-    const known = new Set<string>();
-    for (const p of ofFormat(plan, 'rails')) {
-      const v = railsVersion(p);
-      if (v === undefined) continue;
-      known.add(v);
-      if (rows.has(v)) state.applied.add(p.id);
-    }
-    for (const v of rows) if (!known.has(v)) state.unknown.push(v);
-    return state;
+    const found = await findTable(driver, TABLE);
+    const t = found && found.columns.has('version') && !found.columns.has('dirty') ? found : undefined;
+    return t && readVersionSet(driver, t, plan, 'rails', railsVersion);
   },
 
   async ensure(driver) {

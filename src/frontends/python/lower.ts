@@ -6,7 +6,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Comment, Direction, Migration, MigrationFormat, Range, Section, SqlChunk, Statement } from '../../ir/types.js';
 import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
-import { splitSql } from '../../pg/splitter.js';
+import { rawStringChunk } from '../raw-string.js';
 import type { PyFile } from './syntax.js';
 import type { PyStr } from './strings.js';
 
@@ -68,27 +68,8 @@ export class SectionBuilder {
   /** Raw SQL from a Python string: positions map inside the string. */
   raw(str: PyStr, at: SyntaxNode, opts: { outside?: boolean } = {}): void {
     if (str.text.trim() === '') return;
-    const { lines, file } = this.file;
-    const offsets = str.offsets;
-    const max = offsets.length - 1;
-    const chunk: SqlChunk = {
-      sql: str.text,
-      file,
-      origin: 'raw-string',
-      position: (offset) => lines.position(offsets[Math.max(0, Math.min(max, offset))]),
-    };
-    if (str.text.includes('migratelint-')) {
-      for (const span of splitSql(str.text).comments) {
-        const text = str.text.slice(span.start, span.end);
-        if (!text.includes('migratelint-')) continue;
-        this.comments.push({
-          file,
-          text,
-          range: { start: chunk.position(span.start), end: chunk.position(span.end) },
-          endOffset: offsets[Math.min(max, span.end)],
-        });
-      }
-    }
+    const { chunk, directives } = rawStringChunk(str, this.file.file, this.file.lines);
+    this.comments.push(...directives);
     this.push(parseChunk(chunk), opts.outside, str.dynamic ? at : undefined);
   }
 

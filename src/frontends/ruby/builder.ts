@@ -4,7 +4,7 @@
  */
 import type { Comment, Coverage, SqlChunk, Statement } from '../../ir/types.js';
 import { parseChunk } from '../../pg/parse.js';
-import { splitSql } from '../../pg/splitter.js';
+import { rawStringChunk } from '../raw-string.js';
 import type { RbFile, RNode } from './source.js';
 import type { RbStr } from './strings.js';
 
@@ -32,22 +32,8 @@ export class RbBuilder {
   /** The author's SQL from a Ruby string: positions map inside the string. */
   raw(str: RbStr, at: RNode): void {
     if (str.text.trim() === '') return;
-    const { lines, file } = this.file;
-    const offsets = str.offsets;
-    const max = offsets.length - 1;
-    const chunk: SqlChunk = {
-      sql: str.text,
-      file,
-      origin: 'raw-string',
-      position: (offset) => lines.position(offsets[Math.max(0, Math.min(max, offset))]),
-    };
-    if (str.text.includes('migratelint-')) {
-      for (const span of splitSql(str.text).comments) {
-        const text = str.text.slice(span.start, span.end);
-        if (!text.includes('migratelint-')) continue;
-        this.comments.push({ file, text, range: { start: chunk.position(span.start), end: chunk.position(span.end) }, endOffset: offsets[Math.min(max, span.end)] });
-      }
-    }
+    const { chunk, directives } = rawStringChunk(str, this.file.file, this.file.lines);
+    this.comments.push(...directives);
     for (const s of parseChunk(chunk)) {
       // SQL assembled at run time that does not parse with placeholders is our uncertainty, not the author's mistake.
       if (s.kind === 'Invalid' && str.dynamic) {
