@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Driver } from '../exec/drivers/types.js';
-import type { PgDriver } from '../exec/drivers/pg.js';
+import { dropDatabase, type PgDriver } from '../exec/drivers/pg.js';
 import type { PostgresTarget } from '../exec/url.js';
 import { redact } from '../exec/url.js';
 import { quoteIdent, quoteLiteral } from '../exec/sql.js';
@@ -23,15 +23,6 @@ const liveName = (db: string) => `migratelint trial ${db}`;
 function stampOf(name: string): number | undefined {
   const m = new RegExp(`^${SCRATCH_PREFIX}([0-9a-z]+)_[0-9a-f]+$`).exec(name);
   return m ? parseInt(m[1], 36) : undefined;
-}
-
-async function dropDatabase(admin: PgDriver, name: string): Promise<void> {
-  if ((await admin.serverVersion()).num >= 130000) {
-    await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    return;
-  }
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-  await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }
 
 /** The scratch database's session; closing it drops the database (through the session that made it). */

@@ -19,7 +19,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import type { PGlite } from '@electric-sql/pglite';
-import type { PgDriver } from '../drivers/pg.js';
+import { dropDatabase, type PgDriver } from '../drivers/pg.js';
 import type { PgliteDriver } from '../drivers/pglite.js';
 import type { Driver } from '../drivers/types.js';
 import { ExecError, serverError } from '../errors.js';
@@ -349,15 +349,6 @@ function scratchStamp(name: string): number | undefined {
 function dbnameArg(target: PostgresTarget, db: string): string {
   if (target.connectionString) return toolConnectionString(withDatabase(target.connectionString, db));
   return `dbname='${db}'`;
-}
-
-async function dropDatabase(admin: PgDriver, name: string): Promise<void> {
-  if ((await admin.serverVersion()).num >= 130000) {
-    await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    return;
-  }
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-  await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }
 
 /** `pg_restore --list`: the archive's table of contents. */

@@ -230,3 +230,16 @@ export class PgDriver implements Driver {
     }
   }
 }
+
+/**
+ * Drops a database of the server `admin` is connected to (not its own), ending the
+ * sessions still on it: `WITH (FORCE)` from PostgreSQL 13, pg_terminate_backend before.
+ */
+export async function dropDatabase(admin: PgDriver, name: string): Promise<void> {
+  if ((await admin.serverVersion()).num >= 130000) {
+    await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    return;
+  }
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+}
