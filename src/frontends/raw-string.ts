@@ -7,13 +7,34 @@
 import type { Comment, Position, SqlChunk } from '../ir/types.js';
 import { splitSql } from '../pg/splitter.js';
 
-/** A string's text and, for each UTF-16 unit of it plus the end, its offset in the file. */
+/**
+ * A string value from code with a map back to its file: each UTF-16 unit of `text`
+ * knows the offset of the source that produced it (through escapes, concatenation,
+ * interpolation), plus one entry for the end.
+ */
 export interface MappedString {
   text: string;
   offsets: number[];
+  /** Whether parts of it are only known at run time (an f-string field, a `#{...}`). */
+  dynamic: boolean;
 }
 
-export function rawStringChunk(str: MappedString, file: string, lines: { position(offset: number): Position }): { chunk: SqlChunk; directives: Comment[] } {
+/** Strings joined, each unit keeping its offset; the end is the last part's end. */
+export function concatMapped(parts: readonly MappedString[]): MappedString {
+  if (parts.length === 1) return parts[0];
+  let text = '';
+  const offsets: number[] = [];
+  let dynamic = false;
+  for (const p of parts) {
+    text += p.text;
+    for (let i = 0; i < p.text.length; i++) offsets.push(p.offsets[i]);
+    dynamic ||= p.dynamic;
+  }
+  offsets.push(parts.length ? parts[parts.length - 1].offsets[parts[parts.length - 1].text.length] : 0);
+  return { text, offsets, dynamic };
+}
+
+export function rawStringChunk(str: Pick<MappedString, 'text' | 'offsets'>, file: string, lines: { position(offset: number): Position }): { chunk: SqlChunk; directives: Comment[] } {
   const { text: sql, offsets } = str;
   const max = offsets.length - 1;
   const chunk: SqlChunk = {

@@ -6,33 +6,17 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { namedParams, positionalNumbers } from '../sql-bind-params.js';
+import { concatMapped, type MappedString } from '../raw-string.js';
 
-export interface PyStr {
-  text: string;
-  /** File offset of each UTF-16 unit of `text`, plus one entry for the end. */
-  offsets: number[];
-  /** Whether parts of it are only known at run time (f-string fields, `%s`, `{}`). */
-  dynamic: boolean;
-}
+/** A Python string value mapped to its file; `dynamic` for f-string fields, `%s`, `{}`. */
+export type PyStr = MappedString;
 
 /** A string whose every unit maps to one offset (a value substituted from elsewhere). */
 export function pinnedStr(text: string, at: number, dynamic = false): PyStr {
   return { text, offsets: new Array(text.length + 1).fill(at), dynamic };
 }
 
-export function concatStr(parts: PyStr[]): PyStr {
-  if (parts.length === 1) return parts[0];
-  let text = '';
-  const offsets: number[] = [];
-  let dynamic = false;
-  for (const p of parts) {
-    text += p.text;
-    for (let i = 0; i < p.text.length; i++) offsets.push(p.offsets[i]);
-    dynamic ||= p.dynamic;
-  }
-  offsets.push(parts.length ? parts[parts.length - 1].offsets[parts[parts.length - 1].text.length] : 0);
-  return { text, offsets, dynamic };
-}
+export const concatStr = concatMapped;
 
 const isWord = (ch: string | undefined) => !!ch && /[\p{L}\p{N}_$]/u.test(ch);
 

@@ -6,14 +6,10 @@
  * (indentation, the backslash of an escape) is simply passed over.
  */
 import { kind, type RbFile, type RNode } from './source.js';
+import { concatMapped, type MappedString } from '../raw-string.js';
 
-export interface RbStr {
-  text: string;
-  /** File offset (UTF-16) of each unit of `text`, plus one entry for the end. */
-  offsets: number[];
-  /** Whether parts are only known at run time (`#{...}`). */
-  dynamic: boolean;
-}
+/** A Ruby string value mapped to its file; `dynamic` when parts are `#{...}`. */
+export type RbStr = MappedString;
 
 /** A placeholder for a value filled in at run time, shaped to fit where it stands. */
 function placeholder(expr: string, before: string): string {
@@ -42,19 +38,7 @@ function literal(file: RbFile, n: RNode): RbStr {
   return { text: value, offsets, dynamic: false };
 }
 
-function concat(parts: RbStr[]): RbStr {
-  if (parts.length === 1) return parts[0];
-  let text = '';
-  const offsets: number[] = [];
-  let dynamic = false;
-  for (const p of parts) {
-    text += p.text;
-    offsets.push(...p.offsets.slice(0, -1));
-    dynamic ||= p.dynamic;
-  }
-  offsets.push(parts.length ? parts[parts.length - 1].offsets[parts[parts.length - 1].text.length] : 0);
-  return { text, offsets, dynamic };
-}
+const concat = concatMapped;
 
 /**
  * The SQL a string argument holds, or undefined when it is not a string. `locals` gives
