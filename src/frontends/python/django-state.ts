@@ -42,6 +42,28 @@ export interface DjConstraint {
 
 export type DjState = Map<string, DjModel>;
 
+/**
+ * Adds a dependency's state to the state a migration starts from. A model both hold
+ * (branches joined by a merge migration) keeps the later dependency's version, with the
+ * fields, indexes and constraints only the other branch added: each branch's additions
+ * survive the merge, as they do in Django's replay of the whole graph. (A field one
+ * branch removed and the other kept comes back; that case is rarer than an addition.)
+ */
+export function mergeState(into: DjState, from: DjState): void {
+  for (const [key, model] of from) {
+    const have = into.get(key);
+    if (!have || have === model) {
+      into.set(key, model);
+      continue;
+    }
+    const fields = new Map(model.fields);
+    for (const [name, field] of have.fields) if (!fields.has(name)) fields.set(name, field);
+    const constraints = new Map(model.constraints);
+    for (const [name, c] of have.constraints) if (!constraints.has(name)) constraints.set(name, c);
+    into.set(key, { ...model, fields, constraints });
+  }
+}
+
 /** Models of django.contrib apps, whose migrations are not in the project. */
 const BUILTIN: Record<string, { table: string; pkType: string; pk?: string }> = {
   'auth.user': { table: 'auth_user', pkType: 'integer' },
@@ -300,7 +322,7 @@ export class DjangoProject {
     for (const dep of info.dependencies) {
       const file = this.dependencyPath(info, dep);
       const after = file ? this.stateAfter(file, text) : undefined;
-      if (after) for (const [k, v] of after) state.set(k, v);
+      if (after) mergeState(state, after);
     }
     return state;
   }
@@ -320,7 +342,7 @@ export class DjangoProject {
         for (const dep of e.info.dependencies) {
           const depFile = this.dependencyPath(e.info, dep);
           const after = depFile ? this.entries.get(depFile)?.after : undefined;
-          if (after) for (const [k, v] of after) state.set(k, v);
+          if (after) mergeState(state, after);
         }
         try {
           this.replay(e.info, state);

@@ -69,3 +69,36 @@ describe('Django project state', () => {
     expect(result.files).toEqual([path.join('library', 'migrations', `${String(CHAIN).padStart(4, '0')}_step.py`)]);
   });
 });
+
+describe('Django project state across a merge migration', () => {
+  it('keeps the fields each branch added: an AlterField after the merge knows the field from either branch', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migratelint-django-merge-'));
+    try {
+      const app = path.join(root, 'shop', 'migrations');
+      fs.mkdirSync(app, { recursive: true });
+      const write = (name: string, deps: string, ops: string) => fs.writeFileSync(path.join(app, `${name}.py`), migration(deps, ops));
+      write('0001_initial', '', "        migrations.CreateModel(name='Order', fields=[('id', models.AutoField(primary_key=True, serialize=False))]),");
+      write('0002_note', "('shop', '0001_initial')", "        migrations.AddField(model_name='order', name='note', field=models.CharField(max_length=20, null=True)),");
+      write('0002_total', "('shop', '0001_initial')", "        migrations.AddField(model_name='order', name='total', field=models.IntegerField(null=True)),");
+      write('0003_merge', "('shop', '0002_note'), ('shop', '0002_total')", '');
+      write(
+        '0004_alter',
+        "('shop', '0003_merge')",
+        [
+          "        migrations.AlterField(model_name='order', name='note', field=models.CharField(max_length=40, null=True)),",
+          "        migrations.AlterField(model_name='order', name='total', field=models.BigIntegerField(null=True)),",
+        ].join('\n'),
+      );
+      const result = await lint([path.join('shop', 'migrations', '0004_alter.py')], { cwd: root });
+      const m = result.migrations[0];
+      // Both fields are known, from whichever branch added them: their old types are there to compare.
+      expect(m.coverage?.unanalysed).toEqual([]);
+      expect(statements(m)).toEqual([
+        '8:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "note" TYPE varchar(40) USING "note"::varchar(40)',
+        '9:9 AlterTableStmt ALTER TABLE "shop_order" ALTER COLUMN "total" TYPE bigint USING "total"::bigint',
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
