@@ -421,8 +421,14 @@ class GroupTrial {
       }
     }
     if (!first.ok) {
+      const consequence = this.followsEarlierGap(first.failure!);
       this.upFailed(em, first.failure!, up);
-      if (first.result === 'partial') this.stop(`the up of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
+      if (first.result === 'partial') {
+        // Failing for want of what an earlier failure or a call migratelint could not lower
+        // would have made is already said; what it left is read, and the trial goes on.
+        if (consequence) this.current = await this.ctx.snapshot();
+        else this.stop(`the up of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
+      }
       return false;
     }
     this.coverage.up++;
@@ -486,6 +492,12 @@ class GroupTrial {
       this.coverage.notTried.push({ ...notTried(em, part, `not lowered to SQL: ${call.reason}`), file: call.file, line: call.range.start.line });
     }
     return calls.length > 0;
+  }
+
+  /** Whether a failure is an object missing because of an earlier failed up or an unlowered call. */
+  private followsEarlierGap(failure: TrialFailure): boolean {
+    const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
+    return missing && (this.incomplete !== undefined || this.firstFailed !== undefined);
   }
 
   private upFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): void {

@@ -287,6 +287,22 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.findings[0].message).toMatch(/^up of 000001_a cannot run as one migration: COMMIT inside a migration/);
   });
 
+  it('goes on past a migration outside a transaction that fails part-way for want of what an earlier failed up would have made', async () => {
+    const r = await trial({
+      'db/migrations/20240101000000_t.sql': '-- migrate:up\nCREATE TABLE t (id int);\n\n-- migrate:down\nDROP TABLE t;\n',
+      'db/migrations/20240102000000_orders.sql': '-- migrate:up\nCREATE TABLE orders (id int, x int);\nCREATE INDEX orders_nope ON orders (nope);\n\n-- migrate:down\nDROP TABLE orders;\n',
+      'db/migrations/20240103000000_idx.sql':
+        '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nCREATE INDEX CONCURRENTLY orders_x ON orders (x);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY orders_x;\nDROP INDEX CONCURRENTLY t_id;\n',
+      'db/migrations/20240104000000_note.sql': '-- migrate:up\nALTER TABLE t ADD COLUMN note text;\n\n-- migrate:down\nALTER TABLE t DROP COLUMN note;\n',
+    });
+    // The failing up is the one finding; the next one fails only for want of its table.
+    expect(brief(r)).toEqual([['validate/trial-up-failed', 'up of 20240102000000_orders fails on PostgreSQL: column "nope" does not exist (SQLSTATE 42703)']]);
+    const notTried = r.data!.groups[0].notTried.map((n) => [n.label, n.part, n.reason]);
+    expect(notTried).toEqual([['20240103000000_idx', 'up', expect.stringMatching(/^depends on 20240102000000_orders, whose up failed \(relation "orders" does not exist\)$/)]]);
+    // ...and the trial went on: the last migration is tried, up and down.
+    expect(r.data!.groups[0]).toMatchObject({ up: 2, down: 2 });
+  });
+
   it('runs each folder on an empty database, dbmate sections without a transaction, and notes other formats', async () => {
     const r = await trial({
       ...gm('000001', 'a', 'CREATE TABLE shared_name (id int);', 'DROP TABLE shared_name;'),

@@ -308,3 +308,24 @@ describe('Django: comments inside the operations', () => {
     expect(migration.coverage?.unanalysed ?? []).toEqual([]);
   });
 });
+
+describe('Django: defaults computed in Python', () => {
+  it('a callable or an expression becomes a constant of the column type (Django sends the value it computed), then dropped', async () => {
+    const { up } = await lintOps(
+      [
+        "        migrations.AddField(model_name='channel', name='expire', field=models.DurationField(default=datetime.timedelta(days=60))),",
+        "        migrations.AddField(model_name='channel', name='token', field=models.UUIDField(default=uuid.uuid4)),",
+        "        migrations.AddField(model_name='channel', name='since', field=models.DateTimeField(default=django.utils.timezone.now)),",
+        "        migrations.AddField(model_name='channel', name='mode', field=models.CharField(max_length=30, default=MergeMode.KEEP_BOTH_ACCOUNTS_AS_SEPARATE)),",
+      ].join('\n'),
+      { head: 'import datetime\nimport uuid\nimport django.utils.timezone\nfrom shop.enums import MergeMode' },
+    );
+    const adds = up.filter((s) => s.includes('ADD COLUMN'));
+    expect(adds.map((s) => s.replace(/^\S+ AlterTableStmt /, ''))).toEqual([
+      `ALTER TABLE "shop_channel" ADD COLUMN "expire" interval DEFAULT '0' NOT NULL`,
+      `ALTER TABLE "shop_channel" ADD COLUMN "token" uuid DEFAULT '00000000-0000-0000-0000-000000000000' NOT NULL`,
+      `ALTER TABLE "shop_channel" ADD COLUMN "since" timestamp with time zone DEFAULT '2000-01-01T00:00:00+00:00' NOT NULL`,
+      `ALTER TABLE "shop_channel" ADD COLUMN "mode" varchar(30) DEFAULT '' NOT NULL`,
+    ]);
+  });
+});
