@@ -26,8 +26,9 @@ The release gate: one verdict over five checks.
   sequence       versions unique and ordered; one Alembic head / Django leaf; no
                  pending migration older than an applied one (with --db)
   reversibility  every migration whose format has downs has a usable one
-  trial run      SQL migrations applied up, down and up again on an embedded
-                 PostgreSQL (PGlite), the schema compared after every down
+  trial run      each migration (SQL, or code from its lowered SQL) applied up, down
+                 and up again on an embedded PostgreSQL (PGlite) or --trial-db, the
+                 schema (and generated rows) compared after every down
   drift          with --db: applied migrations changed or missing on disk, what a
                  deploy would apply (read-only)
 
