@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Driver } from '../exec/drivers/types.js';
-import { dropDatabase, type PgDriver } from '../exec/drivers/pg.js';
+import { dropDatabase, goneScratchDatabases, type PgDriver } from '../exec/drivers/pg.js';
 import type { PostgresTarget } from '../exec/url.js';
 import { redact } from '../exec/url.js';
 import { quoteIdent, quoteLiteral } from '../exec/sql.js';
@@ -110,14 +110,9 @@ export async function openScratchTrialDb(target: PostgresTarget, note: (text: st
 
 /** Scratch databases of trials that are gone (no session carries their name), older than this one. */
 async function dropLeftovers(admin: PgDriver, started: number, note: (text: string) => void): Promise<void> {
-  const rows = await admin.query<{ name: string; live: boolean }>(
-    `SELECT d.datname AS name, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = $2 || d.datname) AS live
-       FROM pg_database d WHERE d.datname LIKE $1 ORDER BY 1`,
-    [`${SCRATCH_PREFIX.replace(/_/g, '\\_')}%`, liveName('')],
-  );
-  for (const { name, live } of rows) {
+  for (const name of await goneScratchDatabases(admin, SCRATCH_PREFIX, liveName(''))) {
     const since = stampOf(name);
-    if (live || since === undefined || since >= started) continue;
+    if (since === undefined || since >= started) continue;
     await dropDatabase(admin, name);
     note(`dropped ${name}, a scratch database left by a trial interrupted at ${new Date(since).toISOString().replace(/\.\d+Z$/, 'Z')}`);
   }

@@ -66,3 +66,9 @@ export async function closeSharedTrialDb(): Promise<void> {
   if (shared) await (await shared).close();
   shared = undefined;
 }
+
+/** A golang-migrate pair (`migrations/<v>_<name>.up.sql`, and its down when given), as project files. */
+export const gm = (v: string, name: string, up: string, down?: string): Record<string, string> => ({
+  [`migrations/${v}_${name}.up.sql`]: up,
+  ...(down === undefined ? {} : { [`migrations/${v}_${name}.down.sql`]: down }),
+});

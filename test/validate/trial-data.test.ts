@@ -2,16 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { trialCheck } from '../../src/validate/trial.js';
 import { TrialData, changedTables, namedRelations, newDataCoverage, type DataCoverage } from '../../src/validate/trial-data.js';
 import { valueFor, type ColumnInfo } from '../../src/validate/trial-data-values.js';
-import { cleanup, closeSharedTrialDb, migrationsOf, sharedTrialDb } from './helpers.js';
+import { cleanup, closeSharedTrialDb, migrationsOf, sharedTrialDb, gm } from './helpers.js';
 
 afterAll(async () => {
   await closeSharedTrialDb();
   cleanup();
-});
-
-const gm = (v: string, name: string, up: string, down?: string) => ({
-  [`migrations/${v}_${name}.up.sql`]: up,
-  ...(down === undefined ? {} : { [`migrations/${v}_${name}.down.sql`]: down }),
 });
 
 async function trial(files: Record<string, string>, options: { data?: boolean } = {}) {

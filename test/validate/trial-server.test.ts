@@ -8,7 +8,7 @@ import { PgDriver } from '../../src/exec/drivers/pg.js';
 import { parseDbTarget, type PostgresTarget } from '../../src/exec/url.js';
 import { trialCheck } from '../../src/validate/trial.js';
 import { openScratchTrialDb, SCRATCH_PREFIX } from '../../src/validate/trial-server.js';
-import { cleanup, migrationsOf } from './helpers.js';
+import { cleanup, gm, migrationsOf } from './helpers.js';
 
 const PG_URL = process.env.MIGRATELINT_TEST_PG_URL;
 
@@ -19,8 +19,6 @@ if (!PG_URL && process.env.CI) {
 }
 
 afterAll(() => cleanup());
-
-const gm = (v: string, name: string, up: string, down: string) => ({ [`migrations/${v}_${name}.up.sql`]: up, [`migrations/${v}_${name}.down.sql`]: down });
 
 describe.skipIf(!PG_URL)('trial on a PostgreSQL server (--trial-db)', { timeout: 60_000 }, () => {
   const target = () => parseDbTarget(PG_URL, process.cwd()) as PostgresTarget;

@@ -1,16 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { trialCheck, referencedRoles } from '../../src/validate/trial.js';
 import type { Migration } from '../../src/ir/types.js';
-import { cleanup, closeSharedTrialDb, migrationsOf, sharedTrialDb } from './helpers.js';
+import { cleanup, closeSharedTrialDb, migrationsOf, sharedTrialDb, gm } from './helpers.js';
 
 afterAll(async () => {
   await closeSharedTrialDb();
   cleanup();
-});
-
-const gm = (v: string, name: string, up: string, down?: string) => ({
-  [`migrations/${v}_${name}.up.sql`]: up,
-  ...(down === undefined ? {} : { [`migrations/${v}_${name}.down.sql`]: down }),
 });
 
 async function trial(files: Record<string, string>, options: { pgVersion?: number } = {}) {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import type { PGlite } from '@electric-sql/pglite';
-import { dropDatabase, type PgDriver } from '../drivers/pg.js';
+import { dropDatabase, goneScratchDatabases, type PgDriver } from '../drivers/pg.js';
 import type { PgliteDriver } from '../drivers/pglite.js';
 import type { Driver } from '../drivers/types.js';
 import { ExecError, serverError } from '../errors.js';
@@ -225,14 +225,9 @@ export class BackupVerifier {
 
   /** Scratch databases older than this run whose verify is gone (no session carries their name). */
   private async dropLeftovers(admin: PgDriver): Promise<void> {
-    const rows = await admin.query<{ name: string; live: boolean }>(
-      `SELECT d.datname AS name, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = $2 || d.datname) AS live
-         FROM pg_database d WHERE d.datname LIKE $1 ORDER BY 1`,
-      [`${SCRATCH_PREFIX.replace(/_/g, '\\_')}%`, liveName('')],
-    );
-    for (const { name, live } of rows) {
+    for (const name of await goneScratchDatabases(admin, SCRATCH_PREFIX, liveName(''))) {
       const since = scratchStamp(name);
-      if (live || since === undefined || since >= this.startedAt) continue;
+      if (since === undefined || since >= this.startedAt) continue;
       const when = new Date(since).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
       try {
         await dropDatabase(admin, name);

@@ -243,3 +243,16 @@ export async function dropDatabase(admin: PgDriver, name: string): Promise<void>
   await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   await admin.execute(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }
+
+/**
+ * Databases named `<prefix>…` that no session is on whose application_name is
+ * `<application><database>`: scratch databases whose run (a trial, a verify) is gone.
+ */
+export async function goneScratchDatabases(admin: PgDriver, prefix: string, application: string): Promise<string[]> {
+  const rows = await admin.query<{ name: string; live: boolean }>(
+    `SELECT d.datname AS name, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = $2 || d.datname) AS live
+       FROM pg_database d WHERE d.datname LIKE $1 ORDER BY 1`,
+    [`${prefix.replace(/_/g, '\\_')}%`, application],
+  );
+  return rows.filter((r) => !r.live).map((r) => r.name);
+}

@@ -7,6 +7,7 @@ import type { Comment, Direction, Migration, MigrationFormat, Range, Section, Sq
 import type { MigrationUnit } from '../../ir/unit.js';
 import { parseChunk } from '../../pg/parse.js';
 import { rawStringChunk } from '../raw-string.js';
+import { emptyMigration as emptyShell } from '../migration-shell.js';
 import type { PyFile } from './syntax.js';
 import type { PyStr } from './strings.js';
 
@@ -110,21 +111,7 @@ export class SectionBuilder {
 
 /** A Migration with nothing in it yet. */
 export function emptyMigration(unit: MigrationUnit, format: MigrationFormat, file: PyFile | undefined, text: string): Migration {
-  const sources = new Map<string, string>();
-  sources.set(unit.path, text);
-  return {
-    path: unit.path,
-    files: [unit.path],
-    format,
-    version: unit.version,
-    name: unit.name,
-    up: { state: 'missing', statements: [], file: unit.path },
-    down: { state: 'missing', statements: [], file: unit.path },
-    expectsDown: true,
-    comments: file ? file.directiveComments() : [],
-    problems: [],
-    sources,
-  };
+  return emptyShell(unit, format, text, file ? file.directiveComments() : []);
 }
 
 export function section(state: Section['state'], builder: SectionBuilder | undefined, file: string, range: Range | undefined, extra: Partial<Section> = {}): Section {

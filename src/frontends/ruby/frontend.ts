@@ -3,6 +3,7 @@
  * Prism, the official Ruby parser as WASM — no Ruby, no bundle, no database. Other Ruby
  * files (models, initializers, seeds) are skipped silently.
  */
+import { emptyMigration as emptyShell } from '../migration-shell.js';
 import type { Frontend, ReadFile } from '../registry.js';
 import type { Migration } from '../../ir/types.js';
 import type { MigrationUnit } from '../../ir/unit.js';
@@ -19,19 +20,7 @@ const MIGRATION_HINT = /<\s*(::)?ActiveRecord::Migration\b/;
 let parse: RubyParse | undefined;
 
 function emptyMigration(unit: MigrationUnit, text: string, file: RbFile | undefined): Migration {
-  return {
-    path: unit.path,
-    files: [unit.path],
-    format: 'rails',
-    version: unit.version,
-    name: unit.name,
-    up: { state: 'missing', statements: [], file: unit.path },
-    down: { state: 'missing', statements: [], file: unit.path },
-    expectsDown: true,
-    comments: file ? file.directiveComments() : [],
-    problems: [],
-    sources: new Map([[unit.path, text]]),
-  };
+  return emptyShell(unit, 'rails', text, file ? file.directiveComments() : []);
 }
 
 export function readRubyMigration(unit: MigrationUnit, readFile: ReadFile): Migration | undefined {
