@@ -110,6 +110,7 @@ const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`migratelint trial benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}`);
 try {
   for (const dir of targets) {
+    const trialTimes = [];
     for (let run = 1; run <= runs; run++) {
       const out = path.join(os.tmpdir(), `mlt-trial-bench-${process.pid}-${run}.json`);
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data', out], {
@@ -142,6 +143,13 @@ try {
           `reading the folder ${s(r.readMs)}, CPU ${s(r.cpuMs)}, peak RSS ${r.peakMb} MB`,
       );
       console.log(`  summary    ${r.summary}`);
+      trialTimes.push(r.trialMs);
+    }
+    // This machine is shared: one run can be 20 % slower than the next. The median says
+    // what a run takes; the best says what the code costs when nothing else runs.
+    if (trialTimes.length > 1) {
+      const sorted = [...trialTimes].sort((a, b) => a - b);
+      console.log(`\n${dir}: trial over ${sorted.length} runs: median ${s(sorted[Math.floor((sorted.length - 1) / 2)])}, best ${s(sorted[0])}, worst ${s(sorted[sorted.length - 1])}`);
     }
   }
   console.log(`\nload after: ${os.loadavg()[0].toFixed(1)}`);

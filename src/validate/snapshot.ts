@@ -94,7 +94,8 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SchemaDifferen
   }
   for (const [key, b] of before) {
     const a = after.get(key);
-    if (!a) continue;
+    // The same object: incremental snapshots share what was not described again.
+    if (!a || a === b) continue;
     const attrs: NonNullable<SchemaDifference['attrs']> = [];
     for (const attr of new Set([...Object.keys(b.attrs), ...Object.keys(a.attrs)])) {
       const x = b.attrs[attr] ?? null;
@@ -111,11 +112,11 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SchemaDifferen
   return out.sort((x, y) => order[x.change] - order[y.change] || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
-/** Each table's column names in attnum order. */
-function columnOrders(snap: Snapshot): Map<string, string[]> {
+/** Each table's column names in attnum order (of the tables in `only`). */
+function columnOrders(snap: Snapshot, only: ReadonlySet<string>): Map<string, string[]> {
   const byTable = new Map<string, [number, string][]>();
   for (const obj of snap.values()) {
-    if (obj.kind !== 'column' || !obj.parent) continue;
+    if (obj.kind !== 'column' || !obj.parent || !only.has(obj.parent)) continue;
     let list = byTable.get(obj.parent);
     if (!list) byTable.set(obj.parent, (list = []));
     const table = snap.get(obj.parent)?.name ?? '';
@@ -127,8 +128,13 @@ function columnOrders(snap: Snapshot): Map<string, string[]> {
 /** Tables in both snapshots whose shared columns come in another order. */
 function reorderedTables(before: Snapshot, after: Snapshot): SchemaDifference[] {
   const out: SchemaDifference[] = [];
-  const afterOrders = columnOrders(after);
-  for (const [table, cols] of columnOrders(before)) {
+  // Only tables with a column that is not the same object in both can have another order.
+  const touched = new Set<string>();
+  for (const [key, obj] of after) if (obj.kind === 'column' && obj.parent && before.get(key) !== obj) touched.add(obj.parent);
+  for (const [key, obj] of before) if (obj.kind === 'column' && obj.parent && !after.has(key)) touched.add(obj.parent);
+  if (!touched.size) return out;
+  const afterOrders = columnOrders(after, touched);
+  for (const [table, cols] of columnOrders(before, touched)) {
     const later = afterOrders.get(table);
     if (!later || !after.has(table)) continue;
     const shared = new Set(later);
