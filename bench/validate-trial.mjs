@@ -2,7 +2,7 @@
 // The trial run of `migratelint validate` over real migration folders: how much it covers
 // and how long it takes.
 //
-//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15] [--no-data]
+//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15] [--no-data] [--threads 1|2]
 //   node bench/validate-trial.mjs --generated 200          (a generated project, no folder at hand)
 //
 // Each run is a child process (a fresh PGlite, its own peak RSS): the folder is read into
@@ -62,11 +62,13 @@ const option = (name, fallback) => {
 const noData = args.includes('--no-data');
 if (noData) args.splice(args.indexOf('--no-data'), 1);
 const runs = Number(option('runs', 1));
+// Trial databases on threads of their own (src/validate/trial-segments.ts); default: the trial's choice.
+const threads = option('threads', undefined);
 const pgVersion = option('pg-version', '');
 const generated = option('generated', undefined);
 const folders = args.filter((a) => !a.startsWith('--'));
 if (!folders.length && generated === undefined) {
-  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] [--no-data] | --generated <count>\n');
+  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] [--no-data] [--threads 1|2] | --generated <count>\n');
   process.exit(2);
 }
 if (!fs.existsSync(path.join(DIST, 'src/validate/trial.js'))) {
@@ -115,6 +117,7 @@ try {
       const out = path.join(os.tmpdir(), `mlt-trial-bench-${process.pid}-${run}.json`);
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data', out], {
         encoding: 'utf8',
+        env: threads === undefined ? process.env : { ...process.env, MIGRATELINT_TRIAL_THREADS: threads },
         maxBuffer: 256 << 20,
       });
       if (child.status !== 0) {
@@ -138,7 +141,7 @@ try {
         console.log(`  rows       ${sum('rows')} generated in ${sum('tables')} tables, ${sum('checked')} downs checked, ${rows.reduce((n, x) => n + x.notFilled.length, 0)} tables not filled`);
       }
       console.log(
-        `  time       trial ${s(r.trialMs)} (${count ? Math.round(r.trialMs / count) : 0} ms per migration; open ${s(t.openMs ?? 0)}, ` +
+        `  time       trial ${s(r.trialMs)} on ${d.threads ?? 1} database${(d.threads ?? 1) > 1 ? 's (times below add both up)' : ''} (${count ? Math.round(r.trialMs / count) : 0} ms per migration; open ${s(t.openMs ?? 0)}, ` +
           `ups ${s(t.upMs ?? 0)}, downs ${s(t.downMs ?? 0)}, ups again ${s(t.reupMs ?? 0)}, rows ${s(t.dataMs ?? 0)}, ${t.snapshots ?? 0} snapshots ${s(t.snapshotMs ?? 0)}), ` +
           `reading the folder ${s(r.readMs)}, CPU ${s(r.cpuMs)}, peak RSS ${r.peakMb} MB`,
       );

@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 fs.rmSync(path.join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'dist/src/cli/main.js', 'lint-worker': 'dist/src/pipeline/lint-worker.js' },
+  entryPoints: { cli: 'dist/src/cli/main.js', 'lint-worker': 'dist/src/pipeline/lint-worker.js', 'trial-thread': 'dist/src/validate/trial-thread.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

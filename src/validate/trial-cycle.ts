@@ -102,13 +102,29 @@ function downPlan(m: Migration, hasDowns: boolean): DownPlan {
   }
 }
 
-export async function trialGroup(ctx: CycleContext, group: TrialGroup): Promise<GroupCoverage> {
+/**
+ * Which of a group's cycles one trial database runs (trial-segments.ts splits a long
+ * history between two): the versioned migrations [from, to), after applying the first
+ * `replay` of them as their cycles leave the database (rows, ups; no downs, no
+ * snapshots, nothing reported), and the repeatable ones when `repeatables`.
+ */
+export interface Segment {
+  replay: number;
+  from: number;
+  to: number;
+  repeatables: boolean;
+}
+
+export async function trialGroup(ctx: CycleContext, group: TrialGroup, segment?: Segment): Promise<GroupCoverage> {
   const hasDowns = group.versioned.some((em) => em.migration.expectsDown || em.migration.down.state !== 'missing');
   const trial = new GroupTrial(ctx, newCoverage(group.folder, group.versioned.length + group.repeatable.length + group.unplanned.length, hasDowns));
   if (ctx.data) trial.coverage.data = ctx.data.coverage;
-  for (const { migration, reason } of group.unplanned) trial.coverage.notTried.push(notTriedMigration(migration, reason));
-  if (!hasDowns && group.versioned.length) trial.coverage.notes.push(`${group.folder}: ${group.versioned[0].migration.format} migrations have no down migrations; ups only`);
-  await trial.run(group);
+  // A later segment's notes and unplanned migrations are the first one's.
+  if (!segment?.replay) {
+    for (const { migration, reason } of group.unplanned) trial.coverage.notTried.push(notTriedMigration(migration, reason));
+    if (!hasDowns && group.versioned.length) trial.coverage.notes.push(`${group.folder}: ${group.versioned[0].migration.format} migrations have no down migrations; ups only`);
+  }
+  await trial.run(group, segment ?? { replay: 0, from: 0, to: group.versioned.length, repeatables: true });
   return trial.coverage;
 }
 
@@ -121,16 +137,22 @@ class GroupTrial {
   private incomplete: ExecMigration | undefined;
   /** Why nothing more can be tried (the database is in no known state), once it happened. */
   private stopped: string | undefined;
+  /** Applying a segment's earlier migrations: their effects only (see Segment). */
+  private replaying = false;
+  /** Whether `current` is older than the database (replayed cycles take no snapshots). */
+  private stale = false;
 
   constructor(
     private readonly ctx: CycleContext,
     readonly coverage: GroupCoverage,
   ) {}
 
-  async run(group: TrialGroup): Promise<void> {
+  async run(group: TrialGroup, segment: Segment): Promise<void> {
     this.current = await this.ctx.snapshot();
     const n = group.versioned.length;
+    if (segment.replay) await this.replay(group.versioned.slice(0, segment.replay));
     for (const [i, em] of group.versioned.entries()) {
+      if (i < segment.from || i >= segment.to) continue;
       if (this.stopped) {
         this.coverage.notTried.push(notTried(em, 'up', this.stopped));
         continue;
@@ -139,7 +161,7 @@ class GroupTrial {
       await this.cycle(em);
     }
     // Flyway repeatable migrations, once, over the complete schema.
-    for (const em of group.repeatable) {
+    for (const em of segment.repeatables ? group.repeatable : []) {
       if (this.stopped) {
         this.coverage.notTried.push(notTried(em, 'up', this.stopped));
         continue;
@@ -153,6 +175,31 @@ class GroupTrial {
       if (r.ok) this.coverage.up++;
       else this.upFailed(em, r.failure!, plan);
     }
+  }
+
+  /**
+   * Brings the database to where the cycles of these migrations leave it, and forgets what
+   * they found: another trial database runs (and reports) them. Same code path as the
+   * cycles, so the rows generated, the ups kept and the failures are the same.
+   */
+  private async replay(migrations: readonly ExecMigration[]): Promise<void> {
+    this.replaying = true;
+    for (const em of migrations) {
+      if (this.stopped) break;
+      await this.cycle(em);
+    }
+    this.replaying = false;
+    await this.refreshCurrent();
+    Object.assign(this.coverage, { up: 0, down: 0, reup: 0, notTried: [] });
+    this.ctx.findings.length = 0;
+    this.ctx.data?.forgetCounts();
+  }
+
+  /** `current` read again when replayed cycles left it behind. */
+  private async refreshCurrent(): Promise<void> {
+    if (!this.stale) return;
+    this.current = await this.ctx.snapshot();
+    this.stale = false;
   }
 
   private async cycle(given: ExecMigration): Promise<void> {
@@ -261,10 +308,11 @@ class GroupTrial {
       // The schema the next migration starts from: what COMMIT keeps once the down and
       // the up again are rolled back. Read now, it holds only the up's changes (see
       // snapshot-reader.ts), and no snapshot is needed after COMMIT.
-      schemaAfterUp = await this.ctx.snapshot();
+      // Replaying, the down and the up again would be rolled back: only COMMIT matters.
+      if (!this.replaying) schemaAfterUp = await this.ctx.snapshot();
       const plan = data;
-      const afterUp = plan ? await this.timed('dataMs', () => rows.data!.read(plan.tables.map((t) => t.name))) : undefined;
-      if (down) {
+      const afterUp = plan && !this.replaying ? await this.timed('dataMs', () => rows.data!.read(plan.tables.map((t) => t.name))) : undefined;
+      if (down && !this.replaying) {
         await driver.execute(`SAVEPOINT ${AFTER_UP}`);
         const session = await this.freshSession();
         let downFailed = await this.timed('downMs', () => runInTransaction(driver, down, session));
@@ -323,7 +371,8 @@ class GroupTrial {
     this.coverage.up++;
     this.coverage.down += downs;
     this.coverage.reup += reups;
-    this.current = schemaAfterUp!;
+    if (this.replaying) this.stale = true;
+    else this.current = schemaAfterUp!;
     return { kind: 'done', upOk: true };
   }
 
@@ -409,6 +458,8 @@ class GroupTrial {
    */
   private async stepByStep(em: ExecMigration, up: SectionPlan, down: SectionPlan | undefined, empty?: readonly string[]): Promise<boolean> {
     const { driver, settings, findings } = this.ctx;
+    // This path reads the schema (what the down leaves decides whether the up runs again).
+    await this.refreshCurrent();
     if (empty?.length) await driver.execute(`TRUNCATE ${empty.join(', ')} CASCADE`).catch(() => {});
     let first = await this.timed('upMs', () => runSection(driver, up, settings));
     const data = this.ctx.data;

@@ -181,6 +181,19 @@ export class TrialData {
     readonly coverage: DataCoverage,
   ) {}
 
+  /** Tables that held generated rows at some point (their number is `coverage.tables`). */
+  get filled(): ReadonlySet<string> {
+    return this.everFilled;
+  }
+
+  /**
+   * Counts back to zero after replayed cycles (see trial-cycle.ts): another trial database
+   * counted them. What was filled and said stays known, so it is not said twice.
+   */
+  forgetCounts(): void {
+    Object.assign(this.coverage, { rows: 0, checked: 0, notFilled: [] });
+  }
+
   /**
    * Creates the function that reads tables by name (dynamic SQL), in the trial's schema,
    * and notes the tool's history tables (`historyTables`, unqualified) to leave alone.

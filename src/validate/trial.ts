@@ -7,6 +7,8 @@ import { SnapshotReader, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension } from './trial-db.js';
 import { trialOrder } from './trial-order.js';
 import { trialGroup, type CycleContext, type CycleTimings } from './trial-cycle.js';
+import type { TrialGroup } from './trial-order.js';
+import { mergeSegments, openThreaded, segments, threadsFromEnv, trialThreads } from './trial-segments.js';
 import { coverageText, dataNote, type GroupCoverage } from './trial-coverage.js';
 import { createFrameworkTables } from './framework-tables.js';
 import { versionNote } from './trial-version.js';
@@ -54,6 +56,13 @@ export interface TrialOptions {
   data?: boolean;
   /** Called as the trial moves on, for a progress line. */
   onProgress?: (what: string) => void;
+  /**
+   * PGlite databases on threads of their own (1 or 2, trial-segments.ts); default
+   * `MIGRATELINT_TRIAL_THREADS`, else two with four cores or more.
+   */
+  threads?: number;
+  /** Groups shorter than this are not split between two databases (tests lower it). */
+  splitMin?: number;
 }
 
 export async function trialCheck(all: readonly Migration[], options: TrialOptions = {}): Promise<CheckResult> {
@@ -66,9 +75,17 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   const migrations = order.groups.flatMap((g) => [...g.versioned, ...g.repeatable].map((em) => em.migration));
   const extensions = [...new Set(migrations.flatMap((m) => extensionsCreated(m)))];
   const ownDb = !options.driver;
-  options.onProgress?.('opening the trial database');
+  const available = extensions.filter(isAvailableExtension);
+  // A long history on PGlite is split between two databases on two threads (trial-segments.ts).
+  const threads = ownDb ? trialThreads(order.groups, options.threads ?? threadsFromEnv(), options.splitMin) : 1;
+  options.onProgress?.(threads > 1 ? `opening ${threads} trial databases` : 'opening the trial database');
   const tOpen = performance.now();
-  const driver = options.driver ?? (await TrialDatabase.create(extensions.filter(isAvailableExtension)));
+  const drivers: Driver[] = options.driver
+    ? [options.driver]
+    : threads > 1
+      ? await openThreaded(threads, available)
+      : [await TrialDatabase.create(available)];
+  const driver = drivers[0];
   const openMs = performance.now() - tOpen;
   const findings: Finding[] = [];
   const groups: GroupCoverage[] = [];
@@ -76,22 +93,23 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   let snapshotMs = 0;
   let snapshots = 0;
   const phases: CycleTimings = { upMs: 0, downMs: 0, reupMs: 0, dataMs: 0 };
-  let initialRoles: Set<string> | undefined;
+  const initialRoles = new Map<Driver, Set<string>>();
   try {
     const version = await driver.serverVersion();
     server = version.text.split(' on ')[0].replace(/,.*$/, '');
-    initialRoles = new Set((await driver.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-    let first = true;
-    for (const group of order.groups) {
-      if (!first || !ownDb) await resetDatabase(driver, initialRoles);
-      first = false;
-      await ensureHistory(driver, TRIAL_SCHEMA);
+    for (const d of drivers) initialRoles.set(d, new Set((await d.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname)));
+    const used = new Set<Driver>();
+    /** One database made ready for a group's migrations, and what its cycles work with. */
+    const prepare = async (d: Driver, group: TrialGroup): Promise<CycleContext> => {
+      if (used.has(d) || !ownDb) await resetDatabase(d, initialRoles.get(d));
+      used.add(d);
+      await ensureHistory(d, TRIAL_SCHEMA);
       const members = [...group.versioned, ...group.repeatable].map((em) => em.migration);
-      const historyTables = await createFrameworkTables(driver, members.map((m) => m.format));
-      await createMissingRoles(driver, members);
-      const reader = new SnapshotReader(driver, [TRIAL_SCHEMA]);
+      const historyTables = await createFrameworkTables(d, members.map((m) => m.format));
+      await createMissingRoles(d, members);
+      const reader = new SnapshotReader(d, [TRIAL_SCHEMA]);
       await reader.prepare();
-      const data = options.data === false ? undefined : new TrialData(driver, TRIAL_SCHEMA, newDataCoverage());
+      const data = options.data === false ? undefined : new TrialData(d, TRIAL_SCHEMA, newDataCoverage());
       await data?.prepare(historyTables);
       const snapshot = async (): Promise<Snapshot> => {
         const t = performance.now();
@@ -100,22 +118,25 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         snapshots++;
         return out;
       };
-      const ctx: CycleContext = {
-        driver,
-        serverVersionNum: version.num,
-        snapshot,
-        settings: trialSettings(),
-        findings,
-        data,
-        timings: phases,
-        onProgress: options.onProgress,
-      };
-      groups.push(await trialGroup(ctx, group));
+      return { driver: d, serverVersionNum: version.num, snapshot, settings: trialSettings(), findings: [], data, timings: phases, onProgress: options.onProgress };
+    };
+    for (const group of order.groups) {
+      const split = drivers.length > 1 ? segments(group.versioned.length, options.splitMin) : undefined;
+      if (!split) {
+        const ctx = await prepare(driver, group);
+        groups.push(await trialGroup(ctx, group));
+        findings.push(...ctx.findings);
+        continue;
+      }
+      const ctxs = await Promise.all(split.map((_, i) => prepare(drivers[i], group)));
+      const parts = await Promise.all(split.map((segment, i) => trialGroup(ctxs[i], group, segment)));
+      groups.push(mergeSegments(parts, ctxs.map((c) => c.data)));
+      for (const ctx of ctxs) findings.push(...ctx.findings);
     }
   } finally {
     // A database given by the caller (--trial-db) is left empty, ready for the next run.
-    if (ownDb) await driver.close();
-    else if (initialRoles) await resetDatabase(driver, initialRoles).catch(() => {});
+    if (ownDb) await Promise.all(drivers.map((d) => d.close()));
+    else if (initialRoles.has(driver)) await resetDatabase(driver, initialRoles.get(driver)).catch(() => {});
   }
 
   if (driver.kind === 'postgres') {
@@ -144,6 +165,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
     data: {
       server,
       productionVersion: options.pgVersion ?? null,
+      threads: drivers.length,
       migrations: groups.reduce((n, g) => n + g.migrations, 0),
       ups: groups.reduce((n, g) => n + g.up, 0),
       downs: groups.reduce((n, g) => n + g.down, 0),
