@@ -58,7 +58,7 @@ export interface TrialOptions {
   onProgress?: (what: string) => void;
   /**
    * PGlite databases on threads of their own (1 or 2, trial-segments.ts); default
-   * `MIGRATELINT_TRIAL_THREADS`, else two with four cores or more.
+   * `MIGRATELINT_TRIAL_THREADS`, else two when a core is idle.
    */
   threads?: number;
   /** Groups shorter than this are not split between two databases (tests lower it). */
