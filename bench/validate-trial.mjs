@@ -10,8 +10,10 @@
 // migrations, ups applied, downs compared, what was not tried (by reason), findings by
 // rule, the generated rows (--no-data: without), seconds, milliseconds per migration, where
 // the time went (open, ups, downs, ups again, rows, schema snapshots), the process's CPU
-// time and peak memory. Needs the compiled sources (`npm run build` or `npx tsc`; another
-// outDir with MIGRATELINT_DIST=<dir>). Not a test: it prints a table.
+// time and peak memory; before and after the runs, how long a fixed piece of PGlite work
+// takes (the host is shared: runs made at different times compare through it). Needs the
+// compiled sources (`npm run build` or `npx tsc`; another outDir with MIGRATELINT_DIST=<dir>).
+// Not a test: it prints a table.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,24 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The compiled sources: dist/ by default, or another tsc outDir (MIGRATELINT_DIST=/tmp/x).
 const DIST = path.resolve(process.env.MIGRATELINT_DIST ?? path.join(ROOT, 'dist'));
 const args = process.argv.slice(2);
+
+if (args[0] === '--calibrate') {
+  // A fixed piece of PGlite work (the trial's kind: DDL in savepoints, a catalog query),
+  // to tell a slow machine from slow code: this host is shared, and the same trial's time
+  // moves by a third from one minute to the next.
+  const { TrialDatabase } = await import(pathToFileURL(path.join(DIST, 'src/validate/trial-db.js')).href);
+  const db = await TrialDatabase.create();
+  const t = performance.now();
+  await db.execute('BEGIN');
+  for (let i = 0; i < 150; i++) {
+    await db.execute(`SAVEPOINT s; CREATE TABLE t${i} (id bigserial PRIMARY KEY, a text NOT NULL DEFAULT '', b int REFERENCES t0 (id)); CREATE INDEX ON t${i} (a); RELEASE SAVEPOINT s`.replace(' REFERENCES t0 (id)', i ? ' REFERENCES t0 (id)' : ''));
+    await db.query(`SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace`);
+  }
+  await db.execute('ROLLBACK');
+  process.stdout.write(`${Math.round(performance.now() - t)}\n`);
+  await db.close();
+  process.exit(0);
+}
 
 if (args[0] === '--child') {
   const [, dir, pgVersion, data, out] = args;
@@ -109,7 +129,12 @@ function generate(count) {
 const made = generated !== undefined ? generate(Number(generated)) : undefined;
 const targets = made ? [made] : folders.map((f) => path.resolve(f));
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const calibrate = () => {
+  const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--calibrate'], { encoding: 'utf8' });
+  return c.status === 0 ? `${c.stdout.trim()} ms` : 'failed';
+};
 console.log(`migratelint trial benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}`);
+console.log(`machine: a fixed piece of PGlite work takes ${calibrate()} now (compare runs made at different times with it)`);
 try {
   for (const dir of targets) {
     const trialTimes = [];
@@ -155,7 +180,7 @@ try {
       console.log(`\n${dir}: trial over ${sorted.length} runs: median ${s(sorted[Math.floor((sorted.length - 1) / 2)])}, best ${s(sorted[0])}, worst ${s(sorted[sorted.length - 1])}`);
     }
   }
-  console.log(`\nload after: ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`\nload after: ${os.loadavg()[0].toFixed(1)}; the fixed piece of work takes ${calibrate()} now`);
 } finally {
   if (made) fs.rmSync(made, { recursive: true, force: true });
 }
