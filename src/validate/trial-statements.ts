@@ -44,9 +44,10 @@ let savepoints = 0;
 export async function runInTransaction(driver: Driver, plan: SectionPlan, prelude = ''): Promise<TrialFailure | undefined> {
   const name = `migratelint_trial_${++savepoints}`;
   const start = `${prelude ? `${prelude};\n` : ''}SAVEPOINT ${name}`;
-  // All statements in one round trip first, with the savepoint and its release (most
-  // sections run); on an error, again one by one from the savepoint, to know which
-  // statement failed and where (a server position is one statement's).
+  // All statements and the release in one round trip first (most sections run); on an
+  // error, again one by one from the savepoint, to know which statement failed and where
+  // (a server position is one statement's). The savepoint goes first, alone: a syntax
+  // error anywhere in a batch stops the whole batch, the savepoint with it.
   if (plan.statements.length > 1) {
     let started = false;
     try {

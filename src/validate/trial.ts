@@ -5,9 +5,8 @@ import { ensureHistory } from '../exec/history.js';
 import { quoteIdent } from '../exec/sql.js';
 import { SnapshotReader, type Snapshot } from './snapshot.js';
 import { TrialDatabase, isAvailableExtension } from './trial-db.js';
-import { trialOrder } from './trial-order.js';
+import { trialOrder, type TrialGroup } from './trial-order.js';
 import { trialGroup, type CycleContext, type CycleTimings } from './trial-cycle.js';
-import type { TrialGroup } from './trial-order.js';
 import { mergeSegments, openThreaded, segments, threadsFromEnv, trialThreads } from './trial-segments.js';
 import { coverageText, dataNote, type GroupCoverage } from './trial-coverage.js';
 import { createFrameworkTables } from './framework-tables.js';
@@ -58,7 +57,7 @@ export interface TrialOptions {
   onProgress?: (what: string) => void;
   /**
    * PGlite databases on threads of their own (1 or 2, trial-segments.ts); default
-   * `MIGRATELINT_TRIAL_THREADS`, else two when a core is idle.
+   * `MIGRATELINT_TRIAL_THREADS`, else two with four cores, two of them idle.
    */
   threads?: number;
   /** Groups shorter than this are not split between two databases (tests lower it). */
