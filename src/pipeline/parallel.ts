@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Finding, Migration } from '../ir/types.js';
 import type { MigrationUnit } from '../ir/unit.js';
@@ -7,6 +5,7 @@ import type { LinterSettings } from './unit-linter.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { shareUnits, type SharedUnits } from './shared-units.js';
 import { isolateStarted } from './heap.js';
+import { workerScript } from './worker-script.js';
 
 export interface WorkerInit {
   cwd: string;
@@ -64,13 +63,6 @@ export function claimBatch(cursor: Int32Array, total: number, threads = 1): [num
   }
 }
 
-/** The compiled worker script (tests run the TypeScript sources; workers always run the build). */
-function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('./lint-worker.js', import.meta.url);
-  const root = path.resolve(path.dirname(here), '..', '..');
-  return new URL(`file://${path.join(root, 'dist', 'src', 'pipeline', 'lint-worker.js')}`);
-}
 
 /**
  * Lints `units` on this thread and `count` worker threads at once. Every thread claims
@@ -96,7 +88,7 @@ export async function lintShared(
   // A worker can fail while this thread is still linting, before anything awaits `finished`.
   finished.catch(() => {});
 
-  const script = workerScript();
+  const script = workerScript(import.meta.url, 'src/pipeline/lint-worker.js');
   const data: WorkerData = {
     init,
     units: shareUnits(units),

@@ -6,26 +6,26 @@
 
 const SIZE_UNITS: Record<string, number> = { b: 1, bytes: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
 
-/** `"10MB"`, `"1.5 GB"`, `"512kB"`, or a number of bytes; undefined when it is neither. */
-export function parseSize(value: unknown): number | undefined {
+/** A number and a unit of `units` (`bare`: the unit of a number given without one), in `units`' base. */
+function parseQuantity(value: unknown, units: Record<string, number>, bare: string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
   if (!m) return undefined;
-  const unit = SIZE_UNITS[(m[2] || 'b').toLowerCase()];
+  const unit = units[(m[2] || bare).toLowerCase()];
   return unit === undefined ? undefined : Number(m[1]) * unit;
+}
+
+/** `"10MB"`, `"1.5 GB"`, `"512kB"`, or a number of bytes; undefined when it is neither. */
+export function parseSize(value: unknown): number | undefined {
+  return parseQuantity(value, SIZE_UNITS, 'b');
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, sec: 1, min: 60, m: 60, h: 3600 };
 
 /** `"5s"`, `"500ms"`, `"2min"`, `"1h"`, or a number of seconds; undefined when it is neither. */
 export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
-  if (!m) return undefined;
-  const unit = DURATION_UNITS[(m[2] || 's').toLowerCase()];
-  return unit === undefined ? undefined : Number(m[1]) * unit;
+  return parseQuantity(value, DURATION_UNITS, 's');
 }
 
 /** One decimal below 10, none above: `4.2 MB`, `23 GB`. */

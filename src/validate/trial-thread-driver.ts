@@ -1,8 +1,7 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Driver } from '../exec/drivers/types.js';
 import type { DbTarget } from '../exec/url.js';
+import { workerScript } from '../pipeline/worker-script.js';
 
 /**
  * A trial database on a worker thread of its own (trial-thread.ts), used through the
@@ -25,13 +24,6 @@ export interface TrialThreadRequest {
 
 export type TrialThreadReply = { id: number; value?: unknown; error?: Record<string, unknown> } | { ready: true } | { failed: string };
 
-/** The compiled worker script (tests run the TypeScript sources; workers always run the build). */
-function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('./trial-thread.js', import.meta.url);
-  const root = path.resolve(path.dirname(here), '..', '..');
-  return new URL(`file://${path.join(root, 'dist', 'src', 'validate', 'trial-thread.js')}`);
-}
 
 export class ThreadedTrialDatabase implements Driver {
   readonly kind = 'pglite';
@@ -61,7 +53,7 @@ export class ThreadedTrialDatabase implements Driver {
 
   /** Starts the thread and opens its database, with these contrib extensions loadable. */
   static async create(extensions: readonly string[] = []): Promise<ThreadedTrialDatabase> {
-    const worker = new Worker(workerScript(), { workerData: { extensions: [...extensions] } satisfies TrialThreadData });
+    const worker = new Worker(workerScript(import.meta.url, 'src/validate/trial-thread.js'), { workerData: { extensions: [...extensions] } satisfies TrialThreadData });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: TrialThreadReply) => {
         if ('ready' in reply) resolve();
