@@ -2,7 +2,7 @@
 // The trial run of `migratelint validate` over real migration folders: how much it covers
 // and how long it takes.
 //
-//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15] [--no-data] [--threads 1|2]
+//   node bench/validate-trial.mjs <folder> [<folder> ...] [--runs 1] [--pg-version 15] [--no-data] [--no-change-log] [--threads 1|2]
 //   node bench/validate-trial.mjs --generated 200          (a generated project, no folder at hand)
 //
 // Each run is a child process (a fresh PGlite, its own peak RSS): the folder is read into
@@ -44,14 +44,14 @@ if (args[0] === '--calibrate') {
 }
 
 if (args[0] === '--child') {
-  const [, dir, pgVersion, data, out] = args;
+  const [, dir, pgVersion, data, out, changeLog] = args;
   const { lint } = await import(pathToFileURL(path.join(DIST, 'src/lint.js')).href);
   const { trialCheck } = await import(pathToFileURL(path.join(DIST, 'src/validate/trial.js')).href);
   const t0 = performance.now();
   const { migrations } = await lint(['.'], { cwd: dir });
   const readMs = performance.now() - t0;
   const t1 = performance.now();
-  const trial = await trialCheck(migrations, { pgVersion: pgVersion ? Number(pgVersion) : undefined, data: data !== 'no-data' });
+  const trial = await trialCheck(migrations, { pgVersion: pgVersion ? Number(pgVersion) : undefined, data: data !== 'no-data', changeLog: changeLog !== 'no-change-log' });
   const trialMs = performance.now() - t1;
   const byRule = {};
   for (const f of trial.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
@@ -81,6 +81,9 @@ const option = (name, fallback) => {
 };
 const noData = args.includes('--no-data');
 if (noData) args.splice(args.indexOf('--no-data'), 1);
+// Snapshots from the catalog stamps instead of the change log (src/validate/change-log.ts), to compare.
+const noChangeLog = args.includes('--no-change-log');
+if (noChangeLog) args.splice(args.indexOf('--no-change-log'), 1);
 const runs = Number(option('runs', 1));
 // Trial databases on threads of their own (src/validate/trial-segments.ts); default: the trial's choice.
 const threads = option('threads', undefined);
@@ -88,7 +91,7 @@ const pgVersion = option('pg-version', '');
 const generated = option('generated', undefined);
 const folders = args.filter((a) => !a.startsWith('--'));
 if (!folders.length && generated === undefined) {
-  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] [--no-data] [--threads 1|2] | --generated <count>\n');
+  process.stderr.write('usage: node bench/validate-trial.mjs <migrations folder> [...] [--runs n] [--pg-version n] [--no-data] [--no-change-log] [--threads 1|2] | --generated <count>\n');
   process.exit(2);
 }
 if (!fs.existsSync(path.join(DIST, 'src/validate/trial.js'))) {
@@ -140,7 +143,7 @@ try {
     const trialTimes = [];
     for (let run = 1; run <= runs; run++) {
       const out = path.join(os.tmpdir(), `mlt-trial-bench-${process.pid}-${run}.json`);
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data', out], {
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, pgVersion, noData ? 'no-data' : 'data', out, noChangeLog ? 'no-change-log' : 'change-log'], {
         encoding: 'utf8',
         env: threads === undefined ? process.env : { ...process.env, MIGRATELINT_TRIAL_THREADS: threads },
         maxBuffer: 256 << 20,

@@ -30,6 +30,13 @@ import type { ObjectKind, SchemaObject } from './snapshot.js';
  * `%IGNORE%` is the schemas left out. Stamps as JSON: `g` the global stamp, `r`, `p`, `t`
  * [oid, stamp] pairs of relations, functions and types.
  */
+/** The global stamp: schemas, extensions and roles (names in every description), and search_path. */
+export const GLOBAL_STAMP_SQL = `concat_ws('|',
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_namespace),
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_extension),
+         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_authid),
+         current_setting('search_path'))`;
+
 export const STAMPS_SQL = `
 WITH nsp AS (
   SELECT oid FROM pg_namespace
@@ -70,11 +77,7 @@ type_parts AS (
 ),
 type_agg AS (SELECT typ, concat_ws(':', count(*), max(x), sum(hashint8(x))) AS s FROM type_parts GROUP BY typ)
 SELECT json_build_object(
-  'g', concat_ws('|',
-         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_namespace),
-         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_extension),
-         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_authid),
-         current_setting('search_path')),
+  'g', ${GLOBAL_STAMP_SQL},
   'r', (SELECT coalesce(json_agg(json_build_array(r.oid, r.xmin::text || ':' || coalesce(p.s, ''))), '[]') FROM rel r LEFT JOIN rel_parts p ON p.rel = r.oid),
   'p', (SELECT coalesce(json_agg(json_build_array(p.oid, p.xmin::text)), '[]') FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace WHERE p.oid >= 16384),
   't', (SELECT coalesce(json_agg(json_build_array(t.oid, t.xmin::text || ':' || coalesce(a.s, ''))), '[]')
@@ -167,7 +170,7 @@ SELECT json_build_object(
                 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'f')),
   'indexes', (SELECT coalesce(json_agg(json_build_object(
-                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', ic.relname, 'def', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid)), '[]')
+                'o', r.oid, 'schema', r.nspname, 'table', r.relname, 'name', ic.relname, 'def', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid, 'x', i.indexrelid)), '[]')
                 FROM pg_index i JOIN rel r ON r.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
                WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))),
   'constraints', (SELECT coalesce(json_agg(json_build_object(

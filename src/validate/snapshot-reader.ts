@@ -1,5 +1,6 @@
 import type { Driver } from '../exec/drivers/types.js';
 import { quoteLiteral } from '../exec/sql.js';
+import { changeLogSetup, changesSql } from './change-log.js';
 import { DEPENDENTS_SQL, SNAPSHOT_LISTS, STAMPS_SQL, snapshotSql, toObject } from './snapshot-query.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -9,6 +10,7 @@ const SNAPSHOT = 'migratelint_snapshot';
 const PARTIAL = 'migratelint_snapshot_partial';
 const STAMPS = 'migratelint_snapshot_stamps';
 const DEPENDENTS = 'migratelint_snapshot_dependents';
+const CHANGES = 'migratelint_snapshot_changes';
 /** How many recent snapshots a new one may be built from (after up, after down). */
 const RECENT = 2;
 
@@ -20,10 +22,24 @@ interface Stamps {
   t: Map<number, string>;
 }
 
+/** The change log as a snapshot saw it (see change-log.ts). */
+interface LogState {
+  g: string;
+  /** The last entry id handed out. */
+  max: number;
+  /** How many entries there were. */
+  count: number;
+  /** The entries after the floor it was read from, and their owners. */
+  entries: Map<number, string | null>;
+}
+
 /** A snapshot and what the next one is built from. */
 interface Taken {
   snapshot: Snapshot;
-  stamps: Stamps;
+  /** Read with the stamps query (no change log). */
+  stamps?: Stamps;
+  /** Read with the change log. */
+  log?: LogState;
   /** The keys of the snapshot's objects by owner: `r<oid>`, `p<oid>`, `t<oid>`, and `g` for schemas and extensions. */
   owners: Map<string, string[]>;
 }
@@ -56,12 +72,35 @@ export class SnapshotReader {
   /** How the snapshots were made, for the benchmark: full reads, partial reads, unchanged. */
   readonly counts = { full: 0, partial: 0, unchanged: 0 };
 
+  /** The change log's schema while the log works (its setup can fail: not a superuser). */
+  private logSchema: string | undefined;
+  /** The next snapshot reads everything: the catalogs changed without the log seeing it. */
+  private distrusted = false;
+  /** Each index the snapshots described, and its table: where a dropped index's entry goes. */
+  private readonly indexTable = new Map<number, number>();
+
   constructor(
     private readonly driver: Driver,
     private readonly ignoreSchemas: readonly string[] = [],
     /** False: every snapshot reads everything (what the incremental one is checked against). */
     private readonly incremental = true,
+    /**
+     * The schema to keep a change log in (event triggers, change-log.ts): snapshots then
+     * describe again what the log names, without the stamps query. It must be among
+     * `ignoreSchemas`.
+     */
+    private readonly changeLog?: string,
   ) {}
+
+  /** Whether snapshots follow the change log (its event triggers could be made). */
+  get followsLog(): boolean {
+    return this.logSchema !== undefined;
+  }
+
+  /** The next snapshot reads everything: something changed the catalogs that the log does not see. */
+  distrust(): void {
+    this.distrusted = true;
+  }
 
   /**
    * Prepares the statements now. Inside a transaction a failed PREPARE (the name taken by
@@ -74,8 +113,20 @@ export class SnapshotReader {
       await this.prepareOne(PARTIAL, `(oid[], oid[], oid[]) AS ${snapshotSql(true).replace('%IGNORE%', list)}`);
       await this.prepareOne(STAMPS, ` AS ${STAMPS_SQL.replace('%IGNORE%', list)}`);
       await this.prepareOne(DEPENDENTS, `(oid[], oid[], oid[]) AS ${DEPENDENTS_SQL}`);
+      if (this.changeLog && !this.prepared) await this.setUpLog(this.changeLog);
+      if (this.logSchema) await this.prepareOne(CHANGES, `(bigint) AS ${changesSql(this.logSchema)}`);
     }
     this.prepared = true;
+  }
+
+  /** Makes the change log; without it (no right to make event triggers) the stamps query serves. */
+  private async setUpLog(schema: string): Promise<void> {
+    try {
+      await this.driver.execute(changeLogSetup(schema));
+      this.logSchema = schema;
+    } catch {
+      this.logSchema = undefined;
+    }
   }
 
   private async prepareOne(name: string, rest: string): Promise<void> {
@@ -108,13 +159,74 @@ export class SnapshotReader {
   }
 
   async take(): Promise<Snapshot> {
+    if (this.incremental && !this.prepared) await this.prepare();
+    if (this.logSchema) return this.takeFromLog();
     const stamps = this.incremental ? await this.stamps() : undefined;
     const base = stamps && this.closest(stamps);
-    if (!stamps || !base) return this.full(stamps);
-    const { last, changed, gone } = base;
+    if (!stamps || !base) return this.full({ stamps });
+    return this.build(base.last, base.changed, base.gone, { stamps });
+  }
+
+  /** A snapshot built from the one the change log shows the fewest changes since. */
+  private async takeFromLog(): Promise<Snapshot> {
+    const floor = Math.min(...this.recent.map((t) => t.log?.max ?? 0), Infinity);
+    const log = await this.changes(Number.isFinite(floor) ? floor : 0);
+    const base = this.distrusted ? undefined : this.closestByLog(log, Number.isFinite(floor) ? floor : 0);
+    this.distrusted = false;
+    if (!base) return this.full({ log });
+    return this.build(base.last, base.changed, [], { log });
+  }
+
+  private async changes(floor: number): Promise<LogState> {
+    const raw = JSON.parse(await this.run(`EXECUTE ${CHANGES}(${floor})`));
+    return { g: raw.g, max: Number(raw.max), count: Number(raw.count), entries: new Map((raw.e as [number, string | null][]).map(([id, owner]) => [Number(id), owner])) };
+  }
+
+  /**
+   * Of the recent snapshots, the one the log shows the fewest changes since, and which
+   * owners changed: those of entries made since, and of entries it saw that a rollback took
+   * back. Entries up to `floor` (the oldest recent snapshot's last id) are not read again:
+   * a snapshot whose count of them differs saw some that are gone (a rollback to before
+   * it), and is not a base. Undefined when none is, or when the log names a change it cannot
+   * place (`x`, schemas and extensions).
+   */
+  private closestByLog(now: LogState, floor: number) {
+    const above = (entries: Map<number, unknown>) => [...entries.keys()].filter((id) => id > floor).length;
+    let best: { last: Taken; changed: Record<'r' | 'p' | 't', number[]> } | undefined;
+    let bestSize = Infinity;
+    candidates: for (const last of this.recent) {
+      const then = last.log;
+      if (!then || then.g !== now.g || then.count - above(then.entries) !== now.count - above(now.entries)) continue;
+      const owners = new Set<string>();
+      for (const [id, owner] of now.entries) if (id > then.max && owner) owners.add(owner);
+      for (const [id, owner] of then.entries) if (id > floor && !now.entries.has(id) && owner) owners.add(owner);
+      const changed = { r: [] as number[], p: [] as number[], t: [] as number[] };
+      for (const owner of owners) {
+        const kind = owner[0];
+        let oid = Number(owner.slice(1));
+        if (kind === 'i') {
+          // An index no snapshot described was made since (a dropped table's index backing
+          // a constraint comes with the table's entry, or the constraint's).
+          const table = this.indexTable.get(oid);
+          if (table === undefined) continue;
+          oid = table;
+        } else if (kind !== 'r' && kind !== 'p' && kind !== 't') continue candidates;
+        changed[kind === 'i' ? 'r' : kind].push(oid);
+      }
+      const size = changed.r.length + changed.p.length + changed.t.length;
+      if (size < bestSize) {
+        best = { last, changed: { r: [...new Set(changed.r)], p: changed.p, t: changed.t } };
+        bestSize = size;
+      }
+    }
+    return best;
+  }
+
+  /** A snapshot from `last` with these owners described again and those gone left out. */
+  private async build(last: Taken, changed: Record<'r' | 'p' | 't', number[]>, gone: string[], state: Pick<Taken, 'stamps' | 'log'>): Promise<Snapshot> {
     if (!changed.r.length && !changed.p.length && !changed.t.length && !gone.length) {
       this.counts.unchanged++;
-      this.remember({ ...last, stamps });
+      this.remember({ ...last, stamps: state.stamps, log: state.log });
       return last.snapshot;
     }
     this.counts.partial++;
@@ -130,7 +242,7 @@ export class SnapshotReader {
       const fresh = (prefix: string, oids: number[]) => oids.filter((o) => !described.has(`${prefix}${o}`));
       await this.describe(fresh('r', r), fresh('p', p), fresh('t', t), snapshot, owners);
     }
-    this.remember({ snapshot, stamps, owners });
+    this.remember({ snapshot, owners, stamps: state.stamps, log: state.log });
     return snapshot;
   }
 
@@ -142,7 +254,7 @@ export class SnapshotReader {
   private closest(stamps: Stamps) {
     let best: { last: Taken; changed: Record<'r' | 'p' | 't', number[]>; gone: string[] } | undefined;
     for (const last of this.recent) {
-      if (last.stamps.g !== stamps.g) continue;
+      if (!last.stamps || last.stamps.g !== stamps.g) continue;
       const changed = { r: changes(last.stamps.r, stamps.r), p: changes(last.stamps.p, stamps.p), t: changes(last.stamps.t, stamps.t) };
       const gone = [...dropped('r', last.stamps.r, stamps.r), ...dropped('p', last.stamps.p, stamps.p), ...dropped('t', last.stamps.t, stamps.t)];
       const size = (b: NonNullable<typeof best>) => b.changed.r.length + b.changed.p.length + b.changed.t.length + b.gone.length;
@@ -162,7 +274,7 @@ export class SnapshotReader {
     const raw = JSON.parse(await this.run(`EXECUTE ${PARTIAL}(${list(r)}, ${list(p)}, ${list(t)})`));
     const described = new Set(['g', ...r.map((o) => `r${o}`), ...p.map((o) => `p${o}`), ...t.map((o) => `t${o}`)]);
     for (const owner of described) this.forget(owner, snapshot, owners);
-    addRows(raw, snapshot, owners);
+    addRows(raw, snapshot, owners, this.indexTable);
     return described;
   }
 
@@ -171,13 +283,13 @@ export class SnapshotReader {
     owners.delete(owner);
   }
 
-  private async full(stamps: Stamps | undefined): Promise<Snapshot> {
+  private async full(state: Pick<Taken, 'stamps' | 'log'>): Promise<Snapshot> {
     this.counts.full++;
     const raw = JSON.parse(await this.run(`EXECUTE ${SNAPSHOT}`));
     const snapshot: Snapshot = new Map();
     const owners = new Map<string, string[]>();
-    addRows(raw, snapshot, owners);
-    if (stamps) this.remember({ snapshot, stamps, owners });
+    addRows(raw, snapshot, owners, this.indexTable);
+    if (state.stamps || state.log) this.remember({ snapshot, owners, ...state });
     return snapshot;
   }
 }
@@ -233,9 +345,10 @@ function dropped(prefix: string, before: Map<number, unknown>, now: Map<number, 
   return out;
 }
 
-function addRows(raw: any, snapshot: Snapshot, owners: Map<string, string[]>): void {
+function addRows(raw: any, snapshot: Snapshot, owners: Map<string, string[]>, indexTable: Map<number, number>): void {
   for (const list of SNAPSHOT_LISTS) {
     for (const row of raw[list] as any[]) {
+      if (list === 'indexes') indexTable.set(Number(row.x), Number(row.o));
       const object = toObject(list, row);
       if (!object) continue;
       snapshot.set(object[0], object[1]);

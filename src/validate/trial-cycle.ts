@@ -5,6 +5,7 @@ import { planSection, type SectionPlan } from '../exec/plan.js';
 import { runSection, type RunSettings } from '../exec/runner.js';
 import { quoteLiteral } from '../exec/sql.js';
 import { diffSnapshots, type Snapshot } from './snapshot.js';
+import { unloggedChange } from './change-log.js';
 import { fitsInTransaction, needsOwnTransactions, runInTransaction, type TrialFailure } from './trial-statements.js';
 import { cannotRun, differenceFinding, failsOnRowsFinding, failureFinding, reapplyDiffersFinding } from './trial-findings.js';
 import { namedRelations, type DataPlan, type TrialData } from './trial-data.js';
@@ -40,8 +41,11 @@ import { migrationLabel } from './types.js';
 export interface CycleContext {
   driver: Driver;
   serverVersionNum: number;
-  /** Reads the schema now (one catalog query, snapshot-reader.ts). */
-  snapshot(): Promise<Snapshot>;
+  /**
+   * Reads the schema now (snapshot-reader.ts). `whole`: read everything, not only what the
+   * change log names (the catalogs changed in a way it does not see).
+   */
+  snapshot(whole?: boolean): Promise<Snapshot>;
   /** For the step-by-step path (the executor's runner). */
   settings: RunSettings;
   findings: Finding[];
@@ -141,6 +145,13 @@ class GroupTrial {
   private replaying = false;
   /** Whether `current` is older than the database (replayed cycles take no snapshots). */
   private stale = false;
+  /**
+   * Whether snapshots read everything instead of following the change log: during a
+   * migration that changes the catalogs without DDL, and after a step-by-step failure (a
+   * failed CREATE INDEX CONCURRENTLY leaves an index no command reported). See change-log.ts.
+   */
+  private unlogged = false;
+  private afterFailure = false;
 
   constructor(
     private readonly ctx: CycleContext,
@@ -148,7 +159,7 @@ class GroupTrial {
   ) {}
 
   async run(group: TrialGroup, segment: Segment): Promise<void> {
-    this.current = await this.ctx.snapshot();
+    this.current = await this.snapshot();
     const n = group.versioned.length;
     if (segment.replay) await this.replay(group.versioned.slice(0, segment.replay));
     for (const [i, em] of group.versioned.entries()) {
@@ -198,8 +209,15 @@ class GroupTrial {
   /** `current` read again when replayed cycles left it behind. */
   private async refreshCurrent(): Promise<void> {
     if (!this.stale) return;
-    this.current = await this.ctx.snapshot();
+    // Replayed cycles may have changed the catalogs without DDL.
+    this.current = await this.ctx.snapshot(true);
     this.stale = false;
+  }
+
+  private snapshot(): Promise<Snapshot> {
+    const whole = this.unlogged || this.afterFailure;
+    this.afterFailure = false;
+    return this.ctx.snapshot(whole);
   }
 
   private async cycle(given: ExecMigration): Promise<void> {
@@ -209,6 +227,7 @@ class GroupTrial {
       this.coverage.notTried.push({ ...notTried(em, part, 'SQL whose values come at run time (bind parameters, a computed value): left out, the rest runs'), file: statement.chunk.file, line: statement.range.start.line });
     }
     if (this.notLowered(em) || leftOut.length) this.incomplete = em;
+    this.unlogged = unloggedChange([...em.migration.up.statements, ...em.migration.down.statements]);
     const up = planSection(em, 'up', v);
     if (up.problems.length) {
       findings.push(cannotRun(em, 'up', up.problems[0]));
@@ -309,7 +328,7 @@ class GroupTrial {
       // the up again are rolled back. Read now, it holds only the up's changes (see
       // snapshot-reader.ts), and no snapshot is needed after COMMIT.
       // Replaying, the down and the up again would be rolled back: only COMMIT matters.
-      if (!this.replaying) schemaAfterUp = await this.ctx.snapshot();
+      if (!this.replaying) schemaAfterUp = await this.snapshot();
       const plan = data;
       const afterUp = plan && !this.replaying ? await this.timed('dataMs', () => rows.data!.read(plan.tables.map((t) => t.name))) : undefined;
       if (down && !this.replaying) {
@@ -474,24 +493,26 @@ class GroupTrial {
       }
     }
     if (!first.ok) {
+      this.afterFailure = true;
       const consequence = this.followsEarlierGap(first.failure!);
       this.upFailed(em, first.failure!, up);
       if (first.result === 'partial') {
         // Failing for want of what an earlier failure or a call migratelint could not lower
         // would have made is already said; what it left is read, and the trial goes on.
-        if (consequence) this.current = await this.ctx.snapshot();
+        if (consequence) this.current = await this.snapshot();
         else this.stop(`the up of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
       }
       return false;
     }
     this.coverage.up++;
-    const afterUp = await this.ctx.snapshot();
+    const afterUp = await this.snapshot();
     if (!down) {
       this.current = afterUp;
       return true;
     }
     const back = await this.timed('downMs', () => runSection(driver, down, settings));
     if (!back.ok) {
+      this.afterFailure = true;
       findings.push(failureFinding(em, 'down', back.failure!, down.statements));
       if (back.result === 'partial') this.stop(`the down of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
       this.current = afterUp;
@@ -506,13 +527,14 @@ class GroupTrial {
     findings.push(...compared);
     const again = await this.timed('reupMs', () => runSection(driver, up, settings));
     if (!again.ok) {
+      this.afterFailure = true;
       findings.push(failureFinding(em, 'up', again.failure!, up.statements, true));
       this.stop(`the up of ${migrationLabel(em.migration)} fails when applied again after its down, so the database lacks it`);
       return true;
     }
     this.coverage.reup++;
     // Committed for real: what the next migration builds on is what the up again left.
-    this.current = await this.ctx.snapshot();
+    this.current = await this.snapshot();
     for (const d of diffSnapshots(afterUp, this.current)) findings.push(reapplyDiffersFinding(em, d, afterUp, this.current));
     return true;
   }
@@ -525,7 +547,7 @@ class GroupTrial {
    */
   private async compareWithBefore(em: ExecMigration): Promise<Finding[] | undefined> {
     const before = this.current;
-    const after = await this.ctx.snapshot();
+    const after = await this.snapshot();
     const differences = diffSnapshots(before, after);
     if (em.migration.down.state === 'empty' && differences.length) {
       this.coverage.notTried.push(notTried(em, 'down', 'its down is empty, and the up changes the schema'));

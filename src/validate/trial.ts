@@ -62,6 +62,12 @@ export interface TrialOptions {
   threads?: number;
   /** Groups shorter than this are not split between two databases (tests lower it). */
   splitMin?: number;
+  /**
+   * Snapshots follow a log of what DDL touched (event triggers, change-log.ts) instead of
+   * stamping every catalog row (default true; the stamps serve where event triggers cannot
+   * be made). False is for comparing the two.
+   */
+  changeLog?: boolean;
 }
 
 export async function trialCheck(all: readonly Migration[], options: TrialOptions = {}): Promise<CheckResult> {
@@ -106,11 +112,12 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       const members = [...group.versioned, ...group.repeatable].map((em) => em.migration);
       const historyTables = await createFrameworkTables(d, members.map((m) => m.format));
       await createMissingRoles(d, members);
-      const reader = new SnapshotReader(d, [TRIAL_SCHEMA]);
+      const reader = new SnapshotReader(d, [TRIAL_SCHEMA], true, options.changeLog === false ? undefined : TRIAL_SCHEMA);
       await reader.prepare();
       const data = options.data === false ? undefined : new TrialData(d, TRIAL_SCHEMA, newDataCoverage());
       await data?.prepare(historyTables);
-      const snapshot = async (): Promise<Snapshot> => {
+      const snapshot = async (whole?: boolean): Promise<Snapshot> => {
+        if (whole) reader.distrust();
         const t = performance.now();
         const out = await reader.take();
         snapshotMs += performance.now() - t;
