@@ -170,7 +170,7 @@ try {
       }
       console.log(
         `  time       trial ${s(r.trialMs)} on ${d.threads ?? 1} database${(d.threads ?? 1) > 1 ? 's (times below add both up)' : ''} (${count ? Math.round(r.trialMs / count) : 0} ms per migration; open ${s(t.openMs ?? 0)}, ` +
-          `ups ${s(t.upMs ?? 0)}, downs ${s(t.downMs ?? 0)}, ups again ${s(t.reupMs ?? 0)}, rows ${s(t.dataMs ?? 0)}, ${t.snapshots ?? 0} snapshots ${s(t.snapshotMs ?? 0)}), ` +
+          `ups ${s(t.upMs ?? 0)}, downs ${s(t.downMs ?? 0)}, ups again ${s(t.reupMs ?? 0)}, rows ${s(t.dataMs ?? 0)}, ${t.snapshots ?? 0} snapshots ${s(t.snapshotMs ?? 0)}, ${t.wholeSnapshots ?? 0} read whole, ${d.changeLog ? 'change log' : 'catalog stamps'}), ` +
           `reading the folder ${s(r.readMs)}, CPU ${s(r.cpuMs)}, peak RSS ${r.peakMb} MB`,
       );
       console.log(`  summary    ${r.summary}`);

@@ -34,7 +34,8 @@ import type { ObjectKind, SchemaObject } from './snapshot.js';
 export const GLOBAL_STAMP_SQL = `concat_ws('|',
          (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_namespace),
          (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_extension),
-         (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_authid),
+         -- Roles by name (grants and policies name them): pg_roles, which any role may read.
+         (SELECT string_agg(oid::text || ':' || rolname, ',' ORDER BY oid) FROM pg_roles),
          current_setting('search_path'))`;
 
 export const STAMPS_SQL = `

@@ -99,6 +99,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
   let snapshots = 0;
   const phases: CycleTimings = { upMs: 0, downMs: 0, reupMs: 0, dataMs: 0 };
   const initialRoles = new Map<Driver, Set<string>>();
+  const readers: SnapshotReader[] = [];
   try {
     const version = await driver.serverVersion();
     server = version.text.split(' on ')[0].replace(/,.*$/, '');
@@ -114,6 +115,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       await createMissingRoles(d, members);
       const reader = new SnapshotReader(d, [TRIAL_SCHEMA], true, options.changeLog === false ? undefined : TRIAL_SCHEMA);
       await reader.prepare();
+      readers.push(reader);
       const data = options.data === false ? undefined : new TrialData(d, TRIAL_SCHEMA, newDataCoverage());
       await data?.prepare(historyTables);
       const snapshot = async (whole?: boolean): Promise<Snapshot> => {
@@ -172,6 +174,8 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       server,
       productionVersion: options.pgVersion ?? null,
       threads: drivers.length,
+      // Whether snapshots followed the change log (event triggers) or stamped the catalogs.
+      changeLog: readers.length > 0 && readers.every((r) => r.followsLog),
       migrations: groups.reduce((n, g) => n + g.migrations, 0),
       ups: groups.reduce((n, g) => n + g.up, 0),
       downs: groups.reduce((n, g) => n + g.down, 0),
@@ -183,6 +187,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         openMs: Math.round(openMs),
         snapshotMs: Math.round(snapshotMs),
         snapshots,
+        wholeSnapshots: readers.reduce((n, r) => n + r.counts.full, 0),
         upMs: Math.round(phases.upMs),
         downMs: Math.round(phases.downMs),
         reupMs: Math.round(phases.reupMs),

@@ -56,9 +56,44 @@ describe.skipIf(!PG_URL)('trial on a PostgreSQL server (--trial-db)', { timeout:
       const rows = ['validate/trial-up-fails-on-rows', 'up of 000003_tenant fails when users holds rows (it runs on it empty): column "tenant_id" of relation "users" contains null values (SQLSTATE 23502)'];
       const alias = ['validate/trial-up-failed', 'up of 000002_view fails on PostgreSQL: subquery in FROM must have an alias (SQLSTATE 42601)'];
       expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual(version < 16 ? [alias, rows] : [rows]);
+      // A superuser: snapshots follow the event triggers' log.
+      expect(r.data?.changeLog).toBe(true);
       expect(await databases(admin)).toEqual(before);
     } finally {
       await admin.execute('DROP DATABASE IF EXISTS mlt_user_db').catch(() => {});
+      await admin.close();
+    }
+  });
+
+  it('stamps the catalogs where it may not make event triggers, and finds the same', async () => {
+    const admin = await PgDriver.open(target(), 'test');
+    try {
+      await admin.execute('DROP ROLE IF EXISTS mlt_createdb_only');
+      await admin.execute("CREATE ROLE mlt_createdb_only LOGIN CREATEDB PASSWORD 'pw-mlt'");
+      const url = new URL(PG_URL!);
+      url.username = 'mlt_createdb_only';
+      url.password = 'pw-mlt';
+      const { migrations } = await migrationsOf({
+        ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);', 'DROP TABLE users;'),
+        ...gm('000002', 'nick', 'ALTER TABLE users ADD COLUMN nick text;', 'ALTER TABLE users DROP COLUMN nick; CREATE INDEX users_left ON users (email);'),
+      });
+      const left = ['validate/trial-down-leaves-schema', 'down of 000002_nick leaves index users_left behind'];
+      const runAs = async (dbUrl: string) => {
+        const driver = await openScratchTrialDb(parseDbTarget(dbUrl, process.cwd()) as PostgresTarget, () => {});
+        try {
+          return await trialCheck(migrations, { driver });
+        } finally {
+          await driver.close();
+        }
+      };
+      const limited = await runAs(url.toString());
+      expect(limited.data?.changeLog).toBe(false);
+      expect(limited.findings.map((f) => [f.ruleId, f.message])).toEqual([left]);
+      const superuser = await runAs(PG_URL!);
+      expect(superuser.data?.changeLog).toBe(true);
+      expect(superuser.findings.map((f) => [f.ruleId, f.message])).toEqual([left]);
+    } finally {
+      await admin.execute('DROP ROLE IF EXISTS mlt_createdb_only').catch(() => {});
       await admin.close();
     }
   });
