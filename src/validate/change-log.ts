@@ -7,11 +7,12 @@
  * change.
  *
  * The triggers only copy what PostgreSQL reports (a command costs one insert); the reader's
- * query (changesSql) turns entries into the owners the snapshot reader keys objects by:
+ * query (changesSql, through owners_since) turns entries into the owners the snapshot
+ * reader keys objects by:
  * `r<oid>`, `p<oid>`, `t<oid>`, `g` for schemas and extensions, `i<oid>` for a dropped index
  * (its table is known to the reader only), and `x` for a change the log cannot place: GRANT
- * names no object, and a table with partitions or inheritance children changes them with it.
- * The reader then reads everything again.
+ * names no object, and a table with partitions or inheritance children, or a composite type
+ * with typed tables, changes them with it. The reader then reads everything again.
  *
  * The log is a table, so a rolled-back command's entries go with it; `count` (updated with
  * every insert) says how many entries there are, so that the reader notices entries it saw
@@ -53,7 +54,7 @@ END $f$;
 -- The owner of each entry after $1, placed now (see changesSql). PL/pgSQL keeps the plans
 -- of its lookups; one query doing them all was planned again on every call.
 CREATE OR REPLACE FUNCTION ${s}.owners_since(floor bigint) RETURNS json LANGUAGE plpgsql STABLE AS $f$
-DECLARE e record; owner text; rel oid; k text; out json[] := '{}';
+DECLARE e record; owner text; rel oid; out json[] := '{}';
 BEGIN
   FOR e IN SELECT * FROM ${s}.ddl_log WHERE id > floor ORDER BY id LOOP
     owner := NULL; rel := NULL;
@@ -85,6 +86,8 @@ BEGIN
       -- A dropped relation (gone now).
       IF NOT FOUND AND e.dropped AND e.cls = 'pg_class'::regclass THEN owner := 'r' || rel; END IF;
     END IF;
+    -- A composite type's tables (CREATE TABLE ... OF it) change with it (ALTER TYPE ... CASCADE).
+    IF owner LIKE 't%' AND EXISTS (SELECT 1 FROM pg_class WHERE reloftype = substr(owner, 2)::oid) THEN owner := 'x'; END IF;
     out := out || json_build_array(e.id, owner);
   END LOOP;
   RETURN array_to_json(out);

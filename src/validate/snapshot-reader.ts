@@ -61,9 +61,11 @@ const OWNER_PREFIX: Record<(typeof SNAPSHOT_LISTS)[number], string> = {
 /**
  * Reads snapshots through prepared statements: planning the catalog query costs about as
  * much as running it. After the first, each snapshot describes again only what changed
- * since the one before (see snapshot-query.ts) and keeps the rest; the trial takes two
- * per migration, and a migration changes few objects. A migration that deallocates the
- * statements (DISCARD ALL) gets them prepared again.
+ * since the one before and keeps the rest; the trial takes two per migration, and a
+ * migration changes few objects. What changed comes from the change log when there is one
+ * (change-log.ts: what DDL touched, as PostgreSQL reports it), else from the catalog
+ * stamps (snapshot-query.ts: a scan of every catalog row the descriptions are made of). A
+ * migration that deallocates the statements (DISCARD ALL) gets them prepared again.
  */
 export class SnapshotReader {
   private prepared = false;
@@ -169,9 +171,9 @@ export class SnapshotReader {
 
   /** A snapshot built from the one the change log shows the fewest changes since. */
   private async takeFromLog(): Promise<Snapshot> {
-    const floor = Math.min(...this.recent.map((t) => t.log?.max ?? 0), Infinity);
-    const log = await this.changes(Number.isFinite(floor) ? floor : 0);
-    const base = this.distrusted ? undefined : this.closestByLog(log, Number.isFinite(floor) ? floor : 0);
+    const floor = this.recent.length ? Math.min(...this.recent.map((t) => t.log?.max ?? 0)) : 0;
+    const log = await this.changes(floor);
+    const base = this.distrusted ? undefined : this.closestByLog(log, floor);
     this.distrusted = false;
     if (!base) return this.full({ log });
     return this.build(base.last, base.changed, [], { log });
@@ -200,22 +202,21 @@ export class SnapshotReader {
       const owners = new Set<string>();
       for (const [id, owner] of now.entries) if (id > then.max && owner) owners.add(owner);
       for (const [id, owner] of then.entries) if (id > floor && !now.entries.has(id) && owner) owners.add(owner);
-      const changed = { r: [] as number[], p: [] as number[], t: [] as number[] };
+      const changed = { r: new Set<number>(), p: new Set<number>(), t: new Set<number>() };
       for (const owner of owners) {
         const kind = owner[0];
-        let oid = Number(owner.slice(1));
-        if (kind === 'i') {
-          // An index no snapshot described was made since (a dropped table's index backing
-          // a constraint comes with the table's entry, or the constraint's).
+        const oid = Number(owner.slice(1));
+        if (kind === 'r' || kind === 'p' || kind === 't') changed[kind].add(oid);
+        else if (kind === 'i') {
+          // A dropped index is its table's change. One no snapshot described was made since
+          // (an index backing a constraint goes with the constraint's or the table's entry).
           const table = this.indexTable.get(oid);
-          if (table === undefined) continue;
-          oid = table;
-        } else if (kind !== 'r' && kind !== 'p' && kind !== 't') continue candidates;
-        changed[kind === 'i' ? 'r' : kind].push(oid);
+          if (table !== undefined) changed.r.add(table);
+        } else continue candidates;
       }
-      const size = changed.r.length + changed.p.length + changed.t.length;
+      const size = changed.r.size + changed.p.size + changed.t.size;
       if (size < bestSize) {
-        best = { last, changed: { r: [...new Set(changed.r)], p: changed.p, t: changed.t } };
+        best = { last, changed: { r: [...changed.r], p: [...changed.p], t: [...changed.t] } };
         bestSize = size;
       }
     }

@@ -121,6 +121,11 @@ const STEPS: string[] = [
   TAKE,
   `ALTER TABLE events DETACH PARTITION events_2027`,
   TAKE,
+  // A typed table changes with its composite type.
+  `CREATE TYPE point3 AS (x int, y int); CREATE TABLE points OF point3`,
+  TAKE,
+  `ALTER TYPE point3 ADD ATTRIBUTE z int CASCADE`,
+  TAKE,
 ];
 
 describe('incremental snapshots', () => {
