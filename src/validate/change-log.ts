@@ -80,14 +80,14 @@ BEGIN
     IF owner IS NULL AND rel IS NOT NULL THEN
       -- A table with partitions or inheritance children changes them with it.
       SELECT CASE WHEN c.relkind IN ('p', 'I') OR c.relispartition OR c.relhassubclass THEN 'x'
+                  -- A composite type's tables (CREATE TABLE ... OF it) change with it (ALTER TYPE ... CASCADE).
+                  WHEN c.relkind = 'c' AND EXISTS (SELECT 1 FROM pg_class o WHERE o.reloftype = c.reltype) THEN 'x'
                   WHEN c.relkind = 'c' THEN 't' || c.reltype
                   WHEN c.relkind IN ('r', 'v', 'm', 'S', 'f') THEN 'r' || c.oid END INTO owner
         FROM pg_class c WHERE c.oid = rel;
       -- A dropped relation (gone now).
       IF NOT FOUND AND e.dropped AND e.cls = 'pg_class'::regclass THEN owner := 'r' || rel; END IF;
     END IF;
-    -- A composite type's tables (CREATE TABLE ... OF it) change with it (ALTER TYPE ... CASCADE).
-    IF owner LIKE 't%' AND EXISTS (SELECT 1 FROM pg_class WHERE reloftype = substr(owner, 2)::oid) THEN owner := 'x'; END IF;
     out := out || json_build_array(e.id, owner);
   END LOOP;
   RETURN array_to_json(out);

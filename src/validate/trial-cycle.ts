@@ -147,8 +147,9 @@ class GroupTrial {
   private stale = false;
   /**
    * Whether snapshots read everything instead of following the change log: during a
-   * migration that changes the catalogs without DDL, and after a step-by-step failure (a
-   * failed CREATE INDEX CONCURRENTLY leaves an index no command reported). See change-log.ts.
+   * migration that changes the catalogs without DDL, and after a section with a step
+   * outside a transaction failed (a failed CREATE INDEX CONCURRENTLY leaves an index no
+   * command reported). See change-log.ts.
    */
   private unlogged = false;
   private afterFailure = false;
@@ -493,7 +494,7 @@ class GroupTrial {
       }
     }
     if (!first.ok) {
-      this.afterFailure = true;
+      this.afterFailure = !fitsInTransaction(up);
       const consequence = this.followsEarlierGap(first.failure!);
       this.upFailed(em, first.failure!, up);
       if (first.result === 'partial') {
@@ -512,7 +513,7 @@ class GroupTrial {
     }
     const back = await this.timed('downMs', () => runSection(driver, down, settings));
     if (!back.ok) {
-      this.afterFailure = true;
+      this.afterFailure = !fitsInTransaction(down);
       findings.push(failureFinding(em, 'down', back.failure!, down.statements));
       if (back.result === 'partial') this.stop(`the down of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
       this.current = afterUp;
@@ -527,7 +528,7 @@ class GroupTrial {
     findings.push(...compared);
     const again = await this.timed('reupMs', () => runSection(driver, up, settings));
     if (!again.ok) {
-      this.afterFailure = true;
+      this.afterFailure = !fitsInTransaction(up);
       findings.push(failureFinding(em, 'up', again.failure!, up.statements, true));
       this.stop(`the up of ${migrationLabel(em.migration)} fails when applied again after its down, so the database lacks it`);
       return true;
