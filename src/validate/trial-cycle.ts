@@ -51,6 +51,8 @@ export interface CycleContext {
   findings: Finding[];
   /** Generated rows (--trial-data): undefined when switched off. */
   data?: TrialData;
+  /** SQL that pauses the change log until rolled back (change-log.ts); undefined without one. */
+  pauseChangeLog?: string;
   /** Where the time goes, added up over the trial. */
   timings: CycleTimings;
   onProgress?: (what: string) => void;
@@ -353,8 +355,10 @@ class GroupTrial {
         else if (compared) {
           downs++;
           found.push(...compared);
+          // Rolled back once compared: no snapshot sees what it changes, so nothing is logged.
           const session = await this.freshSession();
-          const again = await this.timed('reupMs', () => runInTransaction(driver, up, session));
+          const prelude = this.ctx.pauseChangeLog ? `${session}; ${this.ctx.pauseChangeLog}` : session;
+          const again = await this.timed('reupMs', () => runInTransaction(driver, up, prelude));
           if (again && needsOwnTransactions(again)) {
             await driver.execute('ROLLBACK');
             await driver.resetSession();

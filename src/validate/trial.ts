@@ -4,6 +4,7 @@ import type { RunSettings } from '../exec/runner.js';
 import { ensureHistory } from '../exec/history.js';
 import { quoteIdent } from '../exec/sql.js';
 import { SnapshotReader, type Snapshot } from './snapshot.js';
+import { PAUSE_CHANGE_LOG_SQL } from './change-log.js';
 import { TrialDatabase, isAvailableExtension } from './trial-db.js';
 import { trialOrder, type TrialGroup } from './trial-order.js';
 import { trialGroup, type CycleContext, type CycleTimings } from './trial-cycle.js';
@@ -126,7 +127,8 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         snapshots++;
         return out;
       };
-      return { driver: d, serverVersionNum: version.num, snapshot, settings: trialSettings(), findings: [], data, timings: phases, onProgress: options.onProgress };
+      const pauseChangeLog = reader.followsLog ? PAUSE_CHANGE_LOG_SQL : undefined;
+      return { driver: d, serverVersionNum: version.num, snapshot, settings: trialSettings(), findings: [], data, pauseChangeLog, timings: phases, onProgress: options.onProgress };
     };
     for (const group of order.groups) {
       const split = drivers.length > 1 ? segments(group.versioned.length, options.splitMin) : undefined;
