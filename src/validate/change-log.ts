@@ -38,18 +38,26 @@ DROP TABLE IF EXISTS ${s}.ddl_log, ${s}.ddl_log_count;
 CREATE TABLE ${s}.ddl_log (id bigserial PRIMARY KEY, cls oid, obj oid, kind text, names text[], dropped boolean NOT NULL);
 CREATE TABLE ${s}.ddl_log_count (n bigint NOT NULL);
 INSERT INTO ${s}.ddl_log_count VALUES (0);
-CREATE OR REPLACE FUNCTION ${s}.log_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
+-- Any role a migration switches to (SET ROLE) writes the log: granted to PUBLIC rather than
+-- SECURITY DEFINER and a search_path of its own, which cost a tenth more per command.
+GRANT USAGE ON SCHEMA ${s} TO PUBLIC;
+GRANT INSERT ON ${s}.ddl_log TO PUBLIC;
+GRANT USAGE ON SEQUENCE ${s}.ddl_log_id_seq TO PUBLIC;
+GRANT SELECT, UPDATE ON ${s}.ddl_log_count TO PUBLIC;
+CREATE OR REPLACE FUNCTION ${s}.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  WITH added AS (INSERT INTO ${s}.ddl_log (cls, obj, dropped) SELECT classid, objid, false FROM pg_event_trigger_ddl_commands() RETURNING 1)
-  UPDATE ${s}.ddl_log_count SET n = n + (SELECT count(*) FROM added);
+  WITH added AS (
+    INSERT INTO ${s}.ddl_log (cls, obj, dropped)
+    SELECT classid, objid, false FROM pg_catalog.pg_event_trigger_ddl_commands() RETURNING 1)
+  UPDATE ${s}.ddl_log_count SET n = n + (SELECT pg_catalog.count(*) FROM added);
 END $f$;
-CREATE OR REPLACE FUNCTION ${s}.log_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
+CREATE OR REPLACE FUNCTION ${s}.log_drop() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN
   WITH added AS (
     INSERT INTO ${s}.ddl_log (cls, obj, kind, names, dropped)
-    SELECT classid, objid, object_type, address_names, true FROM pg_event_trigger_dropped_objects()
-     WHERE NOT (classid = 'pg_class'::regclass AND (object_type = 'toast table' OR address_names[1] = 'pg_toast')) RETURNING 1)
-  UPDATE ${s}.ddl_log_count SET n = n + (SELECT count(*) FROM added);
+    SELECT classid, objid, object_type, address_names, true FROM pg_catalog.pg_event_trigger_dropped_objects()
+     WHERE NOT (classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (object_type = 'toast table' OR address_names[1] = 'pg_toast')) RETURNING 1)
+  UPDATE ${s}.ddl_log_count SET n = n + (SELECT pg_catalog.count(*) FROM added);
 END $f$;
 -- The owner of each entry after $1, placed now (see changesSql). PL/pgSQL keeps the plans
 -- of its lookups; one query doing them all was planned again on every call.

@@ -34,4 +34,19 @@ describe('change log', { timeout: 120_000 }, () => {
     expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([]);
     expect(r.summary).toMatch(/2 ups, 2 downs compared/);
   });
+
+  it('logs DDL run under another role (SET ROLE)', async () => {
+    const { migrations } = await migrationsOf({
+      ...gm(
+        '000001',
+        'app',
+        'CREATE ROLE app_owner;\nCREATE SCHEMA app AUTHORIZATION app_owner;\nSET ROLE app_owner;\nCREATE TABLE app.items (id int);\nRESET ROLE;',
+        'DROP SCHEMA app CASCADE;\nDROP ROLE app_owner;',
+      ),
+      ...gm('000002', 'name', 'SET ROLE app_owner;\nALTER TABLE app.items ADD COLUMN name text;\nRESET ROLE;', 'SET ROLE app_owner;\nALTER TABLE app.items DROP COLUMN name;\nCREATE INDEX items_left ON app.items (id);\nRESET ROLE;'),
+    });
+    const r = await trialCheck(migrations, { driver: await sharedTrialDb(), data: false });
+    expect(r.data?.changeLog).toBe(true);
+    expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([['validate/trial-down-leaves-schema', 'down of 000002_name leaves index app.items_left behind']]);
+  });
 });
