@@ -11,7 +11,8 @@
  *
  * Incremental snapshots (snapshot-reader.ts): deparsing (pg_get_viewdef, format_type,
  * pg_get_indexdef, ...) is most of a snapshot's cost, and a migration changes few objects.
- * STAMPS_SQL reads, without deparsing, a stamp per relation, function and type: the xmin
+ * Which ones, the change log says where event triggers can be made (change-log.ts);
+ * elsewhere STAMPS_SQL reads, without deparsing, a stamp per relation, function and type: the xmin
  * of every catalog row its description is made of (a changed row is a new row version
  * with a new xmin, also after ROLLBACK TO SAVEPOINT, which brings back the old version),
  * plus the flags PostgreSQL updates in place (indisvalid). The partial snapshot then
@@ -26,10 +27,6 @@ import type { ObjectKind, SchemaObject } from './snapshot.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/**
- * `%IGNORE%` is the schemas left out. Stamps as JSON: `g` the global stamp, `r`, `p`, `t`
- * [oid, stamp] pairs of relations, functions and types.
- */
 /** The global stamp: schemas, extensions and roles (names in every description), and search_path. */
 export const GLOBAL_STAMP_SQL = `concat_ws('|',
          (SELECT string_agg(oid::text || ':' || xmin::text, ',' ORDER BY oid) FROM pg_namespace),
@@ -38,6 +35,10 @@ export const GLOBAL_STAMP_SQL = `concat_ws('|',
          (SELECT string_agg(oid::text || ':' || rolname, ',' ORDER BY oid) FROM pg_roles),
          current_setting('search_path'))`;
 
+/**
+ * `%IGNORE%` is the schemas left out. Stamps as JSON: `g` the global stamp, `r`, `p`, `t`
+ * [oid, stamp] pairs of relations, functions and types.
+ */
 export const STAMPS_SQL = `
 WITH nsp AS (
   SELECT oid FROM pg_namespace
