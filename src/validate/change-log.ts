@@ -14,9 +14,9 @@
  * names no object, and a table with partitions or inheritance children, or a composite type
  * with typed tables, changes them with it. The reader then reads everything again.
  *
- * The log is a table, so a rolled-back command's entries go with it; `count` (updated with
- * every insert) says how many entries there are, so that the reader notices entries it saw
- * being rolled back (see snapshot-reader.ts).
+ * The log is a table, so a rolled-back command's entries go with it. A rollback takes back
+ * the newest entries first: a snapshot whose newest entry is still there saw nothing that
+ * is gone (see snapshot-reader.ts).
  *
  * Not every catalog change is a DDL command: REASSIGN OWNED and DML on the catalogs are not
  * logged, and neither is what a failed CREATE INDEX CONCURRENTLY leaves behind. The trial
@@ -34,30 +34,22 @@ export function changeLogSetup(schema: string): string {
   return `
 DROP EVENT TRIGGER IF EXISTS ${TRIGGERS[0]};
 DROP EVENT TRIGGER IF EXISTS ${TRIGGERS[1]};
-DROP TABLE IF EXISTS ${s}.ddl_log, ${s}.ddl_log_count;
+DROP TABLE IF EXISTS ${s}.ddl_log;
 CREATE TABLE ${s}.ddl_log (id bigserial PRIMARY KEY, cls oid, obj oid, kind text, names text[], dropped boolean NOT NULL);
-CREATE TABLE ${s}.ddl_log_count (n bigint NOT NULL);
-INSERT INTO ${s}.ddl_log_count VALUES (0);
 -- Any role a migration switches to (SET ROLE) writes the log: granted to PUBLIC rather than
 -- SECURITY DEFINER and a search_path of its own, which cost a tenth more per command.
 GRANT USAGE ON SCHEMA ${s} TO PUBLIC;
 GRANT INSERT ON ${s}.ddl_log TO PUBLIC;
 GRANT USAGE ON SEQUENCE ${s}.ddl_log_id_seq TO PUBLIC;
-GRANT SELECT, UPDATE ON ${s}.ddl_log_count TO PUBLIC;
 CREATE OR REPLACE FUNCTION ${s}.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  WITH added AS (
-    INSERT INTO ${s}.ddl_log (cls, obj, dropped)
-    SELECT classid, objid, false FROM pg_catalog.pg_event_trigger_ddl_commands() RETURNING 1)
-  UPDATE ${s}.ddl_log_count SET n = n + (SELECT pg_catalog.count(*) FROM added);
+  INSERT INTO ${s}.ddl_log (cls, obj, dropped) SELECT classid, objid, false FROM pg_catalog.pg_event_trigger_ddl_commands();
 END $f$;
 CREATE OR REPLACE FUNCTION ${s}.log_drop() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  WITH added AS (
-    INSERT INTO ${s}.ddl_log (cls, obj, kind, names, dropped)
-    SELECT classid, objid, object_type, address_names, true FROM pg_catalog.pg_event_trigger_dropped_objects()
-     WHERE NOT (classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (object_type = 'toast table' OR address_names[1] = 'pg_toast')) RETURNING 1)
-  UPDATE ${s}.ddl_log_count SET n = n + (SELECT pg_catalog.count(*) FROM added);
+  INSERT INTO ${s}.ddl_log (cls, obj, kind, names, dropped)
+  SELECT classid, objid, object_type, address_names, true FROM pg_catalog.pg_event_trigger_dropped_objects()
+   WHERE NOT (classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (object_type = 'toast table' OR address_names[1] = 'pg_toast'));
 END $f$;
 -- The owner of each entry after $1, placed now (see changesSql). PL/pgSQL keeps the plans
 -- of its lookups; one query doing them all was planned again on every call.
@@ -115,19 +107,21 @@ ALTER EVENT TRIGGER ${TRIGGERS[1]} ENABLE ALWAYS;
 export const PAUSE_CHANGE_LOG_SQL = TRIGGERS.map((t) => `ALTER EVENT TRIGGER ${t} DISABLE`).join('; ');
 
 /**
- * The log since entry $1 (exclusive): as JSON `{ g, max, count, e: [[id, owner], ...] }`, `g`
- * the global stamp (schemas, extensions, roles, search_path: not all of it is DDL), `max`
- * the last id handed out (entries of rolled-back commands included), `count` the entries
- * there are. Owners are placed now (owners_since): an object that exists by its catalog
- * row, a dropped one by the names PostgreSQL gave when it dropped it. An entry whose
- * object is gone since (made and dropped between two snapshots) has no owner.
+ * The log since entry $1 (exclusive), and which of the entries $2 are still there: as JSON
+ * `{ g, max, last, alive, e: [[id, owner], ...] }`. `g` the global stamp (schemas,
+ * extensions, roles, search_path: not all of it is DDL), `max` the last id handed out
+ * (entries of rolled-back commands included), `last` the newest entry there is. Owners are
+ * placed now (owners_since): an object that exists by its catalog row, a dropped one by the
+ * names PostgreSQL gave when it dropped it. An entry whose object is gone since (made and
+ * dropped between two snapshots) has no owner.
  */
 export function changesSql(schema: string): string {
   const s = quoteIdent(schema);
   return `SELECT json_build_object(
   'g', ${GLOBAL_STAMP_SQL},
   'max', (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${s}.ddl_log_id_seq),
-  'count', (SELECT n FROM ${s}.ddl_log_count),
+  'last', (SELECT coalesce(max(id), 0) FROM ${s}.ddl_log),
+  'alive', (SELECT coalesce(json_agg(id), '[]') FROM ${s}.ddl_log WHERE id = ANY($2)),
   'e', ${s}.owners_since($1)
 )::text AS changes`;
 }

@@ -27,8 +27,10 @@ interface LogState {
   g: string;
   /** The last entry id handed out. */
   max: number;
-  /** How many entries there were. */
-  count: number;
+  /** The newest entry there was (0: none). */
+  last: number;
+  /** Of the recent snapshots' `last` entries, those still there. */
+  alive: Set<number>;
   /** The entries after the floor it was read from, and their owners. */
   entries: Map<number, string | null>;
 }
@@ -116,7 +118,7 @@ export class SnapshotReader {
       await this.prepareOne(STAMPS, ` AS ${STAMPS_SQL.replace('%IGNORE%', list)}`);
       await this.prepareOne(DEPENDENTS, `(oid[], oid[], oid[]) AS ${DEPENDENTS_SQL}`);
       if (this.changeLog && !this.prepared) await this.setUpLog(this.changeLog);
-      if (this.logSchema) await this.prepareOne(CHANGES, `(bigint) AS ${changesSql(this.logSchema)}`);
+      if (this.logSchema) await this.prepareOne(CHANGES, `(bigint, bigint[]) AS ${changesSql(this.logSchema)}`);
     }
     this.prepared = true;
   }
@@ -172,36 +174,40 @@ export class SnapshotReader {
   /** A snapshot built from the one the change log shows the fewest changes since. */
   private async takeFromLog(): Promise<Snapshot> {
     const floor = this.recent.length ? Math.min(...this.recent.map((t) => t.log?.max ?? 0)) : 0;
-    const log = await this.changes(floor);
-    const base = this.distrusted ? undefined : this.closestByLog(log, floor);
+    const log = await this.changes(floor, this.recent.map((t) => t.log?.last ?? 0));
+    const base = this.distrusted ? undefined : this.closestByLog(log);
     this.distrusted = false;
     if (!base) return this.full({ log });
     return this.build(base.last, base.changed, [], { log });
   }
 
-  private async changes(floor: number): Promise<LogState> {
-    const raw = JSON.parse(await this.run(`EXECUTE ${CHANGES}(${floor})`));
-    return { g: raw.g, max: Number(raw.max), count: Number(raw.count), entries: new Map((raw.e as [number, string | null][]).map(([id, owner]) => [Number(id), owner])) };
+  private async changes(floor: number, lasts: number[]): Promise<LogState> {
+    const raw = JSON.parse(await this.run(`EXECUTE ${CHANGES}(${floor}, '{${lasts.join(',')}}')`));
+    return {
+      g: raw.g,
+      max: Number(raw.max),
+      last: Number(raw.last),
+      alive: new Set((raw.alive as number[]).map(Number)),
+      entries: new Map((raw.e as [number, string | null][]).map(([id, owner]) => [Number(id), owner])),
+    };
   }
 
   /**
    * Of the recent snapshots, the one the log shows the fewest changes since, and which
-   * owners changed: those of entries made since, and of entries it saw that a rollback took
-   * back. Entries up to `floor` (the oldest recent snapshot's last id) are not read again:
-   * a snapshot whose count of them differs saw some that are gone (a rollback to before
-   * it), and is not a base. Undefined when none is, or when the log names a change it cannot
+   * owners changed: those of the entries made since. A rollback takes entries back newest
+   * first, so a snapshot whose newest entry is gone may have seen others that are (a
+   * rollback to before it) and is not a base; one whose newest entry is there saw nothing
+   * that is gone. Undefined when none is a base, or when the log names a change it cannot
    * place (`x`, schemas and extensions).
    */
-  private closestByLog(now: LogState, floor: number) {
-    const above = (entries: Map<number, unknown>) => [...entries.keys()].filter((id) => id > floor).length;
+  private closestByLog(now: LogState) {
     let best: { last: Taken; changed: Record<'r' | 'p' | 't', number[]> } | undefined;
     let bestSize = Infinity;
     candidates: for (const last of this.recent) {
       const then = last.log;
-      if (!then || then.g !== now.g || then.count - above(then.entries) !== now.count - above(now.entries)) continue;
+      if (!then || then.g !== now.g || (then.last > 0 && !now.alive.has(then.last))) continue;
       const owners = new Set<string>();
       for (const [id, owner] of now.entries) if (id > then.max && owner) owners.add(owner);
-      for (const [id, owner] of then.entries) if (id > floor && !now.entries.has(id) && owner) owners.add(owner);
       const changed = { r: new Set<number>(), p: new Set<number>(), t: new Set<number>() };
       for (const owner of owners) {
         const kind = owner[0];
