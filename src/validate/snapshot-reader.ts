@@ -11,8 +11,12 @@ const PARTIAL = 'migratelint_snapshot_partial';
 const STAMPS = 'migratelint_snapshot_stamps';
 const DEPENDENTS = 'migratelint_snapshot_dependents';
 const CHANGES = 'migratelint_snapshot_changes';
-/** How many recent snapshots a new one may be built from (after up, after down). */
-const RECENT = 2;
+/**
+ * How many recent snapshots a new one may be built from: after the up, after the down, and
+ * the one before the up (the schema again when the cycle's transaction is rolled back
+ * whole, to run the migration step by step).
+ */
+const RECENT = 3;
 
 /** What STAMPS_SQL returns: the global stamp and one per relation, function and type (oid → stamp). */
 interface Stamps {
