@@ -8,11 +8,11 @@
  *
  * The triggers only copy what PostgreSQL reports (a command costs one insert); the reader's
  * query (changesSql, through owners_since) turns entries into the owners the snapshot
- * reader keys objects by:
- * `r<oid>`, `p<oid>`, `t<oid>`, `g` for schemas and extensions, `i<oid>` for a dropped index
- * (its table is known to the reader only), and `x` for a change the log cannot place: GRANT
- * names no object, and a table with partitions or inheritance children, or a composite type
- * with typed tables, changes them with it. The reader then reads everything again.
+ * reader keys objects by: `r<oid>`, `p<oid>`, `t<oid>`, `g` for schemas and extensions,
+ * `i<oid>` for a dropped index (its table is known to the reader only), and `x` for a
+ * change the log cannot place: GRANT names no object, and a table with partitions or
+ * inheritance children, or a composite type with typed tables, changes them with it. The
+ * reader then reads everything again, as it does after `g`.
  *
  * The log is a table, so a rolled-back command's entries go with it. A rollback takes back
  * the newest entries first: a snapshot whose newest entry is still there saw nothing that
