@@ -12,7 +12,8 @@
  * `i<oid>` for a dropped index (its table is known to the reader only), and `x` for a
  * change the log cannot place: GRANT names no object, and a table with partitions or
  * inheritance children, or a composite type with typed tables, changes them with it. The
- * reader then reads everything again, as it does after `g`.
+ * reader then reads everything again, as it does when the global stamp (schemas,
+ * extensions, roles, search_path) changed.
  *
  * The log is a table, so a rolled-back command's entries go with it. A rollback takes back
  * the newest entries first: a snapshot whose newest entry is still there saw nothing that

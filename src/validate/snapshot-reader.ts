@@ -201,8 +201,8 @@ export class SnapshotReader {
    * owners changed: those of the entries made since. A rollback takes entries back newest
    * first, so a snapshot whose newest entry is gone may have seen others that are (a
    * rollback to before it) and is not a base; one whose newest entry is there saw nothing
-   * that is gone. Undefined when none is a base, or when the log names a change it cannot
-   * place (`x`, schemas and extensions).
+   * that is gone. Undefined when none is a base (schemas, extensions, roles or search_path
+   * changed since each), or when the log names a change it cannot place (`x`).
    */
   private closestByLog(now: LogState) {
     let best: { last: Taken; changed: Record<'r' | 'p' | 't', number[]> } | undefined;
@@ -217,6 +217,9 @@ export class SnapshotReader {
         const kind = owner[0];
         const oid = Number(owner.slice(1));
         if (kind === 'r' || kind === 'p' || kind === 't') changed[kind].add(oid);
+        // Schemas and extensions as they were (the global stamps are equal): every partial
+        // describes them again anyway.
+        else if (kind === 'g') continue;
         else if (kind === 'i') {
           // A dropped index is its table's change. One no snapshot described was made since
           // (an index backing a constraint goes with the constraint's or the table's entry).
