@@ -56,6 +56,7 @@ Options:
                           down loses of them (the default); --no-trial-data: without rows
       --trial-db <url>    run the trial on this PostgreSQL server (production's version)
                           instead of PGlite, in a scratch database of its own, dropped after
+                          (the role needs CREATEDB; a superuser's trial is faster)
       --no-lint, --no-sequence, --no-reversibility, --no-trial, --no-drift
                           switch a check off (the report says it was skipped)
       --debug             show stack traces of internal errors

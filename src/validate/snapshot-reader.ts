@@ -26,13 +26,17 @@ interface Stamps {
   t: Map<number, string>;
 }
 
-/** The change log as a snapshot saw it (see change-log.ts). */
-interface LogState {
+/** Where the change log stood when a snapshot was taken (see change-log.ts). */
+interface LogMark {
   g: string;
   /** The last entry id handed out. */
   max: number;
   /** The newest entry there was (0: none). */
   last: number;
+}
+
+/** The change log as read for a new snapshot: its mark, and what the base is chosen by. */
+interface LogState extends LogMark {
   /** Of the recent snapshots' `last` entries, those still there. */
   alive: Set<number>;
   /** The entries after the floor it was read from, and their owners. */
@@ -45,7 +49,7 @@ interface Taken {
   /** Read with the stamps query (no change log). */
   stamps?: Stamps;
   /** Read with the change log. */
-  log?: LogState;
+  log?: LogMark;
   /** The keys of the snapshot's objects by owner: `r<oid>`, `p<oid>`, `t<oid>`, and `g` for schemas and extensions. */
   owners: Map<string, string[]>;
 }
@@ -279,7 +283,9 @@ export class SnapshotReader {
   }
 
   private remember(taken: Taken): void {
-    this.recent = [taken, ...this.recent].slice(0, RECENT);
+    // Only the mark is compared later: the entries read for this snapshot are not kept.
+    const log = taken.log && { g: taken.log.g, max: taken.log.max, last: taken.log.last };
+    this.recent = [{ ...taken, log }, ...this.recent].slice(0, RECENT);
   }
 
   /** Describes these owners again (and the schemas and extensions), in place; returns the owners described. */

@@ -66,13 +66,7 @@ describe.skipIf(!PG_URL)('trial on a PostgreSQL server (--trial-db)', { timeout:
   });
 
   it('stamps the catalogs where it may not make event triggers, and finds the same', async () => {
-    const admin = await PgDriver.open(target(), 'test');
-    try {
-      await admin.execute('DROP ROLE IF EXISTS mlt_createdb_only');
-      await admin.execute("CREATE ROLE mlt_createdb_only LOGIN CREATEDB PASSWORD 'pw-mlt'");
-      const url = new URL(PG_URL!);
-      url.username = 'mlt_createdb_only';
-      url.password = 'pw-mlt';
+    await asRole('mlt_createdb_only', 'CREATEDB', async (url) => {
       const { migrations } = await migrationsOf({
         ...gm('000001', 'users', 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);', 'DROP TABLE users;'),
         ...gm('000002', 'nick', 'ALTER TABLE users ADD COLUMN nick text;', 'ALTER TABLE users DROP COLUMN nick; CREATE INDEX users_left ON users (email);'),
@@ -86,31 +80,35 @@ describe.skipIf(!PG_URL)('trial on a PostgreSQL server (--trial-db)', { timeout:
           await driver.close();
         }
       };
-      const limited = await runAs(url.toString());
+      const limited = await runAs(url);
       expect(limited.data?.changeLog).toBe(false);
       expect(limited.findings.map((f) => [f.ruleId, f.message])).toEqual([left]);
       const superuser = await runAs(PG_URL!);
       expect(superuser.data?.changeLog).toBe(true);
       expect(superuser.findings.map((f) => [f.ruleId, f.message])).toEqual([left]);
-    } finally {
-      await admin.execute('DROP ROLE IF EXISTS mlt_createdb_only').catch(() => {});
-      await admin.close();
-    }
+    });
   });
 
   it('says in one line why it cannot make a scratch database', async () => {
+    await asRole('mlt_no_createdb', '', async (url) => {
+      const limited = parseDbTarget(url, process.cwd()) as PostgresTarget;
+      await expect(openScratchTrialDb(limited, () => {})).rejects.toThrow(/^cannot create a scratch database on .*: permission denied to create database$/);
+    });
+  });
+
+  /** Runs `use` with the URL of a login role made for it (with `attributes`), dropped after. */
+  async function asRole(role: string, attributes: string, use: (url: string) => Promise<void>): Promise<void> {
     const admin = await PgDriver.open(target(), 'test');
     try {
-      await admin.execute('DROP ROLE IF EXISTS mlt_no_createdb');
-      await admin.execute("CREATE ROLE mlt_no_createdb LOGIN PASSWORD 'pw-mlt'");
+      await admin.execute(`DROP ROLE IF EXISTS ${role}`);
+      await admin.execute(`CREATE ROLE ${role} LOGIN ${attributes} PASSWORD 'pw-mlt'`);
       const url = new URL(PG_URL!);
-      url.username = 'mlt_no_createdb';
+      url.username = role;
       url.password = 'pw-mlt';
-      const limited = parseDbTarget(url.toString(), process.cwd()) as PostgresTarget;
-      await expect(openScratchTrialDb(limited, () => {})).rejects.toThrow(/^cannot create a scratch database on .*: permission denied to create database$/);
+      await use(url.toString());
     } finally {
-      await admin.execute('DROP ROLE IF EXISTS mlt_no_createdb').catch(() => {});
+      await admin.execute(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
       await admin.close();
     }
-  });
+  }
 });
