@@ -51,6 +51,11 @@ export interface CycleContext {
   findings: Finding[];
   /** Generated rows (--trial-data): undefined when switched off. */
   data?: TrialData;
+  /**
+   * Django apps the migrations depend on that are not in the project: `created` before the
+   * trial (django-contrib.ts), `missing` where the trial cannot make them.
+   */
+  outsideApps?: { created: readonly string[]; missing: readonly string[] };
   /** SQL that pauses the change log until rolled back (change-log.ts); undefined without one. */
   pauseChangeLog?: string;
   /** Where the time goes, added up over the trial. */
@@ -129,6 +134,7 @@ export async function trialGroup(ctx: CycleContext, group: TrialGroup, segment?:
   if (!segment?.replay) {
     for (const { migration, reason } of group.unplanned) trial.coverage.notTried.push(notTriedMigration(migration, reason));
     if (!hasDowns && group.versioned.length) trial.coverage.notes.push(`${group.folder}: ${group.versioned[0].migration.format} migrations have no down migrations; ups only`);
+    trial.coverage.notes.push(...outsideAppNotes(group.folder, ctx.outsideApps));
   }
   await trial.run(group, segment ?? { replay: 0, from: 0, to: group.versioned.length, repeatables: true });
   return trial.coverage;
@@ -141,6 +147,8 @@ class GroupTrial {
   private firstFailed: ExecMigration | undefined;
   /** The last code migration with calls migratelint could not lower, which later failures may depend on. */
   private incomplete: ExecMigration | undefined;
+  /** The last migration that depends on an app outside the project the trial could not create, and which app. */
+  private outside: { em: ExecMigration; app: string } | undefined;
   /** Why nothing more can be tried (the database is in no known state), once it happened. */
   private stopped: string | undefined;
   /** Applying a segment's earlier migrations: their effects only (see Segment). */
@@ -230,6 +238,9 @@ class GroupTrial {
       this.coverage.notTried.push({ ...notTried(em, part, 'SQL whose values come at run time (bind parameters, a computed value): left out, the rest runs'), file: statement.chunk.file, line: statement.range.start.line });
     }
     if (this.notLowered(em) || leftOut.length) this.incomplete = em;
+    const parents = em.migration.format === 'django' ? (em.migration.graph?.parents ?? []) : [];
+    const app = parents.map((p) => p.slice(0, p.indexOf('.'))).find((a) => this.ctx.outsideApps?.missing.includes(a));
+    if (app) this.outside = { em, app };
     this.unlogged = unloggedChange([...em.migration.up.statements, ...em.migration.down.statements]);
     const up = planSection(em, 'up', v);
     if (up.problems.length) {
@@ -577,7 +588,7 @@ class GroupTrial {
   /** Whether a failure is an object missing because of an earlier failed up or an unlowered call. */
   private followsEarlierGap(failure: TrialFailure): boolean {
     const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
-    return missing && (this.incomplete !== undefined || this.firstFailed !== undefined);
+    return missing && (this.incomplete !== undefined || this.outside !== undefined || this.firstFailed !== undefined);
   }
 
   private upFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): void {
@@ -588,6 +599,13 @@ class GroupTrial {
       const which = unlowered === em ? 'a call of its own migratelint could not lower' : `${migrationLabel(unlowered.migration)}, which migratelint could not lower entirely`;
       this.coverage.notTried.push(notTried(em, 'up', `depends on ${which} (${failure.server.message})`));
       this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down' && !s.reason.startsWith('not lowered')));
+      return;
+    }
+    if (missing && this.outside) {
+      const { em: dependent, app } = this.outside;
+      const which = dependent === em ? '' : ` (through ${migrationLabel(dependent.migration)})`;
+      this.coverage.notTried.push(notTried(em, 'up', `depends on the app ${app}${which}, which is not in the project and which the trial cannot create (${failure.server.message})`));
+      this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
       return;
     }
     const first = this.firstFailed;
@@ -605,6 +623,21 @@ class GroupTrial {
   private stop(reason: string): void {
     this.stopped = reason;
   }
+}
+
+/** What the coverage says of the Django apps outside the project (see django-contrib.ts). */
+function outsideAppNotes(folder: string, apps: CycleContext['outsideApps']): string[] {
+  const notes: string[] = [];
+  const list = (names: readonly string[]) => names.join(', ');
+  if (apps?.created.length) {
+    notes.push(`${folder}: the tables of Django's own ${list(apps.created)} ${apps.created.length > 1 ? 'apps' : 'app'}, which the migrations depend on, were created first, as Django's migrations leave them`);
+  }
+  if (apps?.missing.length) {
+    notes.push(
+      `${folder}: the migrations depend on ${apps.missing.length > 1 ? 'apps' : 'the app'} ${list(apps.missing)}, not in the project; the trial cannot create what ${apps.missing.length > 1 ? 'their' : 'its'} migrations make, and a migration that fails for want of it is listed as not tried`,
+    );
+  }
+  return notes;
 }
 
 /**

@@ -11,6 +11,7 @@ import { trialGroup, type CycleContext, type CycleTimings } from './trial-cycle.
 import { mergeSegments, openThreaded, segments, threadsFromEnv, trialThreads } from './trial-segments.js';
 import { coverageText, dataNote, type GroupCoverage } from './trial-coverage.js';
 import { createFrameworkTables } from './framework-tables.js';
+import { createContribTables, outsideApps } from './django-contrib.js';
 import { versionNote } from './trial-version.js';
 import { loadSqlParser } from '../pg/parse.js';
 import { TrialData, newDataCoverage } from './trial-data.js';
@@ -113,6 +114,9 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       await ensureHistory(d, TRIAL_SCHEMA);
       const members = [...group.versioned, ...group.repeatable].map((em) => em.migration);
       const historyTables = await createFrameworkTables(d, members.map((m) => m.format));
+      const outside = outsideApps(members);
+      const notCreated = await createContribTables(d, outside.contrib);
+      const apps = { created: outside.contrib.filter((a) => !notCreated.includes(a)), missing: [...notCreated, ...outside.unknown] };
       await createMissingRoles(d, members);
       const reader = new SnapshotReader(d, [TRIAL_SCHEMA], true, options.changeLog === false ? undefined : TRIAL_SCHEMA);
       await reader.prepare();
@@ -128,7 +132,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
         return out;
       };
       const pauseChangeLog = reader.followsLog ? PAUSE_CHANGE_LOG_SQL : undefined;
-      return { driver: d, serverVersionNum: version.num, snapshot, settings: trialSettings(), findings: [], data, pauseChangeLog, timings: phases, onProgress: options.onProgress };
+      return { driver: d, serverVersionNum: version.num, snapshot, settings: trialSettings(), findings: [], data, pauseChangeLog, outsideApps: apps, timings: phases, onProgress: options.onProgress };
     };
     for (const group of order.groups) {
       const split = drivers.length > 1 ? segments(group.versioned.length, options.splitMin) : undefined;

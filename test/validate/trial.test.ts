@@ -388,6 +388,40 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.status).toBe('failed');
   });
 
+  it("creates the Django contrib apps' tables a project depends on, and lists what an outside app's absence stops", async () => {
+    const django = (deps: string, ops: string) =>
+      `from django.conf import settings\nfrom django.db import migrations, models\nimport django.db.models.deletion\n\n\nclass Migration(migrations.Migration):\n    dependencies = [${deps}]\n    operations = [\n${ops}\n    ]\n`;
+    const r = await trial({
+      // Foreign keys to the user model, to content types and to sites, whose migrations ship with Django.
+      'blog/migrations/0001_initial.py': django(
+        "migrations.swappable_dependency(settings.AUTH_USER_MODEL), ('contenttypes', '0002_remove_content_type_name'), ('sites', '0002_alter_domain_unique')",
+        "        migrations.CreateModel(name='Post', fields=[('id', models.BigAutoField(primary_key=True)), ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)), ('kind', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')), ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='sites.site'))]),",
+      ),
+      // An installed package's app: its tables cannot be made.
+      'blog/migrations/0002_schedule.py': django(
+        "('blog', '0001_initial'), ('django_celery_beat', '0018_improve_crontab_helptext')",
+        "        migrations.AddField(model_name='post', name='task', field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='django_celery_beat.periodictask')),",
+      ),
+      'blog/migrations/0003_title.py': django("('blog', '0002_schedule')", "        migrations.AddField(model_name='post', name='title', field=models.TextField(default='')),"),
+    });
+    const [group] = r.data?.groups as { up: number; down: number; notes: string[]; notTried: { label: string; part: string; reason: string }[] }[];
+    // No finding blames the project for Django's or the package's tables.
+    expect(r.findings).toEqual([]);
+    expect([group.up, group.down]).toEqual([2, 2]);
+    expect(group.notes).toEqual([
+      "django apps: the tables of Django's own contenttypes, auth, sites apps, which the migrations depend on, were created first, as Django's migrations leave them",
+      'django apps: the migrations depend on the app django_celery_beat, not in the project; the trial cannot create what its migrations make, and a migration that fails for want of it is listed as not tried',
+    ]);
+    expect(group.notTried).toEqual([
+      expect.objectContaining({
+        label: '0002_schedule',
+        part: 'up',
+        reason: 'depends on the app django_celery_beat, which is not in the project and which the trial cannot create (relation "django_celery_beat_periodictask" does not exist)',
+      }),
+    ]);
+    expect(r.status).toBe('partial');
+  });
+
   it('skips when there is no SQL migration to run', async () => {
     const r = await trialCheck([] as Migration[]);
     expect(r).toMatchObject({ status: 'skipped', summary: 'no migrations' });
