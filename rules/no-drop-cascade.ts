@@ -45,12 +45,14 @@ export default defineRule({
   },
   check({ statements, report }) {
     for (const s of statements.of('DropStmt')) {
-      if (s.node.behavior !== 'DROP_CASCADE') continue;
+      // A framework's own CASCADE (Django's schema editor), with nothing known to depend on what it drops.
+      if (s.node.behavior !== 'DROP_CASCADE' || s.chunk.frameworkCascade) continue;
       const what = OBJECT_WORDS[s.node.removeType ?? ''] ?? 'object';
       const names = (s.node.objects ?? []).map(droppedName).filter(Boolean).join(', ');
       report(s, `DROP ${what}${names ? ` ${names}` : ''} ... CASCADE also drops every object that depends on it`);
     }
     for (const s of statements.of('AlterTableStmt')) {
+      if (s.chunk.frameworkCascade) continue;
       // ALTER TYPE ... DROP ATTRIBUTE ... CASCADE reaches dependents too: every ALTER counts.
       for (const c of tableAlterCommands(s, 'any')) {
         if (c.behavior !== 'DROP_CASCADE') continue;

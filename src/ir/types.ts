@@ -48,6 +48,14 @@ export interface SqlChunk {
    */
   readonly derived?: 'framework';
   /**
+   * The CASCADE that this chunk's DROP statements end with is the framework's, added every
+   * time (Django's schema editor drops tables and columns WITH CASCADE): it is lowered so
+   * the trial runs what really runs, but a rule that judges CASCADE leaves it alone, since
+   * the author can neither take it out nor know from it that something depends on the
+   * object. Where something is known to depend on it, the lowering does not mark it.
+   */
+  readonly frameworkCascade?: true;
+  /**
    * Spans of `sql` (UTF-16 offsets) standing for values the code fills in when it runs: a
    * `${value}` inside a quoted string of a template literal. The text there is a
    * placeholder, so the SQL parses and rules read it, but it cannot be run as it stands.

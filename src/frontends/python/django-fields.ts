@@ -126,14 +126,38 @@ export function modelKey(scope: Scope, node: SyntaxNode | undefined, app: string
 function defaultSql(scope: Scope, node: SyntaxNode, type: string | undefined): string {
   const v = constOf(scope, node);
   if (v !== undefined && (v === null || typeof v !== 'object')) return sqlValue(v);
-  if (Array.isArray(v) || (v && typeof v === 'object')) return lit(JSON.stringify(v));
+  if (Array.isArray(v) || (v && typeof v === 'object')) return lit(containerText(v as object, type));
   // A callable or an expression (timezone.now, uuid.uuid4, timedelta(days=60), an enum
   // member): Django computes it once and sends the value, so the column gets a constant of
   // its type, which it drops again. Which constant is unknown here; one of the type stands
   // in for it, so the SQL runs (validate's trial) and reads as constant (no volatile default).
   const text = scope.file.src(node);
-  if (/^(dict|list)$/.test(text)) return lit(text === 'dict' ? '{}' : '[]');
+  if (/^(dict|list)$/.test(text)) return lit(containerText(text === 'dict' ? {} : [], type));
   return (type && constantOfType(type)) ?? lit(text.replace(/\s+/g, ' ').slice(0, 60));
+}
+
+/**
+ * A list or dict default as the column's type reads it: an array literal for an ArrayField
+ * (`{a,b}`), `key=>value` pairs for an HStoreField, JSON for the rest (JSONField).
+ */
+function containerText(v: object, type: string | undefined): string {
+  const t = type?.toLowerCase() ?? '';
+  if (t.endsWith('[]') && Array.isArray(v)) return arrayText(v);
+  if (t === 'hstore' && !Array.isArray(v)) {
+    const quoted = (x: unknown) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, '\\$&')}"`);
+    return Object.entries(v).map(([k, x]) => `${quoted(k)}=>${quoted(x)}`).join(', ');
+  }
+  return JSON.stringify(v);
+}
+
+function arrayText(items: readonly unknown[]): string {
+  const element = (x: unknown): string => {
+    if (x === null) return 'NULL';
+    if (Array.isArray(x)) return arrayText(x);
+    if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+    return `"${String(x).replace(/["\\]/g, '\\$&')}"`;
+  };
+  return `{${items.map(element).join(',')}}`;
 }
 
 /** A constant any column of this type accepts, for a default only known when Django runs. */

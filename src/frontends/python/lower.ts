@@ -58,11 +58,18 @@ export class SectionBuilder {
    * SQL printed for a builder call: every position is the call's start. `derived`: SQL the
    * framework computes by itself (see `SqlChunk.derived`), which rules do not judge.
    */
-  builder(sql: string | string[], at: SyntaxNode, opts: { outside?: boolean; derived?: boolean } = {}): void {
+  builder(sql: string | string[], at: SyntaxNode, opts: { outside?: boolean; derived?: boolean; frameworkCascade?: boolean } = {}): void {
     const text = Array.isArray(sql) ? sql.filter(Boolean).join(';\n') : sql;
     if (!text) return;
     const pos = this.file.position(at.from);
-    const chunk: SqlChunk = { sql: text, file: this.file.file, origin: 'builder', position: () => pos, ...(opts.derived ? { derived: 'framework' as const } : {}) };
+    const chunk: SqlChunk = {
+      sql: text,
+      file: this.file.file,
+      origin: 'builder',
+      position: () => pos,
+      ...(opts.derived ? { derived: 'framework' as const } : {}),
+      ...(opts.frameworkCascade ? { frameworkCascade: true as const } : {}),
+    };
     this.push(parseChunk(chunk), opts.outside, undefined);
   }
 

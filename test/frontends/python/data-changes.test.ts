@@ -130,27 +130,29 @@ ${operations.map((o) => `        ${o}`).join('\n')}
   async function lintOps(operations: string[]) {
     const result = await lintPython(django(operations), DJANGO_FILE);
     const m = result.migrations[0];
-    return { up: statements(m), cascade: result.findings.filter((f) => f.ruleId === 'no-drop-cascade').map(pos) };
+    return { up: statements(m), migration: m, cascade: result.findings.filter((f) => f.ruleId === 'no-drop-cascade').map(pos) };
   }
 
-  it('nothing known to depend on the column or table: no CASCADE, no finding the author cannot act on', async () => {
-    const { up, cascade } = await lintOps([`${customer},`, "migrations.RemoveField(model_name='customer', name='note'),", "migrations.DeleteModel(name='Customer'),"]);
-    expect(up.slice(-2)).toEqual(['11:9 AlterTableStmt ALTER TABLE "shop_customer" DROP COLUMN "note"', '12:9 DropStmt DROP TABLE "shop_customer"']);
+  it("nothing known to depend on the column or table: Django's CASCADE runs (the trial runs what Django runs), and no finding the author cannot act on", async () => {
+    const { up, cascade, migration } = await lintOps([`${customer},`, "migrations.RemoveField(model_name='customer', name='note'),", "migrations.DeleteModel(name='Customer'),"]);
+    expect(up.slice(-2)).toEqual(['11:9 AlterTableStmt ALTER TABLE "shop_customer" DROP COLUMN "note" CASCADE', '12:9 DropStmt DROP TABLE "shop_customer" CASCADE']);
+    expect(migration.up.statements.slice(-2).map((s) => s.chunk.frameworkCascade)).toEqual([true, true]);
     expect(cascade).toEqual([]);
   });
 
   it('a foreign key of another model still referencing the table or column keeps the CASCADE, and the finding', async () => {
     const table = await lintOps([`${customer},`, `${order('')},`, "migrations.DeleteModel(name='Customer'),"]);
     expect(table.up.at(-1)).toBe('12:9 DropStmt DROP TABLE "shop_customer" CASCADE');
+    expect(table.migration.up.statements.at(-1)!.chunk.frameworkCascade).toBeUndefined();
     expect(table.cascade).toEqual(['12:9']);
     const column = await lintOps([`${customer},`, `${order("to_field='code', ")},`, "migrations.RemoveField(model_name='customer', name='code'),"]);
     expect(column.up.at(-1)).toBe('12:9 AlterTableStmt ALTER TABLE "shop_customer" DROP COLUMN "code" CASCADE');
     expect(column.cascade).toEqual(['12:9']);
   });
 
-  it('the model dropping its own foreign key, or the referencing field removed first, needs no CASCADE', async () => {
+  it('the model dropping its own foreign key, or the referencing field removed first: the CASCADE is only Django\'s', async () => {
     const { up, cascade } = await lintOps([`${customer},`, `${order('')},`, "migrations.RemoveField(model_name='order', name='customer'),", "migrations.DeleteModel(name='Customer'),"]);
-    expect(up.slice(-2)).toEqual(['12:9 AlterTableStmt ALTER TABLE "shop_order" DROP COLUMN "customer_id"', '13:9 DropStmt DROP TABLE "shop_customer"']);
+    expect(up.slice(-2)).toEqual(['12:9 AlterTableStmt ALTER TABLE "shop_order" DROP COLUMN "customer_id" CASCADE', '13:9 DropStmt DROP TABLE "shop_customer" CASCADE']);
     expect(cascade).toEqual([]);
   });
 });

@@ -135,7 +135,10 @@ describe("Django: schema operations' reverses in the down section", () => {
     expect(down('shop/migrations/0004_tables.py')).toEqual([
       '11:9 AlterTableStmt ALTER TABLE "books" DROP COLUMN "_order"',
       '10:9 RenameStmt ALTER TABLE "shop_writer" RENAME TO "shop_author"',
+      // Book's many-to-many table to the renamed model names its column for it, and follows Book's table.
+      '10:9 RenameStmt ALTER TABLE "books_readers" RENAME COLUMN "writer_id" TO "author_id"',
       '9:9 RenameStmt ALTER TABLE "books" RENAME TO "shop_book"',
+      '9:9 RenameStmt ALTER TABLE "books_readers" RENAME TO "shop_book_readers"',
     ]);
   });
 

@@ -62,7 +62,7 @@ describe('Django project state', () => {
     expect(statements(m)).toEqual([
       '8:9 AlterTableStmt ALTER TABLE "books" ALTER COLUMN "title" TYPE varchar(80) USING "title"::varchar(80)',
       '8:9 AlterTableStmt ALTER TABLE "books" ALTER COLUMN "title" SET NOT NULL',
-      '9:9 AlterTableStmt ALTER TABLE "books" DROP COLUMN "f2"',
+      '9:9 AlterTableStmt ALTER TABLE "books" DROP COLUMN "f2" CASCADE',
     ]);
     expect(m.coverage?.unanalysed).toEqual([]);
     // Only the file named was linted; the others were read for context.

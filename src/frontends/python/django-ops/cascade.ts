@@ -1,14 +1,12 @@
 /**
  * Django's schema editor ends every DROP it runs for RemoveField and DeleteModel with
- * CASCADE (`sql_delete_column`, `sql_delete_table`): the migration's author cannot
- * take it out, so a finding on it alone is noise. It matters when something still
- * depends on what is dropped, and the replayed project state can say when a foreign
- * key of another model does. The lowering prints the CASCADE only then.
- *
- * The IR has no way yet to mark a CASCADE as the framework's own (a rule could then
- * keep the statement as Django runs it and still tell the two cases apart); until it
- * does, leaving the word out where nothing is known to depend on the object is what
- * keeps `no-drop-cascade` to the cases a reviewer must act on. Views and other
+ * CASCADE (`sql_delete_column`, `sql_delete_table`), and the lowering prints it: without
+ * it the trial fails where Django does not (saleor drops a table another app's foreign
+ * key still points at). The author cannot take it out, so a finding on it alone is noise;
+ * it matters when something still depends on what is dropped, and the replayed project
+ * state can say when a foreign key of another model does. So the statements are marked
+ * as carrying the framework's CASCADE (`SqlChunk.frameworkCascade`, which
+ * `no-drop-cascade` leaves alone) unless the state shows such a dependent. Views and other
  * objects created by RunSQL are not in the state, so they are not seen here.
  */
 import { fkTarget, type ModelLookup } from '../django-fields.js';
@@ -47,7 +45,7 @@ export function dependentsOfColumn(state: DjState, lookup: ModelLookup, key: str
   return out;
 }
 
-/** ` CASCADE` when something is known to depend on what is dropped, else nothing (see above). */
-export function cascadeFor(dependents: Dependent[]): string {
-  return dependents.length ? ' CASCADE' : '';
+/** Whether a DROP's CASCADE is Django's alone: nothing is known to depend on what it drops (see above). */
+export function cascadeIsFrameworks(dependents: Dependent[]): boolean {
+  return dependents.length === 0;
 }

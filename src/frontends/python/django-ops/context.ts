@@ -100,6 +100,16 @@ export class OpContext {
     this.emit.up.builder(sql, node);
   }
 
+  /**
+   * One operation's SQL in parts, in order: those whose DROPs end with Django's own CASCADE
+   * (`frameworkCascade`, see SqlChunk) and those whose CASCADE reaches something known.
+   */
+  emitDrops(node: SyntaxNode, parts: { sql: string[]; frameworkCascade: boolean }[]): void {
+    if (!this.emit) return;
+    this.emit.up.analysed();
+    for (const part of parts) this.emit.up.builder(part.sql, node, { frameworkCascade: part.frameworkCascade });
+  }
+
   /** Understood, and runs no SQL. */
   analysed(): void {
     this.emit?.up.analysed();

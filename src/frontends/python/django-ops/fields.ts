@@ -20,7 +20,7 @@ import { strConst } from '../values.js';
 import type { OpContext, Operation, OperationHandler } from './context.js';
 import type { ReverseHandler } from './reverse.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
-import { cascadeFor, dependentsOfColumn } from './cascade.js';
+import { cascadeIsFrameworks, dependentsOfColumn } from './cascade.js';
 
 export const fieldOperations: Record<string, OperationHandler> = {
   AddField: addField,
@@ -65,23 +65,37 @@ function removeField(ctx: OpContext, { call, arg }: Operation): void {
   model?.fields.delete(name);
   if (!ctx.isManaged(key)) return;
   // Nothing references an auto-created m2m table: Django's CASCADE on it drops nothing more.
-  const sql = removeFieldSql(ctx.tableOf(key), name, field, ctx.lookup, { column: cascadeFor(dependents), through: '' });
-  if (sql.length) ctx.emitSql(call.node, sql);
+  const sql = removeFieldSql(ctx.tableOf(key), name, field, ctx.lookup);
+  if (sql.length) ctx.emitDrops(call.node, [{ sql, frameworkCascade: cascadeIsFrameworks(dependents) }]);
+}
+
+/**
+ * Django's sql_delete_fk: checks still pending on the constraint (rows written earlier in
+ * the migration's transaction, its foreign keys being DEFERRABLE INITIALLY DEFERRED) run
+ * first, or PostgreSQL refuses to alter a table with pending trigger events.
+ */
+function dropForeignKeySql(table: string, name: string): string[] {
+  return [`SET CONSTRAINTS ${q(name)} IMMEDIATE`, `ALTER TABLE ${table} DROP CONSTRAINT ${q(name)}`];
+}
+
+/** Django's sql_update_with_default: the backfill, then the deferred checks it queued, for the same reason. */
+function backfillSql(table: string, col: string, fill: string): string[] {
+  return [`UPDATE ${table} SET ${col} = ${fill} WHERE ${col} IS NULL`, 'SET CONSTRAINTS ALL IMMEDIATE'];
 }
 
 /**
  * Django's remove_field: a many-to-many table, or the column after its foreign key. Django
- * ends both DROPs with CASCADE; `cascade` says what is printed (see cascade.ts).
+ * ends both DROPs with CASCADE (see cascade.ts).
  */
-function removeFieldSql(table: string, name: string, field: DjField | undefined, lookup: ModelLookup, cascade: { column: string; through: string }): string[] {
+function removeFieldSql(table: string, name: string, field: DjField | undefined, lookup: ModelLookup): string[] {
   const t = q(table);
-  if (field?.m2m) return field.m2m.through ? [] : [`DROP TABLE ${q(throughTableName(table, field))}${cascade.through}`];
+  if (field?.m2m) return field.m2m.through ? [] : [`DROP TABLE ${q(throughTableName(table, field))} CASCADE`];
   const sql: string[] = [];
   if (field?.fk?.dbConstraint) {
     const target = fkTarget(field, lookup);
-    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, field.column, target.table, target.column))}`);
+    sql.push(...dropForeignKeySql(t, fkConstraintName(table, field.column, target.table, target.column)));
   }
-  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)}${cascade.column}`);
+  sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)} CASCADE`);
   return sql;
 }
 
@@ -126,7 +140,7 @@ function alterColumnSql(table: string, before: DjField, after: DjField, lookup: 
     before.column !== after.column;
   if (before.fk?.dbConstraint && fkChanged) {
     const target = fkTarget(before, lookup);
-    sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(fkConstraintName(table, before.column, target.table, target.column))}`);
+    sql.push(...dropForeignKeySql(t, fkConstraintName(table, before.column, target.table, target.column)));
   }
   if (before.unique && !before.primaryKey && !after.unique) {
     sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(before.uniqueName ?? `${table}_${before.column}_key`.slice(0, 63))}`);
@@ -145,12 +159,12 @@ function alterColumnSql(table: string, before: DjField, after: DjField, lookup: 
       // Django's four steps: default for new rows, backfill NULLs, NOT NULL, drop the default.
       sql.push(
         `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${fill}`,
-        `UPDATE ${t} SET ${col} = ${fill} WHERE ${col} IS NULL`,
+        ...backfillSql(t, col, fill),
         `ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL`,
         `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`,
       );
     } else {
-      if (fill !== undefined) sql.push(`UPDATE ${t} SET ${col} = ${fill} WHERE ${col} IS NULL`);
+      if (fill !== undefined) sql.push(...backfillSql(t, col, fill));
       sql.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL`);
     }
   } else if (!before.null && after.null) {
@@ -210,7 +224,7 @@ export const fieldReverses: Record<string, ReverseHandler> = {
     const name = strConst(r.scope, arg(1, 'name')) ?? '?';
     const field = r.after.get(key)?.fields.get(name);
     if (!r.managed(key) || !field) return;
-    r.emit(removeFieldSql(r.lookup(r.after).tableOf(key), name, field, r.lookup(r.after), { column: ' CASCADE', through: ' CASCADE' }));
+    r.emit(removeFieldSql(r.lookup(r.after).tableOf(key), name, field, r.lookup(r.after)));
   },
   // add_field of the field as it was before the RemoveField.
   RemoveField(r, { arg }) {

@@ -10,7 +10,7 @@ import { boolConst, constOf, dictOf, itemsOf, strConst, type Scope } from '../va
 import { columnOf, type OpContext, type Operation, type OperationHandler } from './context.js';
 import { constraintDefinition, indexDefinition } from './indexes-constraints.js';
 import { createThroughTableSql, throughTableName } from './many-to-many.js';
-import { cascadeFor, dependentsOfModel } from './cascade.js';
+import { cascadeIsFrameworks, dependentsOfModel } from './cascade.js';
 import type { Reversal, ReverseHandler } from './reverse.js';
 
 export const modelOperations: Record<string, OperationHandler> = {
@@ -110,22 +110,26 @@ function createTableSql(model: DjModel, lookup: ModelLookup): { sql: string[]; u
   return { sql: [`CREATE TABLE ${t} (${columns.join(', ')})`, ...after], unknown };
 }
 
-/** Django's delete_model: its auto-created many-to-many tables, then the table; `cascade` as for removeFieldSql. */
-function dropModelSql(model: DjModel | undefined, table: string, cascade: { table: string; through: string }): string[] {
-  const sql: string[] = [];
+/** Django's delete_model: its auto-created many-to-many tables, then the table, each WITH CASCADE (see cascade.ts). */
+function dropModelSql(model: DjModel | undefined, table: string): { through: string[]; table: string } {
+  const through: string[] = [];
   for (const f of model?.fields.values() ?? []) {
-    if (f.m2m && !f.m2m.through) sql.push(`DROP TABLE ${q(throughTableName(model!.table, f))}${cascade.through}`);
+    if (f.m2m && !f.m2m.through) through.push(`DROP TABLE ${q(throughTableName(model!.table, f))} CASCADE`);
   }
-  sql.push(`DROP TABLE ${q(table)}${cascade.table}`);
-  return sql;
+  return { through, table: `DROP TABLE ${q(table)} CASCADE` };
 }
 
 function deleteModel(ctx: OpContext, { call, arg }: Operation): void {
   const key = ctx.modelKey(arg(0, 'name'));
   const model = ctx.state.get(key);
-  // Django's CASCADE is printed only where the state shows a foreign key it would drop (see cascade.ts).
-  const sql = dropModelSql(model, ctx.tableOf(key), { table: cascadeFor(dependentsOfModel(ctx.state, key)), through: '' });
-  if (ctx.isManaged(key)) ctx.emitSql(call.node, sql);
+  const sql = dropModelSql(model, ctx.tableOf(key));
+  // Nothing references an auto-created many-to-many table: the CASCADE there is Django's
+  // alone; the table's own is judged when another model's foreign key points at it.
+  const judged = !cascadeIsFrameworks(dependentsOfModel(ctx.state, key));
+  const parts = judged
+    ? [{ sql: sql.through, frameworkCascade: true }, { sql: [sql.table], frameworkCascade: false }]
+    : [{ sql: [...sql.through, sql.table], frameworkCascade: true }];
+  if (ctx.isManaged(key)) ctx.emitDrops(call.node, parts);
   ctx.state.delete(key);
 }
 
@@ -153,11 +157,42 @@ function renameModel(ctx: OpContext, { call, arg }: Operation): void {
       }
     }
   }
-  if (fromTable === toTable || (model && !model.managed)) {
+  if (model && !model.managed) {
     ctx.analysed();
     return;
   }
-  ctx.emitSql(call.node, [`ALTER TABLE ${q(fromTable)} RENAME TO ${q(toTable)}`]);
+  const sql = fromTable === toTable ? [] : [`ALTER TABLE ${q(fromTable)} RENAME TO ${q(toTable)}`];
+  if (model) sql.push(...renamedManyToManySql(ctx.state, model, toKey, { from: fromKey, to: toKey }, { from: fromTable, to: toTable }));
+  if (sql.length) ctx.emitSql(call.node, sql);
+  else ctx.analysed();
+}
+
+/**
+ * What RenameModel does to the auto-created many-to-many tables around the model: its
+ * own are named after its table (`shop_deal_products` → `shop_offer_products`), and every
+ * such table, its own or another model's pointing at it, names its column for the model
+ * (`deal_id` → `offer_id`). A model related to itself keeps `from_`/`to_` columns.
+ * `state` holds the model as `current` and other models pointing at that key (forward:
+ * the state after the rename; backward: the state the reverse starts from).
+ */
+function renamedManyToManySql(state: DjState, model: DjModel, current: string, keys: { from: string; to: string }, tables: { from: string; to: string }): string[] {
+  const sql: string[] = [];
+  const column = (key: string) => `${key.slice(key.indexOf('.') + 1)}_id`;
+  const renameColumn = (table: string) => {
+    if (column(keys.from) !== column(keys.to)) sql.push(`ALTER TABLE ${q(table)} RENAME COLUMN ${q(column(keys.from))} TO ${q(column(keys.to))}`);
+  };
+  for (const f of model.fields.values()) {
+    if (!f.m2m || f.m2m.through) continue;
+    const before = throughTableName(tables.from, f);
+    const after = throughTableName(tables.to, f);
+    if (before !== after) sql.push(`ALTER TABLE ${q(before)} RENAME TO ${q(after)}`);
+    if (f.m2m.to !== keys.from && f.m2m.to !== keys.to) renameColumn(after);
+  }
+  for (const other of state.values()) {
+    if (other.key === current || !other.managed) continue;
+    for (const f of other.fields.values()) if (f.m2m && !f.m2m.through && f.m2m.to === current) renameColumn(throughTableName(other.table, f));
+  }
+  return sql;
 }
 
 function alterModelTable(ctx: OpContext, { call, arg }: Operation): void {
@@ -166,7 +201,10 @@ function alterModelTable(ctx: OpContext, { call, arg }: Operation): void {
   const from = ctx.tableOf(key);
   const to = strConst(ctx.scope, arg(1, 'table')) ?? defaultTable(key);
   if (model) model.table = to;
-  if (from !== to && ctx.isManaged(key)) ctx.emitSql(call.node, [`ALTER TABLE ${q(from)} RENAME TO ${q(to)}`]);
+  if (from === to || !ctx.isManaged(key)) return ctx.analysed();
+  // Its auto-created many-to-many tables are named after its table, and follow it.
+  const through = model ? renamedManyToManySql(ctx.state, model, key, { from: key, to: key }, { from, to }) : [];
+  ctx.emitSql(call.node, [`ALTER TABLE ${q(from)} RENAME TO ${q(to)}`, ...through]);
 }
 
 /** `_order`, the column Django keeps the order in, comes and goes with order_with_respect_to. */
@@ -258,7 +296,11 @@ const tableIn = (r: Reversal, state: DjState, key: string) => r.lookup(state).ta
 function renameBack(r: Reversal, fromKey: string, toKey: string): void {
   const from = tableIn(r, r.before, fromKey);
   const to = tableIn(r, r.after, toKey);
-  if (from !== to && r.managed(toKey)) r.emit([`ALTER TABLE ${q(to)} RENAME TO ${q(from)}`]);
+  if (!r.managed(toKey)) return;
+  const sql = from === to ? [] : [`ALTER TABLE ${q(to)} RENAME TO ${q(from)}`];
+  const model = r.after.get(toKey);
+  if (model) sql.push(...renamedManyToManySql(r.after, model, toKey, { from: toKey, to: fromKey }, { from: to, to: from }));
+  if (sql.length) r.emit(sql);
 }
 
 function togetherBack(r: Reversal, { arg }: Operation, unique: boolean): void {
@@ -275,7 +317,10 @@ export const modelReverses: Record<string, ReverseHandler> = {
   CreateModel(r, { arg }) {
     const key = r.modelKey(arg(0, 'name'));
     const model = r.after.get(key);
-    if (model?.managed) r.emit(dropModelSql(model, model.table, { table: ' CASCADE', through: ' CASCADE' }));
+    if (model?.managed) {
+      const sql = dropModelSql(model, model.table);
+      r.emit([...sql.through, sql.table]);
+    }
   },
   // create_model of the model as it was before the DeleteModel.
   DeleteModel(r, { arg }) {
