@@ -19,9 +19,15 @@ function needsValues(s: Statement): boolean {
   if (s.chunk.origin === 'sql' || s.node === undefined) return false;
   if (s.chunk.runTimeValues?.some((v) => v.start < s.end && v.end > s.start)) return true;
   if (findNodes(s.node, 'ParamRef').length > 0) return true;
-  // A value the code computes (`defaultValue: process.env.X`, `${id}` outside quotes) is
-  // lowered to a placeholder name, `"${process.env.X}"`: as a column it names nothing.
-  return findNodes(s.node, 'ColumnRef').some((c) => (c.fields ?? []).some((f: { String?: { sval?: string } }) => f.String?.sval?.startsWith('${')));
+  // A value the code computes (`defaultValue: process.env.X`, `${id}` outside quotes; a
+  // Django queryset's filter, `"{app_label='auth', model='user'}"`) is lowered to a
+  // placeholder name: as a column it names nothing.
+  return findNodes(s.node, 'ColumnRef').some((c) => (c.fields ?? []).some((f: { String?: { sval?: string } }) => isPlaceholder(f.String?.sval)));
+}
+
+/** The placeholder names code frontends print for values the code computes (see strings.ts, print.ts). */
+function isPlaceholder(name: string | undefined): boolean {
+  return !!name && (name.startsWith('${') || (name.startsWith('{') && name.endsWith('}')));
 }
 
 function without(section: Section, part: 'up' | 'down', out: LeftOut[]): Section {

@@ -115,7 +115,7 @@ export async function trialCheck(all: readonly Migration[], options: TrialOption
       const members = [...group.versioned, ...group.repeatable].map((em) => em.migration);
       const historyTables = await createFrameworkTables(d, members.map((m) => m.format));
       const outside = outsideApps(members);
-      const notCreated = await createContribTables(d, outside.contrib);
+      const notCreated = await createContribTables(d, outside.contrib, outside.ownUserTable);
       const apps = { created: outside.contrib.filter((a) => !notCreated.includes(a)), missing: [...notCreated, ...outside.unknown] };
       await createMissingRoles(d, members);
       const reader = new SnapshotReader(d, [TRIAL_SCHEMA], true, options.changeLog === false ? undefined : TRIAL_SCHEMA);

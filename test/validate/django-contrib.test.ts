@@ -3,7 +3,8 @@ import type { Migration } from '../../src/ir/types.js';
 import { CONTRIB_APPS, createContribTables, outsideApps } from '../../src/validate/django-contrib.js';
 import { TrialDatabase } from '../../src/validate/trial-db.js';
 
-const django = (id: string, parents: string[]) => ({ format: 'django', graph: { id, parents } }) as unknown as Migration;
+const django = (id: string, parents: string[], creates?: string) =>
+  ({ format: 'django', graph: { id, parents }, up: { statements: creates ? [{ kind: 'CreateStmt', node: { relation: { relname: creates } } }] : [] } }) as unknown as Migration;
 
 describe('Django apps outside the project', () => {
   it('names the contrib apps to create, those they need first, and the apps it cannot create', () => {
@@ -14,8 +15,25 @@ describe('Django apps outside the project', () => {
       django('accounts.0001_initial', ['auth.__first__']),
       django('auth.0001_initial', ['contenttypes.__first__']),
     ]);
-    expect(apps).toEqual({ contrib: ['contenttypes', 'admin', 'sites', 'redirects'], unknown: ['oauth2_provider'] });
-    expect(outsideApps([{ format: 'alembic', graph: { id: 'a1', parents: ['a0'] } } as unknown as Migration])).toEqual({ contrib: [], unknown: [] });
+    expect(apps).toEqual({ contrib: ['contenttypes', 'admin', 'sites', 'redirects'], unknown: ['oauth2_provider'], ownUserTable: false });
+    expect(outsideApps([{ format: 'alembic', graph: { id: 'a1', parents: ['a0'] }, up: { statements: [] } } as unknown as Migration])).toEqual({
+      contrib: [],
+      unknown: [],
+      ownUserTable: false,
+    });
+  });
+
+  it("leaves auth's user table to a project whose own user model keeps the table auth_user", async () => {
+    const apps = outsideApps([django('users.0001_initial', ['auth.0012_alter_user_first_name_max_length'], 'auth_user')]);
+    expect(apps).toEqual({ contrib: ['contenttypes', 'auth'], unknown: [], ownUserTable: true });
+    const db = await TrialDatabase.create();
+    try {
+      expect(await createContribTables(db, apps.contrib, apps.ownUserTable)).toEqual([]);
+      const tables = await db.query<{ t: string }>(`SELECT relname AS t FROM pg_class WHERE relkind = 'r' AND relname ~ '^(django|auth)_' ORDER BY 1`);
+      expect(tables.map((r) => r.t)).toEqual(['auth_group', 'auth_group_permissions', 'auth_permission', 'django_content_type']);
+    } finally {
+      await db.close();
+    }
   });
 
   it("creates every contrib app's tables on PostgreSQL, and reports an app whose tables cannot be made", async () => {

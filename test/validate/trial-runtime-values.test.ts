@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecMigration } from '../../src/exec/migrations.js';
 import { withoutRunTimeValues } from '../../src/validate/trial-runtime-values.js';
 import { lintCode } from '../frontends/typescript/helpers.js';
+import { lintPython } from '../frontends/python/helpers.js';
 
 /** What the trial runs of a code migration's up, and what it leaves out for want of run-time values. */
 async function split(code: string, file = '20240101000000-m.js') {
@@ -38,5 +39,26 @@ describe('statements whose values come at run time', () => {
 module.exports = { up: async (qi) => { await qi.sequelize.query(\`CREATE TABLE \${prefix}_users (id int)\`); } };`);
     expect(r.leftOut).toEqual([]);
     expect(r.runs).toHaveLength(1);
+  });
+
+  it("leaves out a Django queryset's update or delete: its filter is the code's, a placeholder in the SQL", async () => {
+    const code = `from django.db import migrations
+
+
+def move(apps, schema_editor):
+    ContentType = apps.get_model('contenttypes', 'ContentType')
+    ContentType.objects.filter(app_label='users', model='user').delete()
+    ContentType.objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [('contenttypes', '0002_remove_content_type_name')]
+    operations = [migrations.RunPython(move, migrations.RunPython.noop)]
+`;
+    const { migrations } = await lintPython(code, 'users/migrations/0005_move.py');
+    const em = { id: 'm', file: 'users/migrations/0005_move.py', migration: migrations[0] } as unknown as ExecMigration;
+    const { em: kept, leftOut } = withoutRunTimeValues(em);
+    expect(leftOut.map((l) => l.statement.text)).toEqual([`DELETE FROM "django_content_type" WHERE "{'users', model='user'}"`]);
+    expect(kept.migration.up.statements.map((s) => s.text)).toEqual(['DELETE FROM "django_content_type"']);
   });
 });

@@ -34,7 +34,17 @@ export interface DjField {
   /** `CHECK (...)` Django adds for Positive*Field. */
   check?: string;
   fk?: { to: string; toField?: string; dbConstraint: boolean };
-  m2m?: { to: string; through?: string; dbTable?: string };
+  /**
+   * The foreign key constraint's name, given when it was created (from the table, column
+   * and target then): renaming the column, the table or the target later leaves it, and
+   * dropping it must use it.
+   */
+  fkName?: string;
+  /**
+   * `targetFk`: the name of the auto-created table's foreign key to `to`, given when the
+   * table was made; renaming the table later leaves it (see `fkName`).
+   */
+  m2m?: { to: string; through?: string; dbTable?: string; targetFk?: string };
 }
 
 /** PostgreSQL types of Django's built-in fields. */
@@ -312,6 +322,18 @@ export function fkConstraintName(table: string, column: string, toTable: string,
   return djangoIndexName(table, [column], `_fk_${toTable}_${toColumn}`);
 }
 
+/** The name a field's foreign key constraint has: the one it got when created, else the one it gets now. */
+export function fkNameOf(table: string, field: DjField, lookup: ModelLookup): string {
+  if (field.fkName) return field.fkName;
+  const target = fkTarget(field, lookup);
+  return fkConstraintName(table, field.column, target.table, target.column);
+}
+
+/** Notes the name a foreign key constraint created now gets (see `DjField.fkName`). */
+export function nameForeignKey(table: string, field: DjField, lookup: ModelLookup): void {
+  if (field.fk?.dbConstraint && !field.fkName) field.fkName = fkNameOf(table, field, lookup);
+}
+
 /** The FK's target table and column. */
 export function fkTarget(field: DjField, lookup: ModelLookup): { table: string; column: string } {
   const to = field.fk!.to;
@@ -321,13 +343,13 @@ export function fkTarget(field: DjField, lookup: ModelLookup): { table: string; 
 /** `REFERENCES ... DEFERRABLE INITIALLY DEFERRED`, for an inline FK on ADD COLUMN. */
 export function inlineForeignKey(table: string, field: DjField, lookup: ModelLookup): string {
   const target = fkTarget(field, lookup);
-  const name = fkConstraintName(table, field.column, target.table, target.column);
+  const name = fkNameOf(table, field, lookup);
   return ` CONSTRAINT ${q(name)} REFERENCES ${q(target.table)}(${q(target.column)}) DEFERRABLE INITIALLY DEFERRED`;
 }
 
 export function addForeignKey(table: string, field: DjField, lookup: ModelLookup): string {
   const target = fkTarget(field, lookup);
-  const name = fkConstraintName(table, field.column, target.table, target.column);
+  const name = fkNameOf(table, field, lookup);
   return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(field.column)}) REFERENCES ${q(target.table)} (${q(target.column)}) DEFERRABLE INITIALLY DEFERRED`;
 }
 

@@ -250,6 +250,72 @@ describe('Django: other operations', () => {
     ]);
   });
 
+  it('a foreign key keeps the name it was created with: dropped by it after its column, table or target was renamed', async () => {
+    const { migration } = await lintOps(
+      [
+        "        migrations.CreateModel(name='Tag', fields=[('id', models.BigAutoField(primary_key=True))]),",
+        "        migrations.CreateModel(name='Deal', fields=[('id', models.BigAutoField(primary_key=True)), ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='shop.tag'))]),",
+        "        migrations.RenameField(model_name='deal', old_name='tag', new_name='label'),",
+        "        migrations.RenameModel(old_name='Tag', new_name='Label'),",
+        "        migrations.RemoveField(model_name='deal', name='label'),",
+      ].join('\n'),
+    );
+    const created = statements(migration, 'up').find((s) => s.startsWith('12:') && s.includes('FOREIGN KEY'))!;
+    const name = /ADD CONSTRAINT "([^"]+)"/.exec(created)![1];
+    expect(name).toMatch(/^shop_deal_tag_id_[0-9a-f]{8}_fk_shop_tag_id$/);
+    expect(statements(migration, 'up').filter((s) => s.startsWith('15:'))).toEqual([
+      `15:9 ConstraintsSetStmt SET CONSTRAINTS "${name}" IMMEDIATE`,
+      `15:9 AlterTableStmt ALTER TABLE "shop_deal" DROP CONSTRAINT "${name}"`,
+      '15:9 AlterTableStmt ALTER TABLE "shop_deal" DROP COLUMN "label_id" CASCADE',
+    ]);
+  });
+
+  it('AlterField of a many-to-many field to another model points its table at the new model, and back in the down', async () => {
+    const { migration } = await lintOps(
+      [
+        "        migrations.CreateModel(name='Team', fields=[('id', models.BigAutoField(primary_key=True)), ('members', models.ManyToManyField(to='auth.group'))]),",
+        "        migrations.CreateModel(name='Crew', fields=[('id', models.BigAutoField(primary_key=True))]),",
+        "        migrations.AlterField(model_name='team', name='members', field=models.ManyToManyField(to='shop.crew')),",
+      ].join('\n'),
+    );
+    const at = (part: 'up' | 'down') => statements(migration, part).filter((s) => s.startsWith('13:'));
+    const [oldFk] = /"shop_team_members_group_id_[0-9a-f]{8}_fk_auth_group_id"/.exec(at('up')[0]) ?? [];
+    expect(oldFk).toBeDefined();
+    expect(at('up')).toEqual([
+      `13:9 ConstraintsSetStmt SET CONSTRAINTS ${oldFk} IMMEDIATE`,
+      `13:9 AlterTableStmt ALTER TABLE "shop_team_members" DROP CONSTRAINT ${oldFk}`,
+      '13:9 RenameStmt ALTER TABLE "shop_team_members" RENAME COLUMN "group_id" TO "crew_id"',
+      // auth.Group's key is an integer, Crew's a bigint.
+      '13:9 AlterTableStmt ALTER TABLE "shop_team_members" ALTER COLUMN "crew_id" TYPE bigint USING "crew_id"::bigint',
+      expect.stringMatching(/^13:9 AlterTableStmt ALTER TABLE "shop_team_members" ADD CONSTRAINT "shop_team_members_crew_id_[0-9a-f]{8}_fk_shop_crew_id" FOREIGN KEY \("crew_id"\) REFERENCES "shop_crew" \("id"\) DEFERRABLE INITIALLY DEFERRED$/),
+    ]);
+    expect(at('down')).toEqual([
+      expect.stringMatching(/^13:9 ConstraintsSetStmt SET CONSTRAINTS "shop_team_members_crew_id_[0-9a-f]{8}_fk_shop_crew_id" IMMEDIATE$/),
+      expect.stringMatching(/^13:9 AlterTableStmt ALTER TABLE "shop_team_members" DROP CONSTRAINT "shop_team_members_crew_id_[0-9a-f]{8}_fk_shop_crew_id"$/),
+      '13:9 RenameStmt ALTER TABLE "shop_team_members" RENAME COLUMN "crew_id" TO "group_id"',
+      '13:9 AlterTableStmt ALTER TABLE "shop_team_members" ALTER COLUMN "group_id" TYPE integer USING "group_id"::integer',
+      `13:9 AlterTableStmt ALTER TABLE "shop_team_members" ADD CONSTRAINT ${oldFk} FOREIGN KEY ("group_id") REFERENCES "auth_group" ("id") DEFERRABLE INITIALLY DEFERRED`,
+    ]);
+  });
+
+  it("a many-to-many table's foreign key keeps its name when the table follows a renamed model", async () => {
+    const { migration } = await lintOps(
+      [
+        "        migrations.CreateModel(name='Team', fields=[('id', models.BigAutoField(primary_key=True)), ('members', models.ManyToManyField(to='auth.group'))]),",
+        "        migrations.AlterModelTable(name='team', table='teams'),",
+        "        migrations.CreateModel(name='Crew', fields=[('id', models.BigAutoField(primary_key=True))]),",
+        "        migrations.AlterField(model_name='team', name='members', field=models.ManyToManyField(to='shop.crew')),",
+      ].join('\n'),
+    );
+    const up = statements(migration, 'up');
+    expect(up.filter((s) => s.startsWith('12:'))).toContain('12:9 RenameStmt ALTER TABLE "shop_team_members" RENAME TO "teams_members"');
+    const created = /ADD CONSTRAINT ("shop_team_members_group_id_[0-9a-f]{8}_fk_auth_group_id")/.exec(up.join('\n'))![1];
+    expect(up.filter((s) => s.startsWith('14:')).slice(0, 2)).toEqual([
+      `14:9 ConstraintsSetStmt SET CONSTRAINTS ${created} IMMEDIATE`,
+      `14:9 AlterTableStmt ALTER TABLE "teams_members" DROP CONSTRAINT ${created}`,
+    ]);
+  });
+
   it('extensions from django.contrib.postgres.operations', async () => {
     const { up, migration } = await lintOps('        TrigramExtension(),\n        CreateExtension("postgis"),', {
       head: 'from django.contrib.postgres.operations import CreateExtension, TrigramExtension',

@@ -9,8 +9,8 @@ import {
   columnDefinition,
   djangoIndexName,
   fieldIndexes,
-  fkConstraintName,
-  fkTarget,
+  fkNameOf,
+  nameForeignKey,
   inlineForeignKey,
   type DjField,
   type ModelLookup,
@@ -19,7 +19,7 @@ import { mutableModel, type DjModel } from '../django-state.js';
 import { strConst } from '../values.js';
 import type { OpContext, Operation, OperationHandler } from './context.js';
 import type { ReverseHandler } from './reverse.js';
-import { createThroughTableSql, throughTableName } from './many-to-many.js';
+import { createThroughTableSql, nameThroughForeignKey, retargetThroughTableSql, throughTableName } from './many-to-many.js';
 import { cascadeIsFrameworks, dependentsOfColumn } from './cascade.js';
 
 export const fieldOperations: Record<string, OperationHandler> = {
@@ -35,6 +35,8 @@ function addField(ctx: OpContext, { call, arg }: Operation): void {
   const model = mutableModel(ctx.state, key, ctx.owned);
   const field = ctx.fieldOf(arg(2, 'field'), name, key.slice(key.indexOf('.') + 1));
   if (!field) return ctx.unanalysed(call.node, 'AddField: field definition not understood');
+  nameForeignKey(ctx.tableOf(key), field, ctx.lookup);
+  if (model) nameThroughForeignKey(model, field, ctx.lookup);
   model?.fields.set(name, field);
   if (!ctx.isManaged(key)) return;
   const sql = addFieldSql(ctx.tableOf(key), model, field, ctx.lookup);
@@ -91,10 +93,7 @@ function removeFieldSql(table: string, name: string, field: DjField | undefined,
   const t = q(table);
   if (field?.m2m) return field.m2m.through ? [] : [`DROP TABLE ${q(throughTableName(table, field))} CASCADE`];
   const sql: string[] = [];
-  if (field?.fk?.dbConstraint) {
-    const target = fkTarget(field, lookup);
-    sql.push(...dropForeignKeySql(t, fkConstraintName(table, field.column, target.table, target.column)));
-  }
+  if (field?.fk?.dbConstraint) sql.push(...dropForeignKeySql(t, fkNameOf(table, field, lookup)));
   sql.push(`ALTER TABLE ${t} DROP COLUMN ${q(field?.column ?? name)} CASCADE`);
   return sql;
 }
@@ -111,6 +110,11 @@ function alterField(ctx: OpContext, { call, arg }: Operation): void {
     const uniqueName = before?.unique ? before.uniqueName : djangoIndexName(ctx.tableOf(key), [after.column], '_uniq');
     if (uniqueName) after.uniqueName = uniqueName;
   }
+  // A foreign key kept as it was keeps its name; one made again gets the name of now.
+  if (before?.fk?.dbConstraint && after.fk?.dbConstraint && !foreignKeyChanged(before, after)) after.fkName = before.fkName;
+  nameForeignKey(ctx.tableOf(key), after, ctx.lookup);
+  if (before?.m2m && after.m2m && before.m2m.to === after.m2m.to && !after.m2m.through) after.m2m.targetFk = before.m2m.targetFk;
+  if (model) nameThroughForeignKey(model, after, ctx.lookup);
   model?.fields.set(name, after);
   if (model && before && before.column !== after.column) forgetDefinitions(model, before.column);
   if (!ctx.emit || !ctx.isManaged(key)) return;
@@ -118,9 +122,11 @@ function alterField(ctx: OpContext, { call, arg }: Operation): void {
     ctx.unanalysed(call.node, `AlterField ${key}.${name}: the field's previous definition was not found in earlier migrations, so what changes is unknown`);
     return;
   }
-  // A many-to-many field has no column to alter.
+  // A many-to-many field has no column to alter; its table's may point at another model now.
   if (before.m2m || after.m2m) {
-    ctx.analysed();
+    const sql = before.m2m && after.m2m && model ? retargetThroughTableSql(model, before, after, ctx.lookup) : [];
+    if (sql.length) ctx.emitSql(call.node, sql);
+    else ctx.analysed();
     return;
   }
   const sql = alterColumnSql(ctx.tableOf(key), before, after, ctx.lookup);
@@ -128,20 +134,18 @@ function alterField(ctx: OpContext, { call, arg }: Operation): void {
   else ctx.analysed();
 }
 
+/** Whether AlterField drops the field's foreign key constraint (and makes it again, when there is one after). */
+function foreignKeyChanged(before: DjField, after: DjField): boolean {
+  return !!before.fk?.dbConstraint !== !!after.fk?.dbConstraint || before.fk?.to !== after.fk?.to || before.type !== after.type || before.column !== after.column;
+}
+
 /** What Django runs to take a column from `before` to `after`, in its order. */
 function alterColumnSql(table: string, before: DjField, after: DjField, lookup: ModelLookup): string[] {
   const t = q(table);
   const col = q(after.column);
   const sql: string[] = [];
-  const fkChanged =
-    !!before.fk?.dbConstraint !== !!after.fk?.dbConstraint ||
-    before.fk?.to !== after.fk?.to ||
-    before.type !== after.type ||
-    before.column !== after.column;
-  if (before.fk?.dbConstraint && fkChanged) {
-    const target = fkTarget(before, lookup);
-    sql.push(...dropForeignKeySql(t, fkConstraintName(table, before.column, target.table, target.column)));
-  }
+  const fkChanged = foreignKeyChanged(before, after);
+  if (before.fk?.dbConstraint && fkChanged) sql.push(...dropForeignKeySql(t, fkNameOf(table, before, lookup)));
   if (before.unique && !before.primaryKey && !after.unique) {
     sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(before.uniqueName ?? `${table}_${before.column}_key`.slice(0, 63))}`);
   }
@@ -242,7 +246,12 @@ export const fieldReverses: Record<string, ReverseHandler> = {
     const name = strConst(r.scope, arg(1, 'name')) ?? '?';
     const before = r.before.get(key)?.fields.get(name);
     const after = r.after.get(key)?.fields.get(name);
-    if (!r.managed(key) || !before || !after || before.m2m || after.m2m) return;
+    if (!r.managed(key) || !before || !after) return;
+    if (before.m2m || after.m2m) {
+      const model = r.after.get(key);
+      if (before.m2m && after.m2m && model) r.emit(retargetThroughTableSql(model, after, before, r.lookup(r.after)));
+      return;
+    }
     r.emit(alterColumnSql(r.lookup(r.after).tableOf(key), after, before, r.lookup(r.after)));
   },
   // Renames the column back; a field earlier migrations do not define is its own column, as in the up.

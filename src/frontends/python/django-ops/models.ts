@@ -4,12 +4,12 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { q } from '../lower.js';
-import { addForeignKey, columnDefinition, djangoIndexName, fieldIndexes, type ModelLookup } from '../django-fields.js';
+import { addForeignKey, columnDefinition, djangoIndexName, fieldIndexes, nameForeignKey, type ModelLookup } from '../django-fields.js';
 import { defaultTable, mutableModel, type DjModel, type DjState } from '../django-state.js';
 import { boolConst, constOf, dictOf, itemsOf, strConst, type Scope } from '../values.js';
 import { columnOf, type OpContext, type Operation, type OperationHandler } from './context.js';
 import { constraintDefinition, indexDefinition } from './indexes-constraints.js';
-import { createThroughTableSql, throughTableName } from './many-to-many.js';
+import { createThroughTableSql, nameThroughForeignKey, throughTableName } from './many-to-many.js';
 import { cascadeIsFrameworks, dependentsOfModel } from './cascade.js';
 import type { Reversal, ReverseHandler } from './reverse.js';
 
@@ -59,7 +59,10 @@ function declareModel(ctx: OpContext, arg: Operation['arg'], options: Map<string
     const fieldName = strConst(scope, nameNode);
     if (!fieldName || !fieldNode) continue;
     const field = ctx.fieldOf(fieldNode, fieldName, lower);
-    if (field) model.fields.set(fieldName, field);
+    if (!field) continue;
+    nameForeignKey(table, field, ctx.lookup);
+    nameThroughForeignKey(model, field, ctx.lookup);
+    model.fields.set(fieldName, field);
   }
   for (const c of itemsOf(scope, options.get('constraints')) ?? []) {
     const spec = constraintDefinition(ctx, model, key, c, false);
