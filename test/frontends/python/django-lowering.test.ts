@@ -316,6 +316,20 @@ describe('Django: other operations', () => {
     ]);
   });
 
+  it("Cast in an index expression: PostgreSQL's (expression)::type, the output field's type", async () => {
+    const { up } = await lintOps(
+      [
+        "        migrations.AddIndex(model_name='book', index=models.Index(Cast(Lower('title'), output_field=models.CharField(max_length=20)), name='book_title_cast')),",
+        "        migrations.AddIndex(model_name='book', index=models.Index(Cast('pages', output_field=models.BigIntegerField()), name='book_pages_cast')),",
+      ].join('\n'),
+      { head: 'from django.db.models.functions import Cast, Lower' },
+    );
+    expect(up).toEqual([
+      '11:9 IndexStmt CREATE INDEX "book_title_cast" ON "shop_book" (((LOWER("title"))::varchar(20)))',
+      '12:9 IndexStmt CREATE INDEX "book_pages_cast" ON "shop_book" ((("pages")::bigint))',
+    ]);
+  });
+
   it('extensions from django.contrib.postgres.operations', async () => {
     const { up, migration } = await lintOps('        TrigramExtension(),\n        CreateExtension("postgis"),', {
       head: 'from django.contrib.postgres.operations import CreateExtension, TrigramExtension',

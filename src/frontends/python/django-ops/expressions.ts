@@ -10,6 +10,7 @@ import { placeholder } from '../strings.js';
 import { unparen } from '../syntax.js';
 import { asCall, boolConst, constOf, itemsOf, lastName, resolve, strConst, type Scope } from '../values.js';
 import { columnOf } from './context.js';
+import { djangoField, type ModelLookup } from '../django-fields.js';
 
 const COMPARISONS: Record<string, string> = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
@@ -27,10 +28,21 @@ export function expressionSql(scope: Scope, model: DjModel | undefined, node: Sy
     if (name === 'OpClass') return `${expressionSql(scope, model, call.args[0])} ${strConst(scope, call.kwargs.get('name') ?? call.args[1]) ?? ''}`.trim();
     const target = call.calleeNode.name === 'MemberExpression' ? call.calleeNode.firstChild : null;
     if ((name === 'desc' || name === 'asc') && target) return `${expressionSql(scope, model, target)} ${name.toUpperCase()}`;
+    if (name === 'Cast') return castSql(scope, model, call.args[0], call.kwargs.get('output_field') ?? call.args[1]);
     if (/^[A-Z]\w*$/.test(name)) return `${name.toUpperCase()}(${call.args.map((x) => expressionSql(scope, model, x)).join(', ')})`;
   }
   return placeholder(scope.file.src(node), undefined, undefined);
 }
+
+/** Django's Cast on PostgreSQL, `(expression)::type`, the type of the output field (a placeholder when migratelint does not know it). */
+function castSql(scope: Scope, model: DjModel | undefined, expression: SyntaxNode | undefined, outputField: SyntaxNode | undefined): string {
+  const inner = expression ? expressionSql(scope, model, expression) : '?';
+  const type = outputField ? djangoField(scope, outputField, 'cast', model?.app ?? '', model?.name ?? '', NO_MODELS)?.type : undefined;
+  return `(${inner})::${type ?? placeholder(outputField ? scope.file.src(outputField) : 'type', undefined, undefined)}`;
+}
+
+/** Cast's output field is no foreign key: it needs no other model. */
+const NO_MODELS: ModelLookup = { pkOf: () => undefined, tableOf: (key) => key };
 
 /** A `Q(...)` condition (possibly combined with `&`, `|`, `~`) as SQL. */
 export function conditionSql(scope: Scope, model: DjModel | undefined, node: SyntaxNode | undefined): string {
