@@ -24,6 +24,8 @@ export interface DjModel {
   /** Indexes and constraints by name (Meta.indexes / constraints, AddIndex, AddConstraint). */
   constraints: Map<string, DjConstraint>;
   managed: boolean;
+  /** A proxy model's base (`bases=('shop.book',)`): its table and key are the base's. */
+  proxyOf?: string;
   /** Created on the fly for a model no earlier migration defines (its history is unknown). */
   stub?: boolean;
 }
@@ -82,8 +84,18 @@ export function defaultTable(key: string): string {
 }
 
 export function lookupFor(state: DjState): ModelLookup {
+  // A foreign key to a proxy model references its concrete model's table.
+  const concrete = (key: string): string => {
+    for (let i = 0; i < 8; i++) {
+      const base = state.get(key)?.proxyOf;
+      if (!base) break;
+      key = base;
+    }
+    return key;
+  };
   return {
-    pkOf(key) {
+    pkOf(proxyOrKey) {
+      const key = concrete(proxyOrKey);
       const model = state.get(key);
       if (model && !model.stub) {
         for (const f of model.fields.values()) if (f.primaryKey && f.type) return { column: f.column, type: f.type };
@@ -92,7 +104,8 @@ export function lookupFor(state: DjState): ModelLookup {
       const builtin = BUILTIN[key];
       return builtin ? { column: builtin.pk ?? 'id', type: builtin.pkType } : undefined;
     },
-    tableOf(key) {
+    tableOf(proxyOrKey) {
+      const key = concrete(proxyOrKey);
       return state.get(key)?.table ?? BUILTIN[key]?.table ?? defaultTable(key);
     },
   };

@@ -330,6 +330,27 @@ describe('Django: other operations', () => {
     ]);
   });
 
+  it("a proxy model stands for its base: a foreign key or a many-to-many table points at the base's table and key", async () => {
+    const { migration } = await lintOps(
+      [
+        "        migrations.CreateModel(name='Kind', fields=[], options={'proxy': True}, bases=('contenttypes.contenttype',)),",
+        "        migrations.AddField(model_name='book', name='kind', field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='shop.kind')),",
+        "        migrations.CreateModel(name='Shelf', fields=[('id', models.BigAutoField(primary_key=True)), ('kinds', models.ManyToManyField(to='contenttypes.contenttype'))]),",
+        "        migrations.AlterField(model_name='shelf', name='kinds', field=models.ManyToManyField(to='shop.kind')),",
+      ].join('\n'),
+    );
+    const up = statements(migration, 'up');
+    expect(up.filter((s) => s.startsWith('11:'))).toEqual([]);
+    expect(up.find((s) => s.startsWith('12:'))).toMatch(/ADD COLUMN "kind_id" integer NOT NULL CONSTRAINT "shop_book_kind_id_[0-9a-f]{8}_fk_django_content_type_id" REFERENCES "django_content_type"\("id"\)/);
+    // The same table and key type: the column is renamed for the proxy, and the foreign key made again.
+    expect(up.filter((s) => s.startsWith('14:')).map((s) => s.replace(/_[0-9a-f]{8}_fk_[^"]*"/g, '_#"'))).toEqual([
+      '14:9 ConstraintsSetStmt SET CONSTRAINTS "shop_shelf_kinds_contenttype_id_#" IMMEDIATE',
+      '14:9 AlterTableStmt ALTER TABLE "shop_shelf_kinds" DROP CONSTRAINT "shop_shelf_kinds_contenttype_id_#"',
+      '14:9 RenameStmt ALTER TABLE "shop_shelf_kinds" RENAME COLUMN "contenttype_id" TO "kind_id"',
+      '14:9 AlterTableStmt ALTER TABLE "shop_shelf_kinds" ADD CONSTRAINT "shop_shelf_kinds_kind_id_#" FOREIGN KEY ("kind_id") REFERENCES "django_content_type" ("id") DEFERRABLE INITIALLY DEFERRED',
+    ]);
+  });
+
   it('extensions from django.contrib.postgres.operations', async () => {
     const { up, migration } = await lintOps('        TrigramExtension(),\n        CreateExtension("postgis"),', {
       head: 'from django.contrib.postgres.operations import CreateExtension, TrigramExtension',

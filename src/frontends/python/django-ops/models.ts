@@ -40,7 +40,10 @@ function declareModel(ctx: OpContext, arg: Operation['arg'], options: Map<string
   const lower = name.toLowerCase();
   const key = `${ctx.app}.${lower}`;
   const table = strConst(scope, options.get('db_table')) ?? defaultTable(key);
-  const managed = boolConst(scope, options.get('managed')) !== false && boolConst(scope, options.get('proxy')) !== true;
+  const proxy = boolConst(scope, options.get('proxy')) === true;
+  const managed = boolConst(scope, options.get('managed')) !== false && !proxy;
+  // A proxy's first base that is a model (not models.Model or a mixin class).
+  const proxyOf = proxy ? (itemsOf(scope, arg(3, 'bases')) ?? []).map((b) => strConst(scope, b)).find((b) => b?.includes('.'))?.toLowerCase() : undefined;
   const model: DjModel = {
     key,
     app: ctx.app,
@@ -51,6 +54,7 @@ function declareModel(ctx: OpContext, arg: Operation['arg'], options: Map<string
     indexTogether: togetherGroups(scope, options.get('index_together')),
     constraints: new Map(),
     managed,
+    ...(proxyOf ? { proxyOf } : {}),
   };
   ctx.owned.add(model);
   ctx.state.set(key, model);
