@@ -14,6 +14,7 @@ import { withoutRunTimeValues } from './trial-runtime-values.js';
 import { newCoverage, notTried, notTriedMigration, type GroupCoverage } from './trial-coverage.js';
 import type { TrialGroup } from './trial-order.js';
 import { migrationLabel } from './types.js';
+import { createdRelations, missingRelation } from './trial-missing.js';
 
 /**
  * The trial of one folder: one cycle per migration, in the plan's order, on one database.
@@ -149,6 +150,8 @@ class GroupTrial {
   private incomplete: ExecMigration | undefined;
   /** The last migration that depends on an app outside the project the trial could not create, and which app. */
   private outside: { em: ExecMigration; app: string } | undefined;
+  /** Relations the ups that did not run would have made, and those ups (see trial-missing.ts). */
+  private readonly notMade = new Map<string, { em: ExecMigration; failed: boolean }>();
   /** Why nothing more can be tried (the database is in no known state), once it happened. */
   private stopped: string | undefined;
   /** Applying a segment's earlier migrations: their effects only (see Segment). */
@@ -246,6 +249,7 @@ class GroupTrial {
     if (up.problems.length) {
       findings.push(cannotRun(em, 'up', up.problems[0]));
       this.firstFailed ??= em;
+      this.didNotRun(em, true);
       return;
     }
     let down: SectionPlan | undefined;
@@ -591,8 +595,24 @@ class GroupTrial {
     return missing && (this.incomplete !== undefined || this.outside !== undefined || this.firstFailed !== undefined);
   }
 
+  /** Notes the relations an up that did not run would have made (see trial-missing.ts). */
+  private didNotRun(em: ExecMigration, failed: boolean): void {
+    for (const name of createdRelations(em.migration.up.statements)) this.notMade.set(name, { em, failed });
+  }
+
   private upFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): void {
     const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
+    // An earlier up that did not run would have made the missing relation: that one is waited for.
+    const relation = missing ? missingRelation(failure.server.message) : undefined;
+    const maker = relation !== undefined ? this.notMade.get(relation) : undefined;
+    // Listed as not tried below, unless reported as a failure of its own (the end).
+    this.didNotRun(em, false);
+    if (maker && maker.em !== em) {
+      const why = maker.failed ? 'whose up failed' : 'whose up did not run';
+      this.coverage.notTried.push(notTried(em, 'up', `depends on ${migrationLabel(maker.em.migration)}, ${why} (${failure.server.message})`));
+      this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
+      return;
+    }
     // What a call migratelint could not lower would have created, in this migration or an earlier one.
     const unlowered = this.incomplete;
     if (missing && unlowered) {
@@ -618,6 +638,7 @@ class GroupTrial {
     this.ctx.findings.push(failureFinding(em, 'up', failure, plan.statements));
     this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
     this.firstFailed ??= em;
+    this.didNotRun(em, true);
   }
 
   private stop(reason: string): void {

@@ -116,6 +116,27 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.summary).toMatch(/: 1 of 4 ups, 1 down compared, 1 not tried: 000002_index \(depends on 000001_users, whose up failed \(relation "users" does not exist\)\); 2 problems$/);
   });
 
+  it('names the migration that would have made the missing table, not merely the last one with a call not lowered', async () => {
+    const alembic = (rev: string, down: string, up: string) =>
+      `from alembic import op\n\nrevision = '${rev}'\ndown_revision = ${down}\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    op.execute('SELECT 1')\n`;
+    const r = await trial({
+      'alembic/versions/a1_orders.py': alembic('a1', 'None', "op.execute('CREATE TABLE orders (id bigint PRIMARY KEY, at timestampz)')"),
+      'alembic/versions/b2_later.py': alembic('b2', "'a1'", "op.execute('CREATE VIEW open_orders AS SELECT id FROM orders')"),
+      'alembic/versions/c3_opaque.py': alembic('c3', "'b2'", 'op.execute(build_sql())'),
+      'alembic/versions/d4_index.py': alembic('d4', "'c3'", "op.execute('CREATE INDEX open_orders_idx ON orders (id)')"),
+      'alembic/versions/e5_report.py': alembic('e5', "'d4'", "op.execute('SELECT * FROM open_orders')"),
+    });
+    expect(brief(r)).toEqual([['validate/trial-up-failed', 'up of a1_orders fails on PostgreSQL: type "timestampz" does not exist (SQLSTATE 42704)']]);
+    const notTried = (r.data?.groups as { notTried: { label: string; part: string; reason: string }[] }[])[0].notTried;
+    expect(notTried.filter((n) => n.part === 'up' && !n.reason.startsWith('not lowered')).map((n) => [n.label, n.reason])).toEqual([
+      ['b2_later', 'depends on a1_orders, whose up failed (relation "orders" does not exist)'],
+      // After c3's call that was not lowered, still a1: its up is what would have made "orders".
+      ['d4_index', 'depends on a1_orders, whose up failed (relation "orders" does not exist)'],
+      // A view the up of b2 would have made, which did not run either.
+      ['e5_report', 'depends on b2_later, whose up did not run (relation "open_orders" does not exist)'],
+    ]);
+  });
+
   it('reports a missing table and a bad type the parser accepts', async () => {
     const r = await trial({
       ...gm('000001', 'a', 'ALTER TABLE nope ADD COLUMN x int;', 'SELECT 1;'),
