@@ -8,7 +8,8 @@
 import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
 import type { ReadFile } from '../registry.js';
-import type { DjField, ModelLookup } from './django-fields.js';
+import { isKnownField, type DjField, type ModelLookup } from './django-fields.js';
+import { CustomFieldTypes } from './django-custom-fields.js';
 import { PyFile, bodyStatements } from './syntax.js';
 import { Scope, asCall, constOf, itemsOf, lastName, boolConst } from './values.js';
 
@@ -83,7 +84,7 @@ export function defaultTable(key: string): string {
   return key.replace('.', '_');
 }
 
-export function lookupFor(state: DjState): ModelLookup {
+export function lookupFor(state: DjState, fieldClass?: ModelLookup['fieldClass']): ModelLookup {
   // A foreign key to a proxy model references its concrete model's table.
   const concrete = (key: string): string => {
     for (let i = 0; i < 8; i++) {
@@ -108,6 +109,7 @@ export function lookupFor(state: DjState): ModelLookup {
       const key = concrete(proxyOrKey);
       return state.get(key)?.table ?? BUILTIN[key]?.table ?? defaultTable(key);
     },
+    ...(fieldClass ? { fieldClass } : {}),
   };
 }
 
@@ -168,6 +170,8 @@ export interface DjMigrationInfo {
   /** The operation call nodes, or undefined when `operations` could not be read. */
   operations: SyntaxNode[] | undefined;
   operationsNode?: SyntaxNode;
+  /** The project's own field classes (django-custom-fields.ts); unset, they are typed by name. */
+  customFields?: CustomFieldTypes;
 }
 
 /** `<app>/migrations/0001_x.py` → app; otherwise the folder's name. */
@@ -261,11 +265,15 @@ interface Entry {
 
 export class DjangoProject {
   private readonly entries = new Map<string, Entry>();
+  /** The project's own field classes, read once for all its migrations. */
+  readonly customFields: CustomFieldTypes;
 
   constructor(
     private readonly readFile: ReadFile,
     private readonly replay: Replay,
-  ) {}
+  ) {
+    this.customFields = new CustomFieldTypes(readFile, isKnownField);
+  }
 
   /** Registers the migration being linted (already parsed). */
   register(info: DjMigrationInfo, text: string): void {
@@ -294,7 +302,7 @@ export class DjangoProject {
       const cls = migrationClass(py);
       if (!cls) return undefined;
       e.text = text;
-      e.info = migrationInfo(file, py, scope, cls);
+      e.info = { ...migrationInfo(file, py, scope, cls), customFields: this.customFields };
       e.depFiles = this.dependencyFiles(e.info);
     } catch {
       return undefined;

@@ -30,11 +30,11 @@ export function readDjango(
   coverage: Coverage,
   readFile: ReadFile,
 ): void {
-  const info = migrationInfo(unit.path, file, scope, cls);
   const project = projectFor(readFile, replayDjango);
+  const info = { ...migrationInfo(unit.path, file, scope, cls), customFields: project.customFields };
   project.register(info, file.text);
+  project.customFields.touched.clear();
   const state = new Map(project.stateBefore(info, file.text));
-  migration.inputs = project.ancestorFiles(info);
 
   migration.format = 'django';
   const m = /^(\d+)_(.+)$/.exec(info.name);
@@ -58,6 +58,8 @@ export function readDjango(
   }
   runOperations(info, state, emit, info.operations ?? []);
   for (const thunk of emit.reverse.reverse()) thunk();
+  // A cached result holds while the migrations replayed and the field modules read are unchanged.
+  migration.inputs = [...new Set([...project.ancestorFiles(info), ...project.customFields.touched])].sort();
 
   const nameNode = cls.getChild('VariableName') ?? cls;
   const range = file.range(nameNode.from, nameNode.to);

@@ -64,7 +64,8 @@ export class OpContext {
   }
 
   get lookup(): ModelLookup {
-    return lookupFor(this.state);
+    const custom = this.info.customFields;
+    return lookupFor(this.state, custom && ((classPath) => custom.resolve(classPath, this.info.path)));
   }
 
   /**
