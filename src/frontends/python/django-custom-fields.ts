@@ -79,15 +79,8 @@ export class CustomFieldTypes {
     const rel = name.split('.').join('/');
     let dir = path.dirname(fromFile);
     for (let i = 0; i < ROOT_DEPTH; i++, dir = path.dirname(dir)) {
-      for (const candidate of [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')]) {
-        if (this.modules.get(candidate) === null) continue;
-        const mod = this.modules.get(candidate) ?? this.read(candidate);
-        this.modules.set(candidate, mod ?? null);
-        if (mod) {
-          this.touched.add(candidate);
-          return mod;
-        }
-      }
+      const mod = this.first([path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')]);
+      if (mod) return mod;
       if (dir === path.dirname(dir)) break;
     }
     return undefined;
@@ -99,7 +92,12 @@ export class CustomFieldTypes {
     let dir = path.dirname(importer);
     for (let i = 1; i < dots; i++) dir = path.dirname(dir);
     const rel = name.slice(dots).split('.').filter(Boolean).join('/');
-    for (const candidate of rel ? [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')] : [path.join(dir, '__init__.py')]) {
+    return this.first(rel ? [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')] : [path.join(dir, '__init__.py')]);
+  }
+
+  /** The first of these files that is a module (each read once), noted as touched. */
+  private first(candidates: string[]): { scope: Scope; file: string } | undefined {
+    for (const candidate of candidates) {
       if (this.modules.get(candidate) === null) continue;
       const mod = this.modules.get(candidate) ?? this.read(candidate);
       this.modules.set(candidate, mod ?? null);
