@@ -261,6 +261,8 @@ interface Entry {
   visiting?: boolean;
   /** Files of the migrations it depends on (kept after `info` is dropped). */
   depFiles?: string[];
+  /** Modules of the project's own field classes its replay read (django-custom-fields.ts). */
+  fieldFiles?: string[];
 }
 
 export class DjangoProject {
@@ -322,9 +324,13 @@ export class DjangoProject {
     return info.dependencies.map((dep) => this.dependencyPath(info, dep)).filter((f): f is string => !!f);
   }
 
-  /** Every earlier migration file whose state `info`'s lowering depends on (read ones only). */
+  /**
+   * Every earlier migration file whose state `info`'s lowering depends on (read ones only),
+   * with the field modules their replays read.
+   */
   ancestorFiles(info: DjMigrationInfo): string[] {
     const seen = new Set<string>();
+    const modules = new Set<string>();
     const stack = this.dependencyFiles(info);
     while (stack.length) {
       const file = stack.pop()!;
@@ -332,9 +338,10 @@ export class DjangoProject {
       const e = this.entries.get(file);
       if (!e?.text) continue;
       seen.add(file);
+      for (const m of e.fieldFiles ?? []) modules.add(m);
       stack.push(...(e.depFiles ?? []));
     }
-    return [...seen].sort();
+    return [...seen, ...[...modules].filter((m) => !seen.has(m))].sort();
   }
 
   /** The state before a migration: its dependencies' states merged. */
@@ -365,11 +372,13 @@ export class DjangoProject {
           const after = depFile ? this.entries.get(depFile)?.after : undefined;
           if (after) mergeState(state, after);
         }
+        this.customFields.touched.clear();
         try {
           this.replay(e.info, state);
         } catch {
           // A migration we cannot replay leaves the state as its dependencies had it.
         }
+        if (this.customFields.touched.size) e.fieldFiles = [...this.customFields.touched];
         e.after = state;
         e.visiting = false;
         // The syntax tree is no longer needed once the state after the file is known.

@@ -33,8 +33,9 @@ export function readDjango(
   const project = projectFor(readFile, replayDjango);
   const info = { ...migrationInfo(unit.path, file, scope, cls), customFields: project.customFields };
   project.register(info, file.text);
-  project.customFields.touched.clear();
   const state = new Map(project.stateBefore(info, file.text));
+  // From here, the field modules this migration's own lowering reads (its ancestors' are theirs).
+  project.customFields.touched.clear();
 
   migration.format = 'django';
   const m = /^(\d+)_(.+)$/.exec(info.name);
@@ -58,7 +59,7 @@ export function readDjango(
   }
   runOperations(info, state, emit, info.operations ?? []);
   for (const thunk of emit.reverse.reverse()) thunk();
-  // A cached result holds while the migrations replayed and the field modules read are unchanged.
+  // A cached result holds while the migrations replayed and the field modules read (by it or by them) are unchanged.
   migration.inputs = [...new Set([...project.ancestorFiles(info), ...project.customFields.touched])].sort();
 
   const nameNode = cls.getChild('VariableName') ?? cls;

@@ -91,6 +91,16 @@ class Migration(migrations.Migration):
     ]
 `,
   );
+  fs.writeFileSync(
+    path.join(dir, 'ipam', 'migrations', '0002_note.py'),
+    `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [('ipam', '0001_initial')]
+    operations = [migrations.AddField(model_name='prefix', name='note', field=models.TextField(null=True))]
+`,
+  );
 });
 
 afterAll(() => {
@@ -115,6 +125,9 @@ describe("Django field classes of the project's own", () => {
       '"price" numeric(8, 2) NOT NULL',
     ]);
     // The field modules are inputs of the lowering: a change to them is seen by the cache.
-    expect(result.migrations[0].inputs).toEqual([path.join('utilities', 'fields', '__init__.py'), path.join('utilities', 'fields', 'base.py')]);
+    const modules = [path.join('utilities', 'fields', '__init__.py'), path.join('utilities', 'fields', 'base.py')];
+    expect(result.migrations[0].inputs).toEqual(modules);
+    // ...and of every later migration whose state comes from replaying one that reads them.
+    expect(result.migrations[1].inputs).toEqual([path.join('ipam', 'migrations', '0001_initial.py'), ...modules].sort());
   });
 });
