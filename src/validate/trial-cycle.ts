@@ -152,6 +152,15 @@ class GroupTrial {
   private outside: { em: ExecMigration; app: string } | undefined;
   /** Relations the ups that did not run would have made, and those ups (see trial-missing.ts). */
   private readonly notMade = new Map<string, { em: ExecMigration; failed: boolean }>();
+  /** Relations some up of the history makes. */
+  private historyMakes = new Set<string>();
+  /** Whether an up that ran made a relation. */
+  private madeAny = false;
+  /**
+   * Whether the history turned out to start from a schema made outside its migrations (its
+   * first ups need relations none of them makes: redash's tables come from the app's create_all).
+   */
+  private startsOutside = false;
   /** Why nothing more can be tried (the database is in no known state), once it happened. */
   private stopped: string | undefined;
   /** Applying a segment's earlier migrations: their effects only (see Segment). */
@@ -173,6 +182,7 @@ class GroupTrial {
   ) {}
 
   async run(group: TrialGroup, segment: Segment): Promise<void> {
+    this.historyMakes = new Set(group.versioned.flatMap((em) => createdRelations(em.migration.up.statements)));
     this.current = await this.snapshot();
     const n = group.versioned.length;
     if (segment.replay) await this.replay(group.versioned.slice(0, segment.replay));
@@ -366,7 +376,7 @@ class GroupTrial {
           return { kind: 'own-transactions' };
         }
         const compared = downFailed ? undefined : await this.compareWithBefore(em);
-        if (downFailed) found.push(failureFinding(em, 'down', downFailed, down.statements));
+        if (downFailed) found.push(...this.downFailed(em, downFailed, down));
         else if (compared) {
           downs++;
           found.push(...compared);
@@ -408,6 +418,7 @@ class GroupTrial {
     }
     findings.push(...found);
     this.coverage.up++;
+    this.ran(em);
     this.coverage.down += downs;
     this.coverage.reup += reups;
     if (this.replaying) this.stale = true;
@@ -525,6 +536,7 @@ class GroupTrial {
       return false;
     }
     this.coverage.up++;
+    this.ran(em);
     const afterUp = await this.snapshot();
     if (!down) {
       this.current = afterUp;
@@ -533,7 +545,7 @@ class GroupTrial {
     const back = await this.timed('downMs', () => runSection(driver, down, settings));
     if (!back.ok) {
       this.afterFailure = !fitsInTransaction(down);
-      findings.push(failureFinding(em, 'down', back.failure!, down.statements));
+      findings.push(...this.downFailed(em, back.failure!, down));
       if (back.result === 'partial') this.stop(`the down of ${migrationLabel(em.migration)} failed part-way and left part of itself committed`);
       this.current = afterUp;
       return true;
@@ -592,7 +604,45 @@ class GroupTrial {
   /** Whether a failure is an object missing because of an earlier failed up or an unlowered call. */
   private followsEarlierGap(failure: TrialFailure): boolean {
     const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
-    return missing && (this.incomplete !== undefined || this.outside !== undefined || this.firstFailed !== undefined);
+    return missing && (this.incomplete !== undefined || this.outside !== undefined || this.firstFailed !== undefined || this.startsOutside);
+  }
+
+  private ran(em: ExecMigration): void {
+    if (!this.madeAny && createdRelations(em.migration.up.statements).length) this.madeAny = true;
+  }
+
+  /**
+   * A relation no migration of the history makes, wanted before any up made one: the history
+   * starts from a schema made outside its migrations, which the trial does not have. The up
+   * is listed as not tried, with a note, rather than reported as failing (it ran on
+   * production, on that schema); so are later ups that want such a relation. Once some up
+   * has made a relation, a relation nobody makes is the migration's own mistake.
+   */
+  private wantsOutsideSchema(em: ExecMigration, relation: string | undefined, message: string): boolean {
+    if (relation === undefined || this.historyMakes.has(relation)) return false;
+    if (!this.startsOutside) {
+      if (this.madeAny) return false;
+      this.startsOutside = true;
+      this.coverage.notes.push(
+        `${this.coverage.folder}: the history does not start from an empty database: ${migrationLabel(em.migration)} needs relation "${relation}", which none of its migrations makes (a schema made outside them, by the application or a dump); the trial cannot run what needs it`,
+      );
+    }
+    this.coverage.notTried.push(notTried(em, 'up', `needs the schema the history starts from, made outside its migrations (${message})`));
+    this.coverage.notTried = this.coverage.notTried.filter((s) => !(s.id === em.id && s.part === 'down'));
+    return true;
+  }
+
+  /**
+   * A failing down as a finding, unless it fails for want of something the trial could not
+   * make: the schema the history starts from, or what its own up's calls that were not
+   * lowered would have made. Then it is listed as not tried.
+   */
+  private downFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): Finding[] {
+    const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
+    const gap = !missing ? undefined : this.startsOutside ? 'the schema the history starts from, made outside its migrations' : this.incomplete === em ? 'what the calls of its up that migratelint could not lower would have made' : undefined;
+    if (!gap) return [failureFinding(em, 'down', failure, plan.statements)];
+    this.coverage.notTried.push(notTried(em, 'down', `needs ${gap} (${failure.server.message})`));
+    return [];
   }
 
   /** Notes the relations an up that did not run would have made (see trial-missing.ts). */
@@ -607,6 +657,7 @@ class GroupTrial {
     const maker = relation !== undefined ? this.notMade.get(relation) : undefined;
     // Listed as not tried below, unless reported as a failure of its own (the end).
     this.didNotRun(em, false);
+    if (this.wantsOutsideSchema(em, relation, failure.server.message)) return;
     if (maker && maker.em !== em) {
       const why = maker.failed ? 'whose up failed' : 'whose up did not run';
       this.coverage.notTried.push(notTried(em, 'up', `depends on ${migrationLabel(maker.em.migration)}, ${why} (${failure.server.message})`));

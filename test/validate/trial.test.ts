@@ -137,11 +137,51 @@ describe('trial run', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('reports a missing table and a bad type the parser accepts', async () => {
+  it('a history that starts from a schema made outside its migrations: not tried, said so, never a failure of the project', async () => {
+    // redash: the app creates its tables (create_all); the first migration alters one.
     const r = await trial({
-      ...gm('000001', 'a', 'ALTER TABLE nope ADD COLUMN x int;', 'SELECT 1;'),
+      ...gm('000001', 'draft', 'ALTER TABLE queries ADD COLUMN is_draft boolean;', 'ALTER TABLE queries DROP COLUMN is_draft;'),
+      ...gm('000002', 'favorites', 'CREATE TABLE favorites (id int, query_id int);', 'DROP TABLE favorites;'),
+      ...gm('000003', 'users', 'ALTER TABLE users ADD COLUMN details json;', 'ALTER TABLE users DROP COLUMN details;'),
+      ...gm('000004', 'typo', 'ALTER TABLE favorite ADD COLUMN org_id int;', 'SELECT 1;'),
+      // Its down drops an index of that schema.
+      ...gm('000005', 'reindex', 'SELECT 1;', 'DROP INDEX ix_queries_search;'),
     });
-    expect(brief(r)).toEqual([['validate/trial-up-failed', 'up of 000001_a fails on PostgreSQL: relation "nope" does not exist (SQLSTATE 42P01)']]);
+    const [group] = r.data?.groups as { up: number; notes: string[]; notTried: { label: string; part: string; reason: string }[] }[];
+    expect(group.notTried.map((n) => [n.label, n.part, n.reason])).toEqual([
+      ['000001_draft', 'up', 'needs the schema the history starts from, made outside its migrations (relation "queries" does not exist)'],
+      ['000003_users', 'up', 'needs the schema the history starts from, made outside its migrations (relation "users" does not exist)'],
+      // The history makes no "favorite" either: once it is known to start from a schema of its own, that is all that can be said.
+      ['000004_typo', 'up', 'needs the schema the history starts from, made outside its migrations (relation "favorite" does not exist)'],
+      ['000005_reindex', 'down', 'needs the schema the history starts from, made outside its migrations (index "ix_queries_search" does not exist)'],
+    ]);
+    expect(group.notes).toEqual([
+      'migrations: the history does not start from an empty database: 000001_draft needs relation "queries", which none of its migrations makes (a schema made outside them, by the application or a dump); the trial cannot run what needs it',
+    ]);
+    expect(r.findings).toEqual([]);
+    expect(group.up).toBe(2);
+    expect(r.status).toBe('partial');
+  });
+
+  it("lists a down that fails for want of what its up's calls not lowered would have made as not tried", async () => {
+    const r = await trial({
+      'alembic/versions/a1_base.py': "from alembic import op\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.execute('CREATE TABLE t (id int)')\n\n\ndef downgrade():\n    op.execute('DROP TABLE t')\n",
+      'alembic/versions/b2_index.py':
+        "from alembic import op\n\nrevision = 'b2'\ndown_revision = 'a1'\n\n\ndef upgrade():\n    op.execute(index_sql())\n\n\ndef downgrade():\n    op.drop_index('ix_t_id', table_name='t')\n",
+    });
+    expect(r.findings).toEqual([]);
+    const [group] = r.data?.groups as { notTried: { label: string; part: string; reason: string }[] }[];
+    expect(group.notTried.filter((n) => n.part === 'down').map((n) => [n.label, n.reason])).toEqual([
+      ['b2_index', 'needs what the calls of its up that migratelint could not lower would have made (index "ix_t_id" does not exist)'],
+    ]);
+  });
+
+  it('reports a missing table once the history has made tables, and a bad type the parser accepts', async () => {
+    const r = await trial({
+      ...gm('000001', 'a', 'CREATE TABLE a (id int);', 'DROP TABLE a;'),
+      ...gm('000002', 'b', 'ALTER TABLE nope ADD COLUMN x int;', 'SELECT 1;'),
+    });
+    expect(brief(r)).toEqual([['validate/trial-up-failed', 'up of 000002_b fails on PostgreSQL: relation "nope" does not exist (SQLSTATE 42P01)']]);
     const types = await trial({ ...gm('000001', 'b', 'CREATE TABLE b (id bigint, at timestampz);', 'DROP TABLE b;') });
     expect(types.findings[0].message).toBe('up of 000001_b fails on PostgreSQL: type "timestampz" does not exist (SQLSTATE 42704)');
     expect(types.findings[0].range?.start).toEqual({ line: 1, column: 31 });
