@@ -634,12 +634,19 @@ class GroupTrial {
 
   /**
    * A failing down as a finding, unless it fails for want of something the trial could not
-   * make: the schema the history starts from, or what its own up's calls that were not
-   * lowered would have made. Then it is listed as not tried.
+   * make: the schema the history starts from, or what the parts of its own up the trial
+   * left out would have made (outline's `addColumn` with a default from process.env, whose
+   * down drops the column). Then it is listed as not tried.
    */
   private downFailed(em: ExecMigration, failure: TrialFailure, plan: SectionPlan): Finding[] {
     const missing = failure.server.code !== undefined && MISSING_OBJECT.has(failure.server.code);
-    const gap = !missing ? undefined : this.startsOutside ? 'the schema the history starts from, made outside its migrations' : this.incomplete === em ? 'what the calls of its up that migratelint could not lower would have made' : undefined;
+    const gap = !missing
+      ? undefined
+      : this.startsOutside
+        ? 'the schema the history starts from, made outside its migrations'
+        : this.incomplete === em
+          ? 'what the parts of its up the trial could not run (not lowered, or with values known only at run time) would have made'
+          : undefined;
     if (!gap) return [failureFinding(em, 'down', failure, plan.statements)];
     this.coverage.notTried.push(notTried(em, 'down', `needs ${gap} (${failure.server.message})`));
     return [];

@@ -172,7 +172,7 @@ describe('trial run', { timeout: 120_000 }, () => {
     expect(r.findings).toEqual([]);
     const [group] = r.data?.groups as { notTried: { label: string; part: string; reason: string }[] }[];
     expect(group.notTried.filter((n) => n.part === 'down').map((n) => [n.label, n.reason])).toEqual([
-      ['b2_index', 'needs what the calls of its up that migratelint could not lower would have made (index "ix_t_id" does not exist)'],
+      ['b2_index', 'needs what the parts of its up the trial could not run (not lowered, or with values known only at run time) would have made (index "ix_t_id" does not exist)'],
     ]);
   });
 
