@@ -514,6 +514,9 @@ export function tableConstraint(scope: Scope, node: SyntaxNode): { sql: string; 
       return { sql: `${prefix}CHECK (${expr})`, kind };
     }
     case 'ForeignKeyConstraint': {
+      // SQLAlchemy's CREATE TABLE leaves out a use_alter constraint, for metadata.create_all
+      // to add after every table; op.create_table never adds it (mealie's initial tables).
+      if (boolConst(scope, call.kwargs.get('use_alter')) === true) return undefined;
       const cols = (itemsOf(scope, call.args[0]) ?? []).map((a) => strConst(scope, a)).filter((x): x is string => !!x);
       const refs = (itemsOf(scope, call.args[1]) ?? []).map((a) => strConst(scope, a)).filter((x): x is string => !!x);
       if (!refs.length) return undefined;
