@@ -33,6 +33,11 @@ interface OpCall {
   t: string;
   /** Notes a part of the call that is printed only approximately. */
   unanalysed(node: SyntaxNode, reason: string): void;
+  /**
+   * Enum types already created by this migration's calls: SQLAlchemy remembers, for the run,
+   * a named Enum it created for one table, and does not create it again for the next.
+   */
+  enums: Set<string>;
 }
 
 /** The SQL of one method; undefined when the call is not understood. */
@@ -59,7 +64,7 @@ const OP_SQL = new Map<string, OpSql>(
     add_column: addColumn,
     drop_column: (op) => [`ALTER TABLE ${op.t} DROP COLUMN ${ifExists(op)}${q(named(op, op.arg(1, 'column_name'), 'column'))}`],
     alter_column: (op) => alterColumn(op.scope, op.call, op.t, named(op, op.arg(1, 'column_name'), 'column')),
-    create_table: (op) => createTable(op.scope, op.call, op.table, op.t, ifNotExists(op)),
+    create_table: (op) => createTable(op.scope, op.call, op.table, op.t, ifNotExists(op), op.enums),
     drop_table: (op) => [`DROP TABLE ${ifExists(op)}${op.t}`],
     rename_table: (op) => [`ALTER TABLE ${op.t} RENAME TO ${q(named(op, op.arg(1, 'new_table_name'), 'new_table_name'))}`],
     create_index: createIndex,
@@ -80,7 +85,14 @@ const OP_SQL = new Map<string, OpSql>(
  * The SQL of `op.<method>(...)` (with `batch`, of `batch_op.<method>(...)`), or undefined
  * when the method is not one migratelint knows or the call is not understood.
  */
-export function opSql(method: string, call: Call, scope: Scope, batch: TableArg | undefined, unanalysed: OpCall['unanalysed']): string[] | undefined {
+export function opSql(
+  method: string,
+  call: Call,
+  scope: Scope,
+  batch: TableArg | undefined,
+  unanalysed: OpCall['unanalysed'],
+  enums: Set<string> = new Set(),
+): string[] | undefined {
   const lower = OP_SQL.get(method);
   if (!lower) return undefined;
   const tablePos = TABLE_POSITION[method];
@@ -95,7 +107,7 @@ export function opSql(method: string, call: Call, scope: Scope, batch: TableArg 
   const tableKw = method === 'create_foreign_key' ? 'source_table' : 'table_name';
   const schemaKw = method === 'create_foreign_key' ? 'source_schema' : 'schema';
   const table = batch ?? { name: tableName(scope, arg(tablePos ?? 0, tableKw)), schema: strConst(scope, call.kwargs.get(schemaKw)) };
-  return lower({ call, scope, arg, table, t: qname(table.name, table.schema), unanalysed });
+  return lower({ call, scope, arg, table, t: qname(table.name, table.schema), unanalysed, enums });
 }
 
 /** A table name; one only known at run time prints as its expression: `{table_name}`. */
@@ -265,7 +277,7 @@ function alterColumn(scope: Scope, call: Call, t: string, column: string): strin
   return out;
 }
 
-function createTable(scope: Scope, call: Call, table: TableArg, t: string, ifNotExists: string): string[] {
+function createTable(scope: Scope, call: Call, table: TableArg, t: string, ifNotExists: string, created: Set<string>): string[] {
   const columns: SaColumn[] = [];
   const constraints: string[] = [];
   let explicitPk = false;
@@ -311,7 +323,9 @@ function createTable(scope: Scope, call: Call, table: TableArg, t: string, ifNot
   const enums = new Map<string, string>();
   for (const c of columns) {
     const e = c.type?.enum;
-    if (e?.create && !enums.has(e.name)) enums.set(e.name, `CREATE TYPE ${q(e.name)} AS ENUM (${e.values.map(lit).join(', ')})`);
+    if (!e?.create || enums.has(e.name) || created.has(e.name)) continue;
+    enums.set(e.name, `CREATE TYPE ${q(e.name)} AS ENUM (${e.values.map(lit).join(', ')})`);
+    created.add(e.name);
   }
   const partition = strConst(scope, call.kwargs.get('postgresql_partition_by'));
   return [

@@ -111,6 +111,9 @@ class BatchTable {
 }
 
 class AlembicLowerer extends BodyWalker {
+  /** Enum types this section's create_table calls created (see OpCall.enums). */
+  private readonly enums = new Set<string>();
+
   constructor(
     file: PyFile,
     private readonly out: SectionBuilder,
@@ -241,7 +244,7 @@ class AlembicLowerer extends BodyWalker {
       this.execute(call, scope, ctx, true);
       return true;
     }
-    const sql = opSql(method, call, scope, batch, (node, reason) => this.out.unanalysed(node, reason));
+    const sql = opSql(method, call, scope, batch, (node, reason) => this.out.unanalysed(node, reason), this.enums);
     if (sql === undefined) {
       this.out.unanalysed(call.node, `op.${method}() is not analysed`);
       return true;

@@ -12,6 +12,7 @@ import { Scope } from './values.js';
 import { emptyMigration, type Coverage } from './lower.js';
 import { isAlembic, readAlembic } from './alembic.js';
 import { readDjango } from './django.js';
+import { saCustomTypesFor } from './sqlalchemy-custom-types.js';
 import { migrationClass } from './django-state.js';
 
 const ALEMBIC_HINT = /^\s*def\s+upgrade\s*\(/m;
@@ -56,8 +57,14 @@ export function readPythonMigration(unit: MigrationUnit, readFile: ReadFile): Mi
   if (!alembic && !cls) return undefined;
   const migration = emptyMigration(unit, alembic ? 'alembic' : 'django', file, text);
   try {
-    if (alembic) readAlembic(file, scope, migration, coverage);
-    else readDjango(unit, file, scope, cls!, migration, coverage, readFile);
+    if (alembic) {
+      const types = saCustomTypesFor(readFile);
+      types.touched.clear();
+      types.bind(scope, unit.path);
+      readAlembic(file, scope, migration, coverage);
+      // A cached result holds while the modules of the project's own types it read are unchanged.
+      if (types.touched.size) migration.inputs = [...types.touched].sort();
+    } else readDjango(unit, file, scope, cls!, migration, coverage, readFile);
   } catch (e) {
     // A construct the lowering does not expect must not stop the run: one finding, the other files go on.
     const failed = emptyMigration(unit, migration.format, file, text);

@@ -19,8 +19,8 @@ export interface PyModule {
   file: string;
 }
 
-/** How far up from a migration the project root may be. */
-const ROOT_DEPTH = 6;
+/** How far up from a migration the project root may be (prefect: seven folders). */
+const ROOT_DEPTH = 10;
 
 export class ProjectModules {
   private readonly modules = new Map<string, PyModule | null>();
@@ -37,11 +37,12 @@ export class ProjectModules {
     if (name.startsWith('.')) return this.relative(name, fromFile);
     if (!/^[\w.]+$/.test(name)) return undefined;
     const rel = name.split('.').join('/');
+    // Paths may be relative to the run's folder, and the root above it: `..`, not dirname.
     let dir = path.dirname(fromFile);
-    for (let i = 0; i < ROOT_DEPTH; i++, dir = path.dirname(dir)) {
+    for (let i = 0; i < ROOT_DEPTH; i++, dir = path.join(dir, '..')) {
       const mod = this.first([path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')]);
       if (mod) return mod;
-      if (dir === path.dirname(dir)) break;
+      if (path.isAbsolute(dir) && dir === path.dirname(dir)) break;
     }
     return undefined;
   }
@@ -50,7 +51,7 @@ export class ProjectModules {
   private relative(name: string, importer: string): PyModule | undefined {
     const dots = /^\.+/.exec(name)![0].length;
     let dir = path.dirname(importer);
-    for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+    for (let i = 1; i < dots; i++) dir = path.join(dir, '..');
     const rel = name.slice(dots).split('.').filter(Boolean).join('/');
     return this.first(rel ? [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')] : [path.join(dir, '__init__.py')]);
   }

@@ -98,6 +98,7 @@ export function saType(scope: Scope, node: SyntaxNode | undefined): SaType | und
   if (!n) return undefined;
   const call = asCall(scope.file, n);
   let name: string | undefined;
+  let path: string | undefined;
   if (call) {
     // `sa.Integer().with_variant(...)`, `sa.JSON().evaluates_none()`: the base type.
     const method = lastName(call.callee);
@@ -106,12 +107,20 @@ export function saType(scope: Scope, node: SyntaxNode | undefined): SaType | und
       return saType(scope, target);
     }
     name = lastName(call.callee);
+    path = call.callee;
   } else {
-    const path = dotted(scope.file, n);
+    path = dotted(scope.file, n);
     if (!path) return undefined;
     name = lastName(path);
   }
   if (!name) return undefined;
+  // A type the project defines (a TypeDecorator): as it compiles for PostgreSQL.
+  const custom = scope.root().customType;
+  const qualified = custom && path ? scope.qualify(path) : undefined;
+  if (custom && qualified && qualified.includes('.') && !qualified.startsWith('sqlalchemy.')) {
+    const found = custom(qualified);
+    if (found) return found;
+  }
   const parametric = PARAMETRIC_TYPES.get(name);
   if (parametric) {
     const num = (index: number, kw: string) => {

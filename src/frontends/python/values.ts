@@ -25,6 +25,11 @@ export class Scope {
   private readonly fixed = new Map<string, SyntaxNode>();
   /** Module level only: imported names and what they stand for (`sa` → `sqlalchemy`). */
   readonly aliases = new Map<string, string>();
+  /**
+   * Module level only: the project's own SQLAlchemy types, by qualified name
+   * (sqlalchemy-custom-types.ts); unset, an unknown type is printed by its name.
+   */
+  customType?: (qualified: string) => { sql: string; base: string } | undefined;
   /** Module level only: functions defined in the file. */
   readonly functions = new Map<string, SyntaxNode>();
   readonly classes = new Map<string, SyntaxNode>();

@@ -151,6 +151,20 @@ def downgrade():
 });
 
 describe('Alembic: operations lowered to PostgreSQL', () => {
+  it("a named Enum is created once per migration, and a use_alter foreign key is not in CREATE TABLE (Alembic never adds it)", async () => {
+    const { up: sql } = await up(
+      [
+        "    op.create_table('flow_run', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', sa.Enum('A', 'B', name='state_type')), sa.Column('user_id', sa.Integer()), sa.ForeignKeyConstraint(['user_id'], ['users.id'], use_alter=True))",
+        "    op.create_table('task_run', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', sa.Enum('A', 'B', name='state_type')))",
+      ].join('\n'),
+    );
+    expect(sql.filter((s) => s.includes('CREATE TYPE'))).toEqual([expect.stringMatching(/CREATE TYPE "state_type" AS ENUM \('A', 'B'\)$/)]);
+    expect(sql.filter((s) => s.includes('CREATE TABLE')).map((s) => s.replace(/^\S+ \S+ /, '').replace(/\s+/g, ' '))).toEqual([
+      'CREATE TABLE "flow_run" ( "id" SERIAL NOT NULL, "state" "state_type", "user_id" INTEGER, PRIMARY KEY ("id") )',
+      'CREATE TABLE "task_run" ( "id" SERIAL NOT NULL, "state" "state_type", PRIMARY KEY ("id") )',
+    ]);
+  });
+
   it('SQLAlchemy types map to PostgreSQL types', async () => {
     const body = `    op.create_table(
         'kinds',
