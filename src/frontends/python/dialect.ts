@@ -17,8 +17,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import { databaseNamed } from '../../discover/databases.js';
 import { combine, fromNames, nameFlag, negate, type DialectTest } from '../dialect-test.js';
-import { children, unparen } from './syntax.js';
-import { asCall, constOf, itemsOf, lastName, resolve, type Scope } from './values.js';
+import { children, ifClauses, unparen } from './syntax.js';
+import { asCall, constOf, itemsOf, lastName, resolve, setPostgresBodies, type Scope } from './values.js';
 
 const MAX_DEPTH = 8;
 
@@ -116,3 +116,24 @@ function binary(scope: Scope, n: SyntaxNode, depth: number): DialectTest | undef
   }
   return undefined;
 }
+
+/**
+ * The bodies of an `if` that run on PostgreSQL, when one of its tests asks which database
+ * this is: those whose test is not false there, up to the first that is true (or `else`).
+ * Undefined when no test asks: any clause may run.
+ */
+export function postgresBodies(scope: Scope, s: SyntaxNode): SyntaxNode[] | undefined {
+  const clauses = ifClauses(s);
+  const tests = clauses.map((c) => (c.test ? pyDialectTest(scope, c.test) : undefined));
+  if (!tests.some(Boolean)) return undefined;
+  const out: SyntaxNode[] = [];
+  for (const [k, clause] of clauses.entries()) {
+    const test = tests[k];
+    if (test && !test.onPostgres) continue;
+    out.push(clause.body);
+    if (!clause.test || test?.onPostgres) break;
+  }
+  return out;
+}
+
+setPostgresBodies(postgresBodies);

@@ -281,3 +281,20 @@ export function lexicalError(text: string): (PySyntaxError & { atEof?: boolean }
   if (lastSignificant === ':') return { message: `expected an indented block after line ${line}`, offset: n, atEof: true };
   return undefined;
 }
+
+/** The clauses of an `if` statement in order: `if` and `elif` with their tests, then `else`. */
+export function ifClauses(s: SyntaxNode): { test?: SyntaxNode; body: SyntaxNode }[] {
+  const parts = children(s);
+  const clauses: { test?: SyntaxNode; body: SyntaxNode }[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const word = parts[k].name;
+    if ((word === 'if' || word === 'elif') && parts[k + 2]?.name === 'Body') {
+      clauses.push({ test: parts[k + 1], body: parts[k + 2] });
+      k += 2;
+    } else if (word === 'else' && parts[k + 1]?.name === 'Body') {
+      clauses.push({ body: parts[k + 1] });
+      k += 1;
+    }
+  }
+  return clauses;
+}

@@ -19,6 +19,18 @@ import {
 
 const MAX_DEPTH = 12;
 
+/**
+ * The bodies of an `if` that run on PostgreSQL when its tests ask which database this is
+ * (dialect.ts sets it: it reads tests with this module's helpers); undefined when any may.
+ * A name assigned in a branch for another database (`stmt = "... = 0"` for SQLite) does
+ * not stand for it where it is used.
+ */
+let postgresBodies: ((scope: Scope, ifStatement: SyntaxNode) => SyntaxNode[] | undefined) | undefined;
+
+export function setPostgresBodies(find: typeof postgresBodies): void {
+  postgresBodies = find;
+}
+
 /** Names visible at a point: assignments in a function body, then the module's. */
 export class Scope {
   private readonly assigns = new Map<string, { at: number; value: SyntaxNode }[]>();
@@ -110,6 +122,8 @@ export class Scope {
           this.collectImport(s);
           break;
         case 'IfStatement':
+          for (const body of postgresBodies?.(this, s) ?? s.getChildren('Body')) this.collect(bodyStatements(body));
+          break;
         case 'ForStatement':
         case 'WhileStatement':
         case 'TryStatement':

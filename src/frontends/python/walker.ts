@@ -6,7 +6,7 @@
  * followed into.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { bodyStatements, children, unparen, type PyFile } from './syntax.js';
+import { bodyStatements, children, ifClauses, unparen, type PyFile } from './syntax.js';
 import { asCall, itemsOf, resolve, type Call, Scope } from './values.js';
 import { pyDialectTest } from './dialect.js';
 import { otherDatabaseInName, skippedReason, type DialectTest } from '../dialect-test.js';
@@ -200,22 +200,6 @@ export abstract class BodyWalker {
   }
 }
 
-/** The clauses of an `if` statement in order: `if` and `elif` with their tests, then `else`. */
-function ifClauses(s: SyntaxNode): { test?: SyntaxNode; body: SyntaxNode }[] {
-  const parts = children(s);
-  const clauses: { test?: SyntaxNode; body: SyntaxNode }[] = [];
-  for (let k = 0; k < parts.length; k++) {
-    const word = parts[k].name;
-    if ((word === 'if' || word === 'elif') && parts[k + 2]?.name === 'Body') {
-      clauses.push({ test: parts[k + 1], body: parts[k + 2] });
-      k += 2;
-    } else if (word === 'else' && parts[k + 1]?.name === 'Body') {
-      clauses.push({ body: parts[k + 1] });
-      k += 1;
-    }
-  }
-  return clauses;
-}
 
 /** Whether a block always leaves the function: it returns or raises (or every clause of an `if` with an `else` does). */
 function alwaysExits(statements: SyntaxNode[]): boolean {

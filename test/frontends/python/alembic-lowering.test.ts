@@ -151,6 +151,24 @@ def downgrade():
 });
 
 describe('Alembic: operations lowered to PostgreSQL', () => {
+  it('a name assigned in a branch for another database does not stand for it where it is used', async () => {
+    const { up: sql } = await up(
+      [
+        '    if is_postgres():',
+        '        stmt = "UPDATE foods SET on_hand = FALSE"',
+        '    else:',
+        '        stmt = "UPDATE foods SET on_hand = 0"',
+        '    op.execute(stmt)',
+        "    if op.get_bind().dialect.name == 'sqlite':",
+        '        query = "INSERT OR IGNORE INTO t VALUES (1)"',
+        '    else:',
+        '        query = "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"',
+        '    op.execute(query)',
+      ].join('\n'),
+    );
+    expect(sql.map((s) => s.replace(/^\S+ \S+ /, ''))).toEqual(['UPDATE foods SET on_hand = FALSE', 'INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING']);
+  });
+
   it("a named Enum is created once per migration, and a use_alter foreign key is not in CREATE TABLE (Alembic never adds it)", async () => {
     const { up: sql } = await up(
       [
