@@ -10,6 +10,7 @@ import type { Comment, Migration, MigrationFormat, Range, Section } from '../../
 import { LineIndex } from '../../ir/source-text.js';
 import { loadSqlParser } from '../../pg/parse.js';
 import { FORMATS } from '../../formats/index.js';
+import { importedConstant } from './project-constants.js';
 import { Env, isFunctionNode, unwrapTs, type ClassInfo, type FunctionNode, type Role } from './scope.js';
 import { Walker } from './walker.js';
 import { newSectionOut, type FileContext, type Frame, type SectionOut } from './walk-state.js';
@@ -148,7 +149,15 @@ export function readCodeMigration(unit: MigrationUnit, readFile: ReadFile): Migr
     if (isFunctionNode(n)) topEnv.set(name, { kind: 'fn', node: n, env: topEnv });
     else topEnv.set(name, { kind: 'expr', node, env: topEnv });
   }
-  for (const [name, imp] of shape.importedNames) topEnv.set(name, { kind: 'import', source: imp.source, imported: imp.imported });
+  // Constants of the project's own modules are known (project-constants.ts); other imports are not.
+  const read: string[] = [];
+  for (const [name, imp] of shape.importedNames) {
+    const constant = importedConstant(imp.source, imp.imported, file, readFile, parseCode);
+    if (constant) read.push(constant.file);
+    topEnv.set(name, constant ? { kind: 'expr', node: constant.node, env: new Env() } : { kind: 'import', source: imp.source, imported: imp.imported });
+  }
+  // A cached result holds while the modules it read constants from are unchanged.
+  if (read.length) migration.inputs = [...new Set(read)].sort();
   for (const name of sqlTags) topEnv.set(name, { kind: 'role', role: { kind: 'sqlTag' } });
 
   if (format === 'node-pg-migrate') {
