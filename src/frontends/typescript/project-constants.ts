@@ -19,28 +19,40 @@ type Parse = (text: string, file: string) => t.File;
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
+/** Modules read in a run, by the path they were imported as (null: none there, or it does not parse). */
+const perRun = new WeakMap<ReadFile, Map<string, { file: string; program: t.Program } | null>>();
+
 /** The exported binding `imported` of the module `source` imported by `fromFile`, as an expression node; undefined when not a literal constant. */
 export function importedConstant(source: string, imported: string, fromFile: string, readFile: ReadFile, parse: Parse): { node: t.Node; file: string } | undefined {
   if (!source.startsWith('.')) return undefined;
-  const base = path.join(path.dirname(fromFile), source);
-  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))];
-  for (const file of candidates) {
+  const mod = moduleAt(path.join(path.dirname(fromFile), source), readFile, parse);
+  const node = mod ? exportedConstant(mod.program, imported) : undefined;
+  return node && mod ? { node, file: mod.file } : undefined;
+}
+
+/** The module a relative import names (`./x` is `x`, `x.ts`, …, `x/index.ts`, …), read and parsed once per run. */
+function moduleAt(base: string, readFile: ReadFile, parse: Parse): { file: string; program: t.Program } | undefined {
+  let modules = perRun.get(readFile);
+  if (!modules) perRun.set(readFile, (modules = new Map()));
+  const known = modules.get(base);
+  if (known !== undefined) return known ?? undefined;
+  let found: { file: string; program: t.Program } | null = null;
+  for (const file of [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))]) {
     let text: string;
     try {
       text = readFile(file);
     } catch {
       continue;
     }
-    let program: t.File;
     try {
-      program = parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
+      found = { file, program: parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file).program };
     } catch {
-      return undefined;
+      // not a module migratelint can read: its constants stay unknown
     }
-    const node = exportedConstant(program.program, imported);
-    return node ? { node, file } : undefined;
+    break;
   }
-  return undefined;
+  modules.set(base, found);
+  return found ?? undefined;
 }
 
 function exportedConstant(program: t.Program, name: string): t.Node | undefined {
